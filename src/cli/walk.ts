@@ -1,0 +1,158 @@
+/**
+ * File discovery for the CLI and the workspace scan: walks directories honouring .gitignore files and
+ * the default excludes, never follows symbolic links (no loops), and lists what it skipped and why.
+ */
+import { lstatSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { languageForPath } from '../languages/registry';
+import type { SkippedFile } from '../core/types';
+
+/** Folders never scanned: dependencies, VCS data, build output, vendored code. */
+export const DEFAULT_EXCLUDES: readonly string[] = Object.freeze([
+  'node_modules/',
+  '.git/',
+  '.hg/',
+  '.svn/',
+  'dist/',
+  'build/',
+  'out/',
+  'coverage/',
+  'vendor/',
+  'third_party/',
+  '.venv/',
+  'venv/',
+  '__pycache__/',
+  '.tox/',
+  '.mypy_cache/',
+  '.next/',
+  '.nuxt/',
+  'bower_components/',
+  '.vscode-test/',
+  '*.min.js',
+  '*.bundle.js',
+  '*-min.js',
+]);
+
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export interface WalkOptions {
+  /** Extra ignore globs (gitignore syntax), e.g. from the team config or files.exclude. */
+  ignore?: readonly string[];
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+  maxBytes?: number;
+}
+
+export interface WalkResult {
+  /** Absolute paths of supported files to scan, sorted. */
+  files: string[];
+  /** Files passed over because of their size or because they could not be read (relative to root). */
+  skipped: SkippedFile[];
+}
+
+/** Relative path with `/` separators. */
+export function toPosix(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
+}
+
+/**
+ * Expands the given paths (files or directories) below `root`. Files named explicitly are scanned even
+ * when ignored, as long as their language is supported.
+ */
+export function walk(root: string, paths: readonly string[], options: WalkOptions = {}): WalkResult {
+  const absRoot = resolve(root);
+  const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
+  const files = new Set<string>();
+  const skipped: SkippedFile[] = [];
+  const base = ignore().add([...DEFAULT_EXCLUDES, ...(options.ignore ?? [])]);
+
+  const consider = (abs: string, st: Stats): void => {
+    if (!languageForPath(abs)) return;
+    if (st.size > maxBytes) {
+      skipped.push({ path: toPosix(absRoot, abs), reason: 'too-large', detail: `${st.size} bytes, over the limit of ${maxBytes}` });
+      return;
+    }
+    files.add(abs);
+  };
+
+  const visit = (dir: string, rules: { dir: string; ig: Ignore }[]): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch (err) {
+      skipped.push({ path: toPosix(absRoot, dir) || '.', reason: 'unreadable', detail: (err as Error).message });
+      return;
+    }
+    let scoped = rules;
+    if (options.gitignore !== false && entries.includes('.gitignore')) {
+      try {
+        scoped = [...rules, { dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) }];
+      } catch {
+        // An unreadable .gitignore ignores nothing.
+      }
+    }
+    for (const name of entries.sort()) {
+      const abs = join(dir, name);
+      let st: Stats;
+      try {
+        st = lstatSync(abs);
+      } catch (err) {
+        skipped.push({ path: toPosix(absRoot, abs), reason: 'unreadable', detail: (err as Error).message });
+        continue;
+      }
+      if (st.isSymbolicLink()) continue;
+      const isDir = st.isDirectory();
+      if (isIgnored(absRoot, abs, isDir, base, scoped)) continue;
+      if (isDir) visit(abs, scoped);
+      else if (st.isFile()) consider(abs, st);
+    }
+  };
+
+  for (const p of paths.length ? paths : ['.']) {
+    const abs = resolve(absRoot, p);
+    let st: Stats;
+    try {
+      st = statSync(abs);
+    } catch (err) {
+      throw new WalkError(`cannot read ${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (st.isDirectory()) visit(abs, ancestorsGitignore(absRoot, abs, options.gitignore !== false));
+    else if (st.isFile()) consider(abs, st);
+  }
+  return { files: [...files].sort(), skipped };
+}
+
+export class WalkError extends Error {}
+
+function isIgnored(root: string, abs: string, isDir: boolean, base: Ignore, scoped: { dir: string; ig: Ignore }[]): boolean {
+  const relRoot = toPosix(root, abs);
+  const probe = (rel: string) => (isDir ? `${rel}/` : rel);
+  if (relRoot && !relRoot.startsWith('..') && base.ignores(probe(relRoot))) return true;
+  const name = abs.slice(abs.lastIndexOf(sep) + 1);
+  if (base.ignores(probe(name))) return true;
+  for (const { dir, ig } of scoped) {
+    const rel = toPosix(dir, abs);
+    if (rel && !rel.startsWith('..') && ig.ignores(probe(rel))) return true;
+  }
+  return false;
+}
+
+/** .gitignore files between the root and a starting directory below it. */
+function ancestorsGitignore(root: string, start: string, enabled: boolean): { dir: string; ig: Ignore }[] {
+  if (!enabled) return [];
+  const out: { dir: string; ig: Ignore }[] = [];
+  const rel = relative(root, start);
+  if (rel.startsWith('..')) return out;
+  const parts = rel ? rel.split(sep) : [];
+  // The start directory's own .gitignore is read by visit().
+  for (let i = 0; i < parts.length; i++) {
+    const dir = join(root, ...parts.slice(0, i));
+    try {
+      out.push({ dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) });
+    } catch {
+      // none here
+    }
+  }
+  return out;
+}

@@ -1,0 +1,445 @@
+/**
+ * Local data flow: follows a value inside a function (or the module) from where sensitive data enters
+ * (a classified identifier, property, dict key or keyword argument; request fields) through assignments,
+ * destructuring, object and dict literals, property access, string building, templates, f-strings,
+ * `%`/`.format`, spreads, calls to local helpers and returns, and knows the sanitizers that make it safe.
+ *
+ * One DataFlow per analysed file; answers are memoised per node and freed with the file.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { SyntaxFamily } from '../languages/registry';
+import { PASSTHROUGH, type SanitizerDef, type SanitizerKind } from '../rules/sanitizers';
+import type { Classifier } from './classifier';
+import type { Binding, Syntax } from './syntax';
+import type { Classification, DataCategory } from './types';
+
+export interface Sanitized {
+  kind: SanitizerKind;
+  /** The callee as written, e.g. `bcrypt.hash`. */
+  name: string;
+  node: Node;
+}
+
+export interface TaintItem {
+  classification: Classification;
+  /** Where the data was recognised (the classified name, key or request field). */
+  origin: Node;
+  /** Set when the value passed through a sanitizer on the way. */
+  sanitizedBy?: Sanitized;
+  /** A whole request body or form rather than one field: lower confidence. */
+  bulk?: boolean;
+}
+
+export interface SensitiveQuery {
+  types?: readonly string[];
+  categories?: readonly DataCategory[];
+  /** Sanitizer kinds that do NOT make the data safe for this question (e.g. `hash` for passwords). */
+  ignoreSanitizers?: readonly SanitizerKind[];
+  /** Include whole request bodies (default false). */
+  bulk?: boolean;
+}
+
+const MAX_DEPTH = 12;
+
+/** Request objects whose whole body / form is user-supplied data. */
+const BULK_SOURCES: Record<SyntaxFamily, RegExp> = {
+  js: /^(req|request|ctx\.request|ctx)\.(body|query|params)$/,
+  python: /^request\.(form|json|data|POST|GET|args|values|files)$|^request\.get_json\(\)$/,
+};
+
+interface CompiledSanitizer {
+  kind: SanitizerKind;
+  re: RegExp;
+  label: string;
+}
+
+export class DataFlow {
+  private readonly memo = new Map<number, TaintItem[]>();
+  private readonly inProgress = new Set<number>();
+  private readonly scopeBindings = new Map<number, Binding[]>();
+  private readonly sanitizers: CompiledSanitizer[];
+  private readonly passthrough: ReadonlySet<string>;
+  private importMap: Map<string, string> | undefined;
+  private depth = 0;
+
+  constructor(
+    readonly root: Node,
+    readonly syntax: Syntax,
+    readonly classifier: Classifier,
+    sanitizers: readonly SanitizerDef[],
+  ) {
+    this.sanitizers = sanitizers
+      .filter((s) => !s.syntax || s.syntax.includes(syntax.family))
+      .map((s) => ({ kind: s.kind, re: new RegExp(s.path), label: s.label }));
+    this.passthrough = PASSTHROUGH[syntax.family];
+  }
+
+  /** Local name -> imported module path. */
+  get imports(): Map<string, string> {
+    if (!this.importMap) this.importMap = this.syntax.imports(this.root);
+    return this.importMap;
+  }
+
+  /** The callee path with its first segment resolved through the file's imports. */
+  resolvedPath(call: Node): string {
+    const path = this.syntax.calleePath(call);
+    return this.resolvePath(path);
+  }
+
+  resolvePath(path: string): string {
+    const isNew = path.startsWith('new ');
+    const bare = isNew ? path.slice(4) : path;
+    const dot = bare.search(/[.(]/);
+    const head = dot < 0 ? bare : bare.slice(0, dot);
+    const mod = this.imports.get(head);
+    const resolved = mod ? mod + bare.slice(head.length) : bare;
+    return isNew ? `new ${resolved}` : resolved;
+  }
+
+  /** The sanitizer a call applies, if it is one. */
+  sanitizerOf(call: Node): { kind: SanitizerKind; label: string } | undefined {
+    const resolved = this.resolvedPath(call);
+    const written = this.syntax.calleePath(call);
+    for (const s of this.sanitizers) {
+      if (s.re.test(resolved) || s.re.test(written)) return { kind: s.kind, label: s.label };
+    }
+    const local = this.localFunction(call);
+    if (local) return this.functionSanitizer(local);
+    return undefined;
+  }
+
+  /** The innermost function around a node, or the root. */
+  scopeOf(node: Node): Node {
+    for (let p = node.parent; p; p = p.parent) if (this.syntax.isFunction(p)) return p;
+    return this.root;
+  }
+
+  bindingsOf(scope: Node): Binding[] {
+    let b = this.scopeBindings.get(scope.id);
+    if (!b) {
+      b = this.syntax.bindings(scope);
+      this.scopeBindings.set(scope.id, b);
+    }
+    return b;
+  }
+
+  /**
+   * The binding of `name` in force at `at`: the latest one made before it in the innermost scope that
+   * has one, walking out to the module. Returns undefined for globals and unknown names.
+   */
+  definitionOf(name: string, at: Node): Binding | undefined {
+    for (let scope: Node | null = this.scopeOf(at); scope; scope = scope === this.root ? null : this.scopeOf(scope)) {
+      const candidates = this.bindingsOf(scope).filter((b) => b.name === name);
+      if (candidates.length === 0) continue;
+      let best: Binding | undefined;
+      for (const b of candidates) {
+        // Skip a binding whose own value contains the use (`x = x + 1` reads the previous x).
+        if (b.value && at.startIndex >= b.value.startIndex && at.endIndex <= b.value.endIndex && !b.param) continue;
+        if (b.from <= at.startIndex || b.param) {
+          if (!best || b.from >= best.from) best = b;
+        }
+      }
+      // Module-level functions and constants may be used before their definition point (hoisting, calls at run time).
+      if (!best && scope !== this.scopeOf(at)) best = candidates[candidates.length - 1];
+      if (!best && scope === this.root) best = candidates.find((b) => b.value && this.syntax.isFunction(b.value));
+      if (best) return best;
+    }
+    return undefined;
+  }
+
+  /** Every sensitive item that may reach `node`, sanitized or not. */
+  taint(node: Node): TaintItem[] {
+    const cached = this.memo.get(node.id);
+    if (cached) return cached;
+    if (this.inProgress.has(node.id) || this.depth > MAX_DEPTH) return [];
+    this.inProgress.add(node.id);
+    this.depth++;
+    try {
+      const items = dedupe(this.compute(node));
+      this.memo.set(node.id, items);
+      return items;
+    } finally {
+      this.depth--;
+      this.inProgress.delete(node.id);
+    }
+  }
+
+  /** Unsanitized sensitive items reaching `node` that match the query. */
+  sensitive(node: Node, query: SensitiveQuery = {}): TaintItem[] {
+    return this.taint(node).filter((item) => {
+      if (item.bulk && !query.bulk) return false;
+      if (query.types && !query.types.includes(item.classification.type)) return false;
+      if (query.categories && !query.categories.includes(item.classification.category)) return false;
+      if (item.sanitizedBy && !(query.ignoreSanitizers ?? []).includes(item.sanitizedBy.kind)) return false;
+      return true;
+    });
+  }
+
+  /** A static string value: a literal, or a name bound to one (followed through simple assignments). */
+  staticString(node: Node, depth = 0): string | undefined {
+    if (depth > 6) return undefined;
+    const direct = this.syntax.stringValue(node);
+    if (direct !== undefined) return direct;
+    const e = this.syntax.expr(node);
+    if (e.kind === 'identifier') {
+      const def = this.definitionOf(e.name, node);
+      if (def?.value && !def.key) return this.staticString(def.value, depth + 1);
+    } else if (e.kind === 'union' && e.parts.length === 1) {
+      return this.staticString(e.parts[0], depth + 1);
+    } else if (e.kind === 'member') {
+      const obj = this.objectLiteralOf(e.object, depth + 1);
+      const v = obj && this.syntax.property(obj, e.key);
+      if (v) return this.staticString(v, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** The static start of a string-valued expression (URL prefixes), following names to their definitions. */
+  staticPrefix(node: Node, depth = 0): string | undefined {
+    if (depth > 6) return undefined;
+    const full = this.staticString(node, depth);
+    if (full !== undefined) return full;
+    const prefix = this.syntax.stringPrefix(node);
+    if (prefix !== undefined && prefix !== '') return prefix;
+    // `${BASE}/path`, BASE + '/x', f"{BASE}/x": the first part decides.
+    const e = this.syntax.expr(node);
+    if (e.kind === 'union' && e.parts.length > 0 && (node.type.includes('template') || node.type.includes('binary') || node.type === 'string')) {
+      const first = e.parts[0];
+      const startsWithPart = node.type === 'binary_expression' || node.type === 'binary_operator' || firstChildIsSubstitution(node);
+      if (startsWithPart) {
+        const p = this.staticPrefix(first, depth + 1);
+        if (p !== undefined) return p;
+      }
+    }
+    if (e.kind === 'identifier') {
+      const def = this.definitionOf(e.name, node);
+      if (def?.value && !def.key) return this.staticPrefix(def.value, depth + 1);
+    }
+    if (e.kind === 'member') {
+      const obj = this.objectLiteralOf(e.object, depth + 1);
+      const v = obj && this.syntax.property(obj, e.key);
+      if (v) return this.staticPrefix(v, depth + 1);
+    }
+    return prefix;
+  }
+
+  /** The object / dict literal a node evaluates to, following names. */
+  objectLiteralOf(node: Node, depth = 0): Node | undefined {
+    if (depth > 6) return undefined;
+    const e = this.syntax.expr(node);
+    if (e.kind === 'object') return node;
+    if (e.kind === 'identifier') {
+      const def = this.definitionOf(e.name, node);
+      if (def?.value && !def.key && def.value.id !== node.id) return this.objectLiteralOf(def.value, depth + 1);
+    }
+    if (e.kind === 'union' && e.parts.length === 1) return this.objectLiteralOf(e.parts[0], depth + 1);
+    if (e.kind === 'member') {
+      const obj = this.objectLiteralOf(e.object, depth + 1);
+      const v = obj && this.syntax.property(obj, e.key);
+      if (v) return this.objectLiteralOf(v, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** True when the expression is a whole request body / form. */
+  isBulkSource(node: Node): boolean {
+    const path = this.syntax.isCall(node) ? `${this.syntax.calleePath(node)}()` : pathText(this.syntax, node);
+    return !!path && BULK_SOURCES[this.syntax.family].test(path);
+  }
+
+  private classifyName(name: string, origin: Node): TaintItem[] {
+    return this.classifier.classifyName(name).map((classification) => ({ classification, origin }));
+  }
+
+  private compute(node: Node): TaintItem[] {
+    if (this.isBulkSource(node)) {
+      return [{ classification: { type: 'request_data', category: 'personal', explanation: `\`${node.text.slice(0, 60)}\` is a whole request body`, by: 'name' }, origin: node, bulk: true }];
+    }
+    const e = this.syntax.expr(node);
+    switch (e.kind) {
+      case 'identifier':
+        return this.identifierTaint(e.name, node);
+      case 'member':
+        return this.memberTaint(e.object, e.key, e.keyNode, node);
+      case 'union':
+        return e.parts.flatMap((p) => this.taint(p));
+      case 'object':
+        return e.entries.flatMap((entry) => {
+          const value = this.taint(entry.value);
+          if (entry.key === undefined || !entry.keyNode) return value;
+          const byKey = entry.keyNode.id === entry.value.id ? [] : this.classifyName(entry.key, entry.keyNode);
+          return combineNameAndValue(byKey, value);
+        });
+      case 'call':
+        return this.callTaint(node, e.path, e.name, e.receiver, e.args);
+      case 'string':
+      case 'other':
+        return [];
+    }
+  }
+
+  private identifierTaint(name: string, node: Node): TaintItem[] {
+    const def = this.definitionOf(name, node);
+    const byName = this.classifyName(name, node);
+    if (!def) return byName;
+    if (def.value && this.syntax.isFunction(def.value)) return [];
+    let fromValue: TaintItem[] = [];
+    if (def.value) {
+      fromValue = def.key !== undefined ? this.keyOfTaint(def.value, def.key, def.node) : this.taint(def.value);
+    }
+    // The name at its definition (a parameter or declared variable) says what the data is, unless the value
+    // assigned is known to be protected.
+    const declared = this.classifyName(name, def.node);
+    return combineNameAndValue(declared.length ? declared : byName, fromValue);
+  }
+
+  /** `value.key` where the access comes from destructuring. */
+  private keyOfTaint(object: Node, key: string, keyNode: Node): TaintItem[] {
+    return this.memberTaint(object, key, keyNode, keyNode);
+  }
+
+  private memberTaint(object: Node, key: string, keyNode: Node, whole: Node): TaintItem[] {
+    const byKey = this.classifyName(key, keyNode);
+    // A member assigned earlier in the scope (`user.password = hash(pw)`) or a property of a local literal.
+    const memberName = pathText(this.syntax, whole);
+    if (memberName && whole.id !== keyNode.id) {
+      const def = this.definitionOf(memberName, whole);
+      if (def?.value) return combineNameAndValue(byKey, this.taint(def.value));
+    }
+    const literal = this.objectLiteralOf(object);
+    if (literal) {
+      const v = this.syntax.property(literal, key);
+      if (v) return combineNameAndValue(byKey, this.taint(v));
+    }
+    // Whole-request sources contribute only what their key says.
+    return byKey;
+  }
+
+  private callTaint(call: Node, path: string, name: string, receiver: Node | undefined, args: Node[]): TaintItem[] {
+    const sanitizer = this.sanitizerOf(call);
+    if (sanitizer) {
+      const inputs = [...args, ...(receiver && sanitizer.kind === 'mask' ? [receiver] : [])];
+      const mark: Sanitized = { kind: sanitizer.kind, name: path, node: call };
+      return inputs.flatMap((a) => this.taint(a)).map((item) => (item.sanitizedBy ? item : { ...item, sanitizedBy: mark }));
+    }
+    // Mapping reads with a static key: `form.get('ssn')`, `getattr(u, 'ssn')`, `os.environ.get('DB_PASSWORD')`.
+    if ((name === 'get' || name === 'getlist' || name === 'getattr' || name === 'getenv') && args.length > 0) {
+      const keyArg = name === 'getattr' ? args[1] : args[0];
+      const key = keyArg ? this.syntax.stringValue(keyArg) : undefined;
+      if (key !== undefined && keyArg) return this.classifyName(key, keyArg);
+    }
+    // Methods that keep the receiver's data (string building, encoding, serialisation).
+    if (this.passthrough.has(name)) {
+      return [...(receiver ? this.taint(receiver) : []), ...args.flatMap((a) => this.taint(a))];
+    }
+    // Chained hash objects: `createHash('md5').update(pw).digest('hex')` — digest/hexdigest keep the update's taint.
+    if ((name === 'digest' || name === 'hexdigest') && receiver) return this.taint(receiver);
+    // Building a model or record from data: `new User({...})`, `User(password=...)`.
+    const last = path.replace(/^new /, '').split('.').pop() ?? '';
+    if (path.startsWith('new ') || /^[A-Z][a-zA-Z0-9]*$/.test(last)) {
+      const fromEntries = this.syntax.family === 'python' ? this.syntax.entries(call).flatMap((en) => (en.key && en.keyNode ? combineNameAndValue(this.classifyName(en.key, en.keyNode), this.taint(en.value)) : this.taint(en.value))) : [];
+      const positional = this.syntax.args(call).flatMap((a) => this.taint(a));
+      return [...fromEntries, ...positional];
+    }
+    // Calls to functions defined in this file: what their returns carry.
+    const local = this.localFunction(call);
+    if (local) return this.localCallTaint(local, args);
+    return [];
+  }
+
+  /** The function node a call invokes, when it is defined in this file. */
+  localFunction(call: Node): Node | undefined {
+    const path = this.syntax.calleePath(call);
+    if (!/^[A-Za-z_$][\w$]*$/.test(path)) return undefined;
+    const def = this.definitionOf(path, call);
+    return def?.value && this.syntax.isFunction(def.value) ? def.value : undefined;
+  }
+
+  private readonly functionSanitizers = new Map<number, { kind: SanitizerKind; label: string } | null>();
+
+  /** A local helper that returns a sanitizer call on its input is itself a sanitizer (`function protect(p) { return bcrypt.hash(p) }`). */
+  private functionSanitizer(fn: Node): { kind: SanitizerKind; label: string } | undefined {
+    const known = this.functionSanitizers.get(fn.id);
+    if (known !== undefined) return known ?? undefined;
+    this.functionSanitizers.set(fn.id, null);
+    const returns = this.syntax.returns(fn);
+    let found: { kind: SanitizerKind; label: string } | undefined;
+    for (const r of returns) {
+      const inner = unwrapCall(this.syntax, r);
+      const s = inner && this.sanitizerOf(inner);
+      if (!s) {
+        found = undefined;
+        break;
+      }
+      found = { kind: s.kind, label: `${this.syntax.functionName(fn) ?? 'helper'} (${s.label})` };
+    }
+    this.functionSanitizers.set(fn.id, found ?? null);
+    return found;
+  }
+
+  private localCallTaint(fn: Node, args: Node[]): TaintItem[] {
+    const returned = this.syntax.returns(fn).flatMap((r) => this.taint(r));
+    // Data passed in comes back out when the helper builds its result from its parameters.
+    const paramNames = new Set(this.bindingsOf(fn).filter((b) => b.param).map((b) => b.name));
+    const usesParams = this.syntax.returns(fn).some((r) => mentions(r, paramNames));
+    return usesParams ? [...returned, ...args.flatMap((a) => this.taint(a))] : returned;
+  }
+}
+
+function unwrapCall(syntax: Syntax, node: Node): Node | undefined {
+  let n: Node | undefined = node;
+  for (let i = 0; n && i < 4; i++) {
+    if (syntax.isCall(n)) return n;
+    const e = syntax.expr(n);
+    n = e.kind === 'union' && e.parts.length === 1 ? e.parts[0] : undefined;
+  }
+  return undefined;
+}
+
+function mentions(node: Node, names: Set<string>): boolean {
+  if (names.size === 0) return false;
+  if (node.type === 'identifier' && names.has(node.text)) return true;
+  for (const c of node.namedChildren) if (c && mentions(c, names)) return true;
+  return false;
+}
+
+function firstChildIsSubstitution(node: Node): boolean {
+  const first = node.namedChildren.find((c) => c && c.type !== 'string_start');
+  return !!first && (first.type === 'template_substitution' || first.type === 'interpolation');
+}
+
+/** Dotted text of an identifier / member chain, or undefined for anything else. */
+export function pathText(syntax: Syntax, node: Node): string | undefined {
+  const e = syntax.expr(node);
+  if (e.kind === 'identifier') return e.name;
+  if (e.kind === 'member') {
+    const base = pathText(syntax, e.object);
+    return base ? `${base}.${e.key}` : undefined;
+  }
+  if (syntax.isCall(node)) return `${syntax.calleePath(node)}()`;
+  return undefined;
+}
+
+/**
+ * A name (variable, key, keyword) says what data a value is; the value's own flow says where it came from
+ * and whether it was protected. When the value was sanitized, the name's types are sanitized too.
+ */
+function combineNameAndValue(byName: TaintItem[], fromValue: TaintItem[]): TaintItem[] {
+  if (byName.length === 0) return fromValue;
+  const sanitizer = fromValue.find((i) => i.sanitizedBy)?.sanitizedBy;
+  const allSanitized = fromValue.length > 0 && fromValue.every((i) => i.sanitizedBy);
+  if (allSanitized && sanitizer) return [...byName.map((i) => ({ ...i, sanitizedBy: sanitizer })), ...fromValue];
+  return [...byName, ...fromValue];
+}
+
+function dedupe(items: TaintItem[]): TaintItem[] {
+  const seen = new Set<string>();
+  const out: TaintItem[] = [];
+  for (const i of items) {
+    const key = `${i.classification.type}:${i.origin.startIndex}:${i.sanitizedBy?.kind ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(i);
+  }
+  return out;
+}

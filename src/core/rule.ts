@@ -1,0 +1,109 @@
+/**
+ * What a rule is: metadata + a tree-sitter query per syntax family + a small predicate + an optional fix.
+ * Rules are data the engine compiles once per grammar (all active rules of a grammar become ONE query).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { SyntaxFamily } from '../languages/registry';
+import type { Classifier } from './classifier';
+import type { DataFlow } from './flow';
+import type { Syntax } from './syntax';
+import type { Classification, Confidence, Family, Guidance, Range, Severity } from './types';
+
+export interface RuleOption {
+  description: string;
+  default: number | string | boolean | string[];
+}
+
+export interface RuleDefinition {
+  /** `family/name`, e.g. `storage/plaintext-password`. */
+  id: string;
+  family: Exclude<Family, 'sealant'>;
+  title: string;
+  description: string;
+  severity: Severity;
+  confidence: Confidence;
+  cwe: number[];
+  owasp: string[];
+  standards?: string[];
+  guidance: Guidance;
+  fixable: boolean;
+  options?: Record<string, RuleOption>;
+  /**
+   * Keyword gate: a case-insensitive regex source. The rule runs on a file only when the file text matches.
+   * Rules that depend on the classifier may leave it out (the engine then runs them on every file).
+   */
+  keywords?: string;
+  /**
+   * Tree-sitter query source per syntax family. Captures are handed to `check`. The family's key decides
+   * which languages the rule supports. A rule may have an empty query and do all its work in `finish`.
+   */
+  queries: Partial<Record<SyntaxFamily, string>>;
+  /** Called for every match of one of this rule's patterns. */
+  check?(match: RuleMatch, ctx: RuleContext): void;
+  /** Called once per file after all matches: for absence checks and cross-match reasoning. */
+  finish?(ctx: RuleContext): void;
+}
+
+export interface RuleMatch {
+  /** Index of the pattern inside this rule's own query text (0-based). */
+  pattern: number;
+  /** First node of a capture, or undefined. */
+  get(name: string): Node | undefined;
+  /** All nodes of a capture (quantified captures). */
+  all(name: string): Node[];
+}
+
+export interface RelatedInput {
+  node?: Node;
+  range?: Range;
+  message: string;
+}
+
+export interface FixInput {
+  title: string;
+  safe: boolean;
+  edits: { node?: Node; range?: Range; start?: number; end?: number; newText: string }[];
+}
+
+export interface ReportInput {
+  /** Where the finding is shown. */
+  node: Node;
+  message: string;
+  severity?: Severity;
+  confidence?: Confidence;
+  dataTypes?: string[];
+  classifications?: Classification[];
+  related?: RelatedInput[];
+  fixes?: FixInput[];
+  /** The raw value that makes this a finding (a secret, a card number): the engine stores only its redaction. */
+  secret?: string;
+  /**
+   * Text that identifies the finding for its fingerprint (defaults to the node text). Must not depend on
+   * line numbers or whitespace.
+   */
+  fingerprintKey?: string;
+}
+
+export interface FileInfo {
+  path: string;
+  text: string;
+  languageId: string;
+  syntax: SyntaxFamily;
+  /** True under test, fixture, spec, mock and example paths: rules lower confidence or severity there. */
+  isTestPath: boolean;
+}
+
+export interface RuleContext {
+  readonly file: FileInfo;
+  readonly root: Node;
+  readonly classifier: Classifier;
+  readonly flow: DataFlow;
+  readonly syntax: Syntax;
+  /** Rule options, merged from defaults and the team config. */
+  option<T extends number | string | boolean | string[]>(name: string): T;
+  /** Per-file scratch space shared between `check` calls and `finish` of this rule. */
+  readonly state: Map<string, unknown>;
+  report(finding: ReportInput): void;
+  /** Hosts the team allows on plain HTTP, and hosts approved to receive personal data. */
+  readonly hosts: { allowInsecure: string[]; approved: string[] | undefined };
+}
