@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'node:fs', 'node:path', 'fs/promises', 'node:fs/promises', 'child_process', 'node:child_process', 'os', 'node:os'];
 
 export default tseslint.config(
-  { ignores: ['test/spec-with-summary.cjs', 'dist/**', 'dist-test/**', 'node_modules/**', 'grammars/**', 'test/fixtures/**', 'examples/**', '.vscode-test/**', 'test-results/**'] },
+  { ignores: ['test/spec-with-summary.cjs', 'dist/**', 'dist-test/**', 'node_modules/**', 'grammars/**', 'test/fixtures/**', 'test/vscode/workspace/**', 'examples/**', '.vscode-test/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -222,7 +222,7 @@ const PLACEHOLDER_WORDS: ReadonlySet<string> = new Set([
   'replaceme', 'secretkey', 'mysecret', 'yoursecret',
 ]);
 /** Parts that make any value a placeholder (`AKIAIOSFODNN7EXAMPLE`, `changeme123`, `<insert-key-here>`). */
-const PLACEHOLDER_PARTS = ['example', 'changeme', 'placeholder', 'dummy', 'replaceme', 'notarealsecret', 'notreal'];
+const PLACEHOLDER_PARTS: readonly string[] = Object.freeze(['example', 'changeme', 'placeholder', 'dummy', 'replaceme', 'notreal']);
 /** Template and format references: `${VAR}`, `{{ value }}`, `<your key>`, `%s`, `%(name)s`, `$VAR`. */
 const TEMPLATE_SHAPES: readonly RegExp[] = Object.freeze([
   /^<[^<>]*>$/, /^\$\{[^}]*\}$/, /^\{\{[\s\S]*\}\}$/, /^%\(?\w*\)?[sd]$/, /^\$[A-Za-z_][A-Za-z0-9_]*$/, /^\{[a-z_]*\}$/i,

@@ -9,6 +9,7 @@
  * scanned files are replaced, so a file cannot send escape sequences to the terminal.
  */
 import type { Finding, ScanResult, Severity } from '../core/types';
+import { ibanValid, looksLikeCardNumber, looksLikeSsn, recogniseSecretFormat } from '../core/values';
 import { allFindings, summarize, type JsonSummary, FAMILIES } from './json';
 
 export interface TextOptions {
@@ -57,8 +58,22 @@ function redactLiteral(content: string): string {
   return content.length >= 8 ? `${content.slice(0, 2)}*****` : '*****';
 }
 
+/**
+ * True when a literal's content holds something that must never be printed: a key in a known format, a
+ * card number, an SSN, an IBAN, or a URL with a password in it.
+ */
+export function literalLooksSensitive(content: string): boolean {
+  if (/:\/\/[^/@\s:]+:[^/@\s]+@/.test(content)) return true;
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(content)) return true;
+  for (const token of content.match(/[A-Za-z0-9_\-+/=.]{12,}/g) ?? []) if (recogniseSecretFormat(token)) return true;
+  for (const digits of content.match(/\d[\d -]{11,22}\d/g) ?? []) if (looksLikeCardNumber(digits)) return true;
+  for (const ssn of content.match(/\b\d{3}-\d{2}-\d{4}\b/g) ?? []) if (looksLikeSsn(ssn)) return true;
+  for (const iban of content.match(/\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g) ?? []) if (ibanValid(iban)) return true;
+  return false;
+}
+
 /** Masks the contents of every '…', "…" and `…` literal on a line (an unclosed one to the end of the line). */
-export function maskLiterals(line: string): string {
+export function maskLiterals(line: string, only: (content: string) => boolean = () => true): string {
   let out = '';
   let i = 0;
   while (i < line.length) {
@@ -71,7 +86,8 @@ export function maskLiterals(line: string): string {
     let j = i + 1;
     while (j < line.length && line[j] !== ch) j += line[j] === '\\' ? 2 : 1;
     const closed = j < line.length;
-    out += ch + redactLiteral(line.slice(i + 1, Math.min(j, line.length))) + (closed ? ch : '');
+    const content = line.slice(i + 1, Math.min(j, line.length));
+    out += ch + (only(content) ? redactLiteral(content) : content) + (closed ? ch : '');
     i = closed ? j + 1 : line.length;
   }
   return out;
@@ -108,14 +124,16 @@ function codeFrame(f: Finding, lines: string[], p: Paint, pad: string): string[]
       winEnd = winStart + FRAME_WIDTH;
     }
     const visible = raw.slice(winStart, winEnd);
-    const text = clean(masked ? maskLiterals(visible) : visible);
+    // Value findings have every literal masked; any other frame still masks literals that hold secrets.
+    const text = clean(masked ? maskLiterals(visible) : maskLiterals(visible, literalLooksSensitive));
+    const changed = text !== clean(visible);
     const prefix = winStart > 0 ? '…' : '';
     const suffix = winEnd < raw.length ? '…' : '';
     out.push(`${pad}${p.dim(`${String(n + 1).padStart(gutter)} |`)} ${prefix}${text}${suffix}`);
     const a = Math.max(from, winStart) - winStart;
     const b = Math.min(Math.max(to, from + 1), winEnd) - winStart;
     // A masked line has another length than the source, so markers would point at the wrong place: none.
-    if (b > a && !masked) {
+    if (b > a && !masked && !changed) {
       const lead = visible.slice(0, a).replace(/[^\t]/g, ' ');
       out.push(`${pad}${p.dim(`${' '.repeat(gutter)} |`)} ${prefix ? ' ' : ''}${lead}${p.severity(f.severity, '^'.repeat(b - a))}`);
     }

@@ -37,16 +37,16 @@ export interface DataTypeDef {
 }
 
 /** Words that qualify the ambiguous short words `pass`, `pw` and `pin` (`db_pass`, `userPw`, `cardPin`). */
-const PASS_QUALIFIERS = [
+const PASS_QUALIFIERS: readonly string[] = Object.freeze([
   'user', 'db', 'database', 'admin', 'root', 'smtp', 'mail', 'email', 'ftp', 'sftp', 'sql', 'mysql', 'pg', 'postgres',
   'redis', 'mongo', 'login', 'account', 'ldap', 'proxy', 'auth', 'http', 'basic', 'server', 'sudo', 'wifi', 'keystore',
   'truststore', 'vault', 'bind', 'amqp', 'rabbit', 'jdbc', 'oracle', 'service', 'master', 'app', 'client', 'new', 'old',
   'current', 'confirm', 'default', 'my',
-] as const;
-const PIN_QUALIFIERS = [
+]);
+const PIN_QUALIFIERS: readonly string[] = Object.freeze([
   'user', 'card', 'atm', 'account', 'security', 'login', 'sim', 'debit', 'credit', 'bank', 'wallet', 'new', 'old',
   'current', 'confirm', 'secret', 'access',
-] as const;
+]);
 
 const qualified = (word: string, qualifiers: readonly string[]): string[] => qualifiers.map((q) => `${q} ${word}`);
 

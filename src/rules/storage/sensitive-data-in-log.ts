@@ -31,6 +31,8 @@ export const sensitiveDataInLog: RuleDefinition = {
   owasp: ['A09:2021 Security Logging and Monitoring Failures'],
   standards: ['PCI DSS 3.3.1, 3.5.1', 'GDPR Art. 5(1)(f), Art. 32'],
   fixable: false,
+  // Every logging call names a logger, a console, print or a log method.
+  keywords: 'console|log|print|warn|debug|info|error|fatal|trace|critical|exception',
   guidance: {
     why: 'Logs are copied to log aggregators, support tickets and backups, read by many people and kept for years. A password, card number or SSN written to a log is stored in clear text in all of those places.',
     bad: "logger.info(`signup ${req.body.email} password=${req.body.password}`);",
