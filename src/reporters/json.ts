@@ -35,19 +35,13 @@
  * `range` and `related[].range` stay zero-based, exactly as in the result model (`src/core/types.ts`).
  */
 import type {
-  Classification,
-  Confidence,
   Family,
   Finding,
-  Fix,
-  Range,
-  RelatedLocation,
   RuleDescriptor,
   ScanResult,
   Severity,
   SkippedFile,
   SkipReason,
-  Suppression,
 } from '../core/types';
 
 export const JSON_REPORT_VERSION = 1;
@@ -65,26 +59,12 @@ export interface JsonSummary {
   skippedByReason: Partial<Record<SkipReason, number>>;
 }
 
-export interface JsonFinding {
-  path: string;
+/** A finding as written to JSON: the model's finding plus 1-based `line` and `column` of its start. */
+export interface JsonFinding extends Finding {
   /** 1-based line of the start of `range`. */
   line: number;
   /** 1-based column (UTF-16 code units) of the start of `range`. */
   column: number;
-  ruleId: string;
-  family: Family;
-  severity: Severity;
-  confidence: Confidence;
-  cwe: number[];
-  message: string;
-  range: Range;
-  dataTypes: string[];
-  classifications: Classification[];
-  related: RelatedLocation[];
-  fixes: Fix[];
-  fingerprint: string;
-  evidence?: string;
-  suppression?: Suppression;
 }
 
 export interface JsonReport {
