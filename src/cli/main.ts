@@ -2,7 +2,10 @@
  * The `sealant` command: dispatches to one module per command under ./commands. Exit codes: 0 no finding
  * at or above --fail-on, 1 findings, 2 usage, config or I/O error. Never negative, never anything else.
  */
+import { inventoryCommand, INVENTORY_HELP } from './commands/inventory';
+import { configCommand, CONFIG_HELP } from './commands/config';
 import { scanCommand, SCAN_HELP } from './commands/scan';
+import { triageCommand, TRIAGE_HELP } from './commands/triage';
 import { EXIT, UsageError, type CliIo } from './io';
 import { packageVersion } from './node-host';
 import { WalkError } from './walk';
@@ -18,6 +21,9 @@ interface Command {
 /** The commands, by name. Add a command by adding a module under ./commands and a row here. */
 const COMMANDS: Record<string, Command> = {
   scan: { summary: 'scan files and folders for findings', help: SCAN_HELP, run: scanCommand },
+  config: { summary: 'validate the team config (.sealant.yml) or print the merged result', help: CONFIG_HELP, run: configCommand },
+  triage: { summary: 'add, list and prune entries of the triage file (.sealant-triage.yml)', help: TRIAGE_HELP, run: triageCommand },
+  inventory: { summary: 'list the personal data the code collects, stores, logs and sends', help: INVENTORY_HELP, run: inventoryCommand },
 };
 
 export function helpText(): string {

@@ -3,16 +3,19 @@
  * (as ESLint's workers do). Shared by the CLI and the extension's workspace scan. With one job, or
  * when the worker bundle is not available (tests run from source), files are scanned in-process.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Engine, type EngineConfig } from '../core/engine';
 import { NEVER_CANCELLED, type Cancellation } from '../core/host';
 import type { FileResult, SkippedFile } from '../core/types';
-import { BUILTIN_RULES } from '../rules';
+import { EngineSet } from '../config/engines';
+import type { ResolvedConfig } from '../config/types';
+import { languageForPath } from '../languages/registry';
+import { contentHash, type ResultCache } from './cache';
 import { nodeHost } from './node-host';
-import { readSource } from './read';
+import { readSourceSync } from './read';
 import { toPosix } from './walk';
 
 export interface ScanRequest {
@@ -21,10 +24,23 @@ export interface ScanRequest {
   files: readonly string[];
   jobs?: number;
   config?: EngineConfig;
+  /**
+   * Team configs as plain data (each worker builds the same rules from them: custom rules hold functions, which
+   * do not cross threads), and the index of each file's config by absolute path; files not listed use `config`.
+   */
+  teamConfigs?: ResolvedConfig[];
+  configOf?: Readonly<Record<string, number>>;
   onProgress?(done: number, total: number): void;
   cancellation?: Cancellation;
   /** Worker bundle; defaults to worker.js beside this bundle. */
   workerScript?: string;
+  /**
+   * Watchdog: a worker busy with one file for longer than this is stopped and replaced, and the file reported
+   * as failed (default DEFAULT_FILE_TIMEOUT_MS, or the environment variable SEALANT_FILE_TIMEOUT_MS).
+   */
+  fileTimeoutMs?: number;
+  /** Result cache (see cache.ts): unchanged files are not analysed again. The caller saves it. */
+  cache?: ResultCache;
 }
 
 export interface ScanOutput {
@@ -39,15 +55,26 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(availableParallelism(), 8));
 }
 
+/**
+ * Source files are read synchronously: files are small and mostly in the page cache, and a synchronous read
+ * costs a tenth of fs.promises.readFile's round trips through the thread pool (measured by `npm run bench`).
+ * read.ts refuses a file that grew past the size limit or was replaced by a FIFO since the walk.
+ */
+export { readSourceSync };
+
 /** Analyse one file from disk with an engine (used in-process and inside workers). */
 export async function analyzeFile(engine: Engine, root: string, abs: string): Promise<FileResult> {
   const path = toPosix(root, abs);
-  const read = await readSource(abs);
+  const read = readSourceSync(abs);
   if ('skipped' in read) return { path, language: engine.languageOf({ path })?.id ?? 'unknown', findings: [], parsed: false, ms: 0, lines: 0, skipped: { path, ...read.skipped } };
   return engine.analyze({ path, text: read.text });
 }
 
 export async function runScan(req: ScanRequest): Promise<ScanOutput> {
+  return req.cache ? scanWithCache(req, req.cache) : scanUncached(req);
+}
+
+function scanUncached(req: ScanRequest): Promise<ScanOutput> {
   const jobs = Math.max(1, Math.min(req.jobs ?? defaultJobs(), req.files.length || 1));
   const script = req.workerScript ?? join(__dirname, 'worker.js');
   if (jobs === 1 || !existsSync(script) || req.files.length < 4) return scanInProcess(req);
@@ -55,7 +82,7 @@ export async function runScan(req: ScanRequest): Promise<ScanOutput> {
 }
 
 async function scanInProcess(req: ScanRequest): Promise<ScanOutput> {
-  const engine = new Engine(nodeHost(), { rules: BUILTIN_RULES, config: req.config });
+  const engines = new EngineSet(nodeHost(), req.config, req.teamConfigs);
   const cancellation = req.cancellation ?? NEVER_CANCELLED;
   const out: ScanOutput = { files: [], skipped: [], failed: [], cancelled: false };
   try {
@@ -65,15 +92,57 @@ async function scanInProcess(req: ScanRequest): Promise<ScanOutput> {
         break;
       }
       try {
-        collect(out, await analyzeFile(engine, req.root, abs));
+        collect(out, await analyzeFile(engines.get(req.configOf?.[abs]), req.root, abs));
       } catch (err) {
         out.failed.push({ path: toPosix(req.root, abs), reason: 'error', detail: String(err) });
       }
       req.onProgress?.(out.files.length + out.skipped.length + out.failed.length, req.files.length);
     }
   } finally {
-    await engine.dispose();
+    await engines.dispose();
   }
+  return out;
+}
+
+/**
+ * Looks every file up in the cache by the hash of its bytes (read here), analyses only the
+ * misses, and stores their results.
+ */
+async function scanWithCache(req: ScanRequest, cache: ResultCache): Promise<ScanOutput> {
+  const hits: FileResult[] = [];
+  const misses: string[] = [];
+  const hashes = new Map<string, string>();
+  for (const abs of req.files) {
+    const path = toPosix(req.root, abs);
+    let hash: string;
+    try {
+      hash = contentHash(readFileSync(abs));
+    } catch {
+      misses.push(abs); // the analysis reports it as unreadable
+      continue;
+    }
+    const hit = cache.get(path, hash);
+    if (hit) hits.push(hit);
+    else {
+      hashes.set(path, hash);
+      misses.push(abs);
+    }
+  }
+  if (hits.length > 0) req.onProgress?.(hits.length, req.files.length);
+  const rest: ScanOutput = misses.length > 0
+    ? await scanUncached({ ...req, files: misses, onProgress: req.onProgress && ((done) => req.onProgress?.(hits.length + done, req.files.length)) })
+    : { files: [], skipped: [], failed: [], cancelled: false };
+  for (const r of rest.files) {
+    const hash = hashes.get(r.path);
+    if (hash) cache.set(r.path, hash, r);
+  }
+  for (const s of rest.skipped) {
+    const hash = hashes.get(s.path);
+    if (hash) cache.set(s.path, hash, { path: s.path, language: languageForPath(s.path)?.id ?? 'unknown', findings: [], parsed: false, ms: 0, lines: 0, skipped: s });
+  }
+  const out: ScanOutput = { ...rest, files: [...rest.files], skipped: [...rest.skipped] };
+  for (const hit of hits) collect(out, hit);
+  out.files.sort((a, b) => a.path.localeCompare(b.path));
   return out;
 }
 
@@ -89,66 +158,150 @@ interface WorkerMessage {
   error?: string;
 }
 
+/** How long a worker may spend on one file before the watchdog stops it (the engine's own budgets are 5 s + 20 s). */
+export const DEFAULT_FILE_TIMEOUT_MS = 60_000;
+
+/** A worker that has not started its first file this long after it was created is stuck starting up. */
+const STARTUP_TIMEOUT_MS = 120_000;
+
+/** Workers that exit before analysing anything, in a row, after which no new one is started. */
+const MAX_START_FAILURES = 3;
+
+function fileTimeoutMs(req: ScanRequest): number {
+  if (req.fileTimeoutMs && req.fileTimeoutMs > 0) return req.fileTimeoutMs;
+  const env = Number(process.env.SEALANT_FILE_TIMEOUT_MS);
+  return Number.isFinite(env) && env > 0 ? env : DEFAULT_FILE_TIMEOUT_MS;
+}
+
+/** Terminates a worker and resolves once its thread has exited (or after 2 s, should it not). */
+function stopWorker(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    worker.terminate().then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
+
+interface Slot {
+  worker: Worker;
+  /** Index of the file being analysed. */
+  current?: number;
+  since: number;
+  /** Files started and files finished by this worker. */
+  started: number;
+  analysed: number;
+  /** The watchdog stopped this worker. */
+  stopped: boolean;
+  error?: string;
+}
+
+/**
+ * The pool. Every file ends up in exactly one of files, skipped or failed: a worker that crashes or exceeds the
+ * per-file budget is replaced and its file reported as failed; a file a dead worker had taken but not started,
+ * and any file left when no worker can be started, is reported too. Cancelling stops every worker and resolves
+ * only once their threads have exited.
+ */
 function scanWithWorkers(req: ScanRequest, jobs: number, script: string): Promise<ScanOutput> {
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const out: ScanOutput = { files: [], skipped: [], failed: [], cancelled: false };
   const total = req.files.length;
+  const settled = new Uint8Array(total);
+  const budget = fileTimeoutMs(req);
   let done = 0;
-  let live = 0;
-  const workers = new Set<Worker>();
+  let startFailures = 0;
+  let lastProblem = 'the scan workers stopped';
+  const slots = new Set<Slot>();
   const cancellation = req.cancellation ?? NEVER_CANCELLED;
+
+  const settle = (index: number, result: FileResult | undefined, failure?: Omit<SkippedFile, 'path'>): void => {
+    if (index < 0 || index >= total || settled[index]) return;
+    settled[index] = 1;
+    if (result) collect(out, result);
+    else if (failure) out.failed.push({ path: toPosix(req.root, req.files[index]), ...failure });
+    done++;
+    req.onProgress?.(done, total);
+  };
 
   return new Promise<ScanOutput>((resolve) => {
     let finished = false;
-    const finish = () => {
+    const finish = async () => {
       if (finished) return;
       finished = true;
       clearInterval(watch);
-      for (const w of workers) void w.terminate();
+      Atomics.store(counter, 0, total);
+      await Promise.all([...slots].map((s) => stopWorker(s.worker)));
+      if (!out.cancelled) {
+        for (let i = 0; i < total; i++) if (!settled[i]) settle(i, undefined, { reason: 'error', detail: `not analysed: ${lastProblem}` });
+      }
       out.files.sort((a, b) => a.path.localeCompare(b.path));
       resolve(out);
     };
     const watch = setInterval(() => {
       if (cancellation.isCancellationRequested && !out.cancelled) {
         out.cancelled = true;
-        Atomics.store(counter, 0, total);
-        finish();
+        void finish();
+        return;
+      }
+      const now = Date.now();
+      for (const slot of slots) {
+        if (slot.current === undefined && slot.started === 0 && !slot.stopped && now - slot.since > STARTUP_TIMEOUT_MS) {
+          slot.error = `did not start within ${STARTUP_TIMEOUT_MS / 1000} s`;
+          void slot.worker.terminate();
+          continue;
+        }
+        if (slot.current === undefined || slot.stopped || now - slot.since <= budget) continue;
+        // Hung on one file (a runaway regex, a grammar stuck in a loop): stop it; 'exit' starts a replacement.
+        slot.stopped = true;
+        settle(slot.current, undefined, { reason: 'parse-timeout', detail: `analysis did not finish within ${budget / 1000} s; the worker was stopped and replaced` });
+        slot.current = undefined;
+        void slot.worker.terminate();
       }
     }, 50);
 
     const spawn = () => {
-      const worker = new Worker(script, { workerData: { root: req.root, files: req.files, config: req.config, counter: counter.buffer } });
-      workers.add(worker);
-      live++;
-      let current: number | undefined;
+      const worker = new Worker(script, { workerData: { root: req.root, files: req.files, config: req.config, teamConfigs: req.teamConfigs, configOf: req.configOf, counter: counter.buffer } });
+      const slot: Slot = { worker, since: Date.now(), started: 0, analysed: 0, stopped: false };
+      slots.add(slot);
       worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'start') current = m.index;
-        else if (m.type === 'result' && m.result) {
-          current = undefined;
-          collect(out, m.result);
-          done++;
-          req.onProgress?.(done, total);
+        if (m.type === 'start' && m.index !== undefined) {
+          slot.current = m.index;
+          slot.since = Date.now();
+          slot.started++;
+        } else if (m.type === 'result' && m.result && m.index !== undefined) {
+          slot.current = undefined;
+          slot.analysed++;
+          settle(m.index, m.result);
         } else if (m.type === 'error' && m.index !== undefined) {
-          current = undefined;
-          out.failed.push({ path: toPosix(req.root, req.files[m.index]), reason: 'error', detail: m.error ?? 'analysis failed' });
-          done++;
-          req.onProgress?.(done, total);
+          slot.current = undefined;
+          slot.analysed++;
+          settle(m.index, undefined, { reason: 'error', detail: m.error ?? 'analysis failed' });
         }
+      });
+      worker.on('error', (err) => {
+        slot.error = err instanceof Error ? err.message : String(err);
       });
       worker.on('exit', (code) => {
-        workers.delete(worker);
-        live--;
-        if (current !== undefined) {
+        slots.delete(slot);
+        if (finished) return;
+        const crashed = `the worker exited with code ${code}${slot.error ? ` (${slot.error})` : ''}`;
+        if (slot.current !== undefined) {
           // The worker died on this file: report it and carry on with a fresh worker.
-          out.failed.push({ path: toPosix(req.root, req.files[current]), reason: 'error', detail: `worker exited with code ${code} while analysing this file` });
-          done++;
-          current = undefined;
-          if (!finished && Atomics.load(counter, 0) < total) spawn();
+          settle(slot.current, undefined, { reason: 'error', detail: `${crashed} while analysing this file` });
+          slot.current = undefined;
         }
-        if (live === 0) finish();
-      });
-      worker.on('error', () => {
-        // 'exit' follows and handles the file in progress.
+        if (code !== 0 && !slot.stopped) lastProblem = crashed;
+        // A worker that dies before starting any file (a broken bundle, no grammars) is not restarted forever.
+        startFailures = slot.started === 0 && !slot.stopped && code !== 0 ? startFailures + 1 : 0;
+        if (Atomics.load(counter, 0) < total && startFailures < MAX_START_FAILURES) spawn();
+        if (slots.size === 0) void finish();
       });
     };
     for (let i = 0; i < jobs; i++) spawn();

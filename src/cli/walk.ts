@@ -1,6 +1,8 @@
 /**
  * File discovery for the CLI and the workspace scan: walks directories honouring .gitignore files and
- * the default excludes, never follows symbolic links (no loops), and lists what it skipped and why.
+ * the default excludes, never follows symbolic links (no loops), and lists what it skipped and why:
+ * over-large and unreadable files, symbolic links to folders or source files, and special files (FIFOs,
+ * sockets, devices) with a source extension.
  */
 import { lstatSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
@@ -76,6 +78,24 @@ export function walk(root: string, paths: readonly string[], options: WalkOption
     files.add(abs);
   };
 
+  /** Symbolic links are never followed (no loops, no files outside the tree); links to folders or source files are listed. */
+  const symlink = (abs: string, scoped: { dir: string; ig: Ignore }[]): void => {
+    let target: Stats | undefined;
+    let problem: string | undefined;
+    try {
+      target = statSync(abs);
+    } catch (err) {
+      problem = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    }
+    const isDir = !!target?.isDirectory();
+    if (!isDir && !languageForPath(abs)) return;
+    if (isIgnored(absRoot, abs, isDir, base, scoped)) return;
+    const detail = problem
+      ? `symbolic link that cannot be resolved (${problem === 'ELOOP' ? 'a loop' : problem}); not followed`
+      : `symbolic link to a ${isDir ? 'folder' : 'file'}; not followed (files are scanned where they really are)`;
+    skipped.push({ path: toPosix(absRoot, abs), reason: 'unsupported', detail });
+  };
+
   const visit = (dir: string, rules: { dir: string; ig: Ignore }[]): void => {
     let entries: string[];
     try {
@@ -101,11 +121,15 @@ export function walk(root: string, paths: readonly string[], options: WalkOption
         skipped.push({ path: toPosix(absRoot, abs), reason: 'unreadable', detail: (err as Error).message });
         continue;
       }
-      if (st.isSymbolicLink()) continue;
+      if (st.isSymbolicLink()) {
+        symlink(abs, scoped);
+        continue;
+      }
       const isDir = st.isDirectory();
       if (isIgnored(absRoot, abs, isDir, base, scoped)) continue;
       if (isDir) visit(abs, scoped);
       else if (st.isFile()) consider(abs, st);
+      else if (languageForPath(abs)) skipped.push({ path: toPosix(absRoot, abs), reason: 'unsupported', detail: 'not a regular file (a FIFO, socket or device)' });
     }
   };
 
@@ -125,15 +149,32 @@ export function walk(root: string, paths: readonly string[], options: WalkOption
 
 export class WalkError extends Error {}
 
+/** A relative path that leaves its base (`..` or `../x`), as opposed to a name that starts with dots (`..x`, `...`). */
+function isOutside(rel: string): boolean {
+  return rel === '..' || rel.startsWith('../');
+}
+
+/**
+ * `ig.ignores(path)`, false for paths the ignore package refuses: it throws on names made only of dots (a
+ * folder called `...`), which must not stop the walk.
+ */
+function ignores(ig: Ignore, path: string): boolean {
+  try {
+    return ig.ignores(path);
+  } catch {
+    return false;
+  }
+}
+
 function isIgnored(root: string, abs: string, isDir: boolean, base: Ignore, scoped: { dir: string; ig: Ignore }[]): boolean {
   const relRoot = toPosix(root, abs);
   const probe = (rel: string) => (isDir ? `${rel}/` : rel);
-  if (relRoot && !relRoot.startsWith('..') && base.ignores(probe(relRoot))) return true;
+  if (relRoot && !isOutside(relRoot) && ignores(base, probe(relRoot))) return true;
   const name = abs.slice(abs.lastIndexOf(sep) + 1);
-  if (base.ignores(probe(name))) return true;
+  if (ignores(base, probe(name))) return true;
   for (const { dir, ig } of scoped) {
     const rel = toPosix(dir, abs);
-    if (rel && !rel.startsWith('..') && ig.ignores(probe(rel))) return true;
+    if (rel && !isOutside(rel) && ignores(ig, probe(rel))) return true;
   }
   return false;
 }
@@ -143,7 +184,7 @@ function ancestorsGitignore(root: string, start: string, enabled: boolean): { di
   if (!enabled) return [];
   const out: { dir: string; ig: Ignore }[] = [];
   const rel = relative(root, start);
-  if (rel.startsWith('..')) return out;
+  if (rel === '..' || rel.startsWith(`..${sep}`)) return out;
   const parts = rel ? rel.split(sep) : [];
   // The start directory's own .gitignore is read by visit().
   for (let i = 0; i < parts.length; i++) {

@@ -12,14 +12,16 @@ import { META_RULES } from '../rules/meta';
 import { SANITIZERS, type SanitizerDef } from '../rules/sanitizers';
 import { Classifier, type ClassifierExtension } from './classifier';
 import { FingerprintCounter } from './fingerprint';
+import { EditMemo, mergeScoped } from './incremental';
 import { DataFlow } from './flow';
 import { NEVER_CANCELLED, type Cancellation, type Host } from './host';
-import type { FixInput, RelatedInput, ReportInput, RuleContext, RuleDefinition, RuleMatch } from './rule';
+import type { FactInput, FixInput, RelatedInput, ReportInput, RuleContext, RuleDefinition, RuleMatch } from './rule';
 import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppress';
 import type { Syntax } from './syntax';
 import { walk } from './syntax';
 import { DEFAULT_LIMITS, LineIndex, isTestPath, skipReason, type TextLimits } from './text';
-import type { FileResult, Finding, Range, RuleDescriptor, Severity } from './types';
+import type { FileResult, Finding, InventoryFact, Range, RuleDescriptor, Severity } from './types';
+import { INVENTORY_RULES } from '../inventory/rules';
 import { redact } from './values';
 
 export type RuleLevel = Severity | 'off';
@@ -35,6 +37,11 @@ export interface EngineConfig {
   sanitizers?: SanitizerDef[];
   dataTypes?: ClassifierExtension;
   hosts?: { allowInsecure?: string[]; approved?: string[] };
+  /**
+   * Also run the personal-data inventory pass (src/inventory) and return its facts in `FileResult.facts`.
+   * Plain data, so it reaches the scan workers with the rest of the config.
+   */
+  inventory?: boolean;
 }
 
 export interface EngineOptions {
@@ -43,6 +50,68 @@ export interface EngineOptions {
   limits?: TextLimits;
   /** Parse time budget per file in milliseconds (default 5000). */
   parseTimeoutMs?: number;
+  /** Time budget for running the rules over one parsed file, in milliseconds (default 20000). */
+  analysisTimeoutMs?: number;
+  /**
+   * For the editor: remember each document's last analysis (a few documents, by path) so that analyzeTree
+   * after an edit inside a function re-analyses only that function (see incremental.ts).
+   */
+  incremental?: boolean;
+}
+
+/** Filled in by analyzeTree when the rules ran past their time budget (their findings are then incomplete). */
+export interface AnalysisBudget {
+  timedOut: boolean;
+}
+
+/** A text the grammar cannot be trusted with (see Engine.unsupportedReason); thrown by parse(). */
+export class UnsupportedInputError extends Error {}
+
+/**
+ * tree-sitter's wasm module trapped (e.g. "memory access out of bounds"): its memory may be corrupt, so this
+ * engine refuses further work. The CLI's workers exit and are replaced; in-process callers make a new process.
+ */
+export class EngineCrashedError extends Error {}
+
+/**
+ * tree-sitter-python's external scanner keeps its indentation stack in a fixed serialisation buffer and
+ * corrupts wasm memory past about 510 nested indentation levels (later files then parse wrongly or trap).
+ * Real code stays far below this limit.
+ */
+export const PYTHON_MAX_INDENT_LEVELS = 200;
+
+/** Indentation nesting depth of a Python text, counted as the scanner's indent stack grows (an upper bound). */
+export function pythonIndentDepth(text: string): number {
+  const stack: number[] = [0];
+  let max = 0;
+  let i = 0;
+  while (i < text.length) {
+    let col = 0;
+    let j = i;
+    for (; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (c === 32) col++;
+      else if (c === 9) col += 8 - (col % 8);
+      else if (c === 12) col = 0;
+      else break;
+    }
+    const c = j < text.length ? text.charCodeAt(j) : 10;
+    if (c !== 10 && c !== 13 && c !== 35) {
+      while (stack.length > 1 && stack[stack.length - 1] > col) stack.pop();
+      if (col > stack[stack.length - 1]) {
+        stack.push(col);
+        if (stack.length - 1 > max) max = stack.length - 1;
+      }
+    }
+    const nl = text.indexOf('\n', j);
+    if (nl < 0) break;
+    i = nl + 1;
+  }
+  return max;
+}
+
+function isWasmTrap(err: unknown): boolean {
+  return err instanceof Error && err.name === 'RuntimeError';
 }
 
 export interface SourceFile {
@@ -75,8 +144,34 @@ export const SYNTAXES: Readonly<Record<string, Syntax>> = Object.freeze({ js: js
 
 let runtime: Promise<void> | undefined;
 
+/**
+ * Loaded grammars, shared by every engine of the process. A grammar loaded into web-tree-sitter's runtime
+ * stays in its wasm memory for good (Language has no delete()), so an engine made again (a new config, a
+ * second scan in the same process) must reuse it rather than load it again. Keyed by file and checked
+ * byte for byte, so a different grammar file under the same name is loaded anew.
+ */
+const languages = new Map<string, { bytes: Uint8Array; language: Promise<Language> }[]>();
+
+export function loadLanguage(file: string, bytes: Uint8Array): Promise<Language> {
+  const known = languages.get(file) ?? [];
+  const same = known.find((k) => sameBytes(k.bytes, bytes));
+  if (same) return same.language;
+  const language = Language.load(bytes);
+  const entry = { bytes, language };
+  languages.set(file, [...known, entry]);
+  language.catch(() => languages.set(file, (languages.get(file) ?? []).filter((k) => k !== entry)));
+  return language;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** web-tree-sitter's runtime is one wasm module per process; it is initialised once. */
-function initRuntime(host: Host): Promise<void> {
+export function initRuntime(host: Host): Promise<void> {
   if (!runtime) {
     runtime = host.readGrammar(RUNTIME_WASM_FILE).then((wasmBinary) => Parser.init({ wasmBinary }));
     runtime.catch(() => {
@@ -87,12 +182,23 @@ function initRuntime(host: Host): Promise<void> {
 }
 
 export class Engine {
-  readonly classifier: Classifier;
+  private classifierInstance: Classifier | undefined;
+  private readonly dataTypes: ClassifierExtension | undefined;
+  /** The rules active for the last text seen by activeRules (analyze, then analyzeTree, test the same text). */
+  private lastActive: { text: string; syntax: string; rules: CompiledRule[] } | undefined;
+  /** The last analysis of each open document, when the engine is incremental. */
+  private readonly edits: EditMemo | undefined;
+  /** Single-rule queries (see ownQuery) and the grammars loaded, for them. */
+  private readonly ownQueries = new Map<string, Query | null>();
+  private readonly loadedLanguages = new Map<GrammarId, Language>();
   private readonly grammars = new Map<GrammarId, Promise<GrammarState>>();
   private readonly compiled: CompiledRule[];
   private readonly sanitizers: SanitizerDef[];
   private readonly limits: TextLimits;
   private readonly parseTimeoutMs: number;
+  private readonly analysisTimeoutMs: number;
+  /** Set when tree-sitter trapped: the engine then refuses work (see EngineCrashedError). */
+  private crashed: string | undefined;
   private readonly hosts: { allowInsecure: string[]; approved: string[] | undefined };
   private disposed = false;
 
@@ -101,13 +207,18 @@ export class Engine {
     options: EngineOptions,
   ) {
     const config = options.config ?? {};
-    this.classifier = new Classifier(undefined, config.dataTypes);
+    // The dictionary is compiled on first use (start-up cost); a team extension is compiled now so that its
+    // errors surface when the engine is made.
+    this.dataTypes = config.dataTypes;
+    if (config.dataTypes) this.classifierInstance = new Classifier(undefined, config.dataTypes);
     this.sanitizers = [...SANITIZERS, ...(config.sanitizers ?? [])];
     this.limits = options.limits ?? DEFAULT_LIMITS;
     this.parseTimeoutMs = options.parseTimeoutMs ?? 5000;
+    this.analysisTimeoutMs = options.analysisTimeoutMs ?? 20_000;
+    this.edits = options.incremental ? new EditMemo() : undefined;
     this.hosts = { allowInsecure: config.hosts?.allowInsecure ?? [], approved: config.hosts?.approved };
     this.compiled = [];
-    for (const rule of options.rules) {
+    for (const rule of config.inventory ? [...options.rules, ...INVENTORY_RULES] : options.rules) {
       const setting = config.rules?.[rule.id];
       if (setting?.severity === 'off') continue;
       const options: Record<string, unknown> = {};
@@ -122,9 +233,15 @@ export class Engine {
     }
   }
 
+  /** The sensitive-data classifier, compiled on first use. */
+  get classifier(): Classifier {
+    if (!this.classifierInstance) this.classifierInstance = new Classifier(undefined, this.dataTypes);
+    return this.classifierInstance;
+  }
+
   /** Descriptors of every active rule plus Sealant's own notes, for reporters. */
   descriptors(): RuleDescriptor[] {
-    return [...this.compiled.map((c) => describe(c.rule, c.severity)), ...META_RULES];
+    return [...this.compiled.filter((c) => !INVENTORY_RULES.includes(c.rule)).map((c) => describe(c.rule, c.severity)), ...META_RULES];
   }
 
   /** The language of a file, by language id or path. */
@@ -146,7 +263,8 @@ export class Engine {
   private async loadGrammar(id: GrammarId): Promise<GrammarState> {
     await initRuntime(this.host);
     const bytes = await this.host.readGrammar(GRAMMAR_FILES[id]);
-    const language = await Language.load(bytes);
+    const language = await loadLanguage(GRAMMAR_FILES[id], bytes);
+    this.loadedLanguages.set(id, language);
     const parser = new Parser();
     parser.setLanguage(language);
     const syntax = GRAMMAR_SYNTAX[id];
@@ -192,6 +310,17 @@ export class Engine {
     return { language, parser, query: hasPatterns ? query : undefined, patterns, rules: usable, errors };
   }
 
+  /** One rule's own query for a grammar (incremental analysis runs whole-file rules alone), compiled on first use. */
+  private ownQuery(language: LanguageInfo, c: CompiledRule): Query | undefined {
+    const key = `${language.grammar}\u0000${c.rule.id}`;
+    if (!this.ownQueries.has(key)) {
+      const lang = this.languageFor(language.grammar);
+      const q = lang ? tryQuery(lang, c.rule.queries[language.syntax] ?? '') : undefined;
+      this.ownQueries.set(key, q instanceof Query ? q : null);
+    }
+    return this.ownQueries.get(key) ?? undefined;
+  }
+
   /** Rule errors found while compiling the grammars used so far. */
   async compileErrors(): Promise<string[]> {
     const states = await Promise.all([...this.grammars.values()].map((p) => p.catch(() => undefined)));
@@ -200,13 +329,42 @@ export class Engine {
 
   /** Parse a text (optionally incrementally against an edited old tree). The caller deletes the tree. */
   async parse(language: LanguageInfo, text: string, oldTree?: Tree): Promise<Tree | undefined> {
+    const unsupported = this.unsupportedReason(language, text);
+    if (unsupported) throw new UnsupportedInputError(unsupported);
     const state = await this.grammar(language.grammar);
     const deadline = Date.now() + this.parseTimeoutMs;
-    const tree = state.parser.parse(text, oldTree ?? null, {
-      progressCallback: () => Date.now() > deadline,
+    const tree = this.guard('parsing', () => {
+      const t = state.parser.parse(text, oldTree ?? null, {
+        progressCallback: () => Date.now() > deadline,
+      });
+      state.parser.reset();
+      return t;
     });
-    state.parser.reset();
     return tree ?? undefined;
+  }
+
+  /**
+   * Why a text must not be given to its grammar, or undefined. Checked by parse(); the editor can call it
+   * first to show the reason.
+   */
+  unsupportedReason(language: LanguageInfo, text: string): string | undefined {
+    if (language.grammar !== 'python') return undefined;
+    const depth = pythonIndentDepth(text);
+    if (depth <= PYTHON_MAX_INDENT_LEVELS) return undefined;
+    return `indentation nested ${depth} levels deep; the Python grammar is only safe up to ${PYTHON_MAX_INDENT_LEVELS}`;
+  }
+
+  /** Runs a call into tree-sitter; a wasm trap marks the engine as crashed (see EngineCrashedError). */
+  private guard<T>(what: string, run: () => T): T {
+    if (this.crashed) throw new EngineCrashedError(this.crashed);
+    try {
+      return run();
+    } catch (err) {
+      if (!isWasmTrap(err)) throw err;
+      this.crashed = `tree-sitter crashed while ${what} (${(err as Error).message}); this engine stopped analysing`;
+      this.host.log?.('error', this.crashed);
+      throw new EngineCrashedError(this.crashed);
+    }
   }
 
   /** Analyse a whole file: checks, gate, parse, rules, suppressions. */
@@ -223,29 +381,58 @@ export class Engine {
     if (active.length === 0 && !file.text.includes('sealant-ignore')) {
       return { path: file.path, language: language.id, findings: [], parsed: false, ms: now() - started, lines };
     }
+    const unsupported = this.unsupportedReason(language, file.text);
+    if (unsupported) return { path: file.path, language: language.id, findings: [], parsed: false, ms: now() - started, lines, skipped: { path: file.path, reason: 'unsupported', detail: unsupported } };
     const tree = await this.parse(language, file.text);
     if (!tree) {
       return { path: file.path, language: language.id, findings: [], parsed: false, ms: now() - started, lines, skipped: { path: file.path, reason: 'parse-timeout', detail: `parsing took longer than ${this.parseTimeoutMs} ms` } };
     }
     try {
-      const findings = await this.analyzeTree(file, language, tree, cancellation);
-      return { path: file.path, language: language.id, findings, parsed: true, ms: now() - started, lines };
+      const facts: InventoryFact[] = [];
+      const budget: AnalysisBudget = { timedOut: false };
+      const findings = await this.analyzeTree(file, language, tree, cancellation, facts, budget);
+      if (budget.timedOut) {
+        return { path: file.path, language: language.id, findings: [], parsed: true, ms: now() - started, lines, skipped: { path: file.path, reason: 'parse-timeout', detail: `the rules took longer than ${this.analysisTimeoutMs} ms on this file; its findings would be incomplete` } };
+      }
+      return { path: file.path, language: language.id, findings, parsed: true, ms: now() - started, lines, ...(facts.length > 0 ? { facts } : {}) };
     } finally {
       tree.delete();
     }
   }
 
   private activeRules(language: LanguageInfo, text: string): CompiledRule[] {
-    return this.compiled.filter((c) => c.rule.queries[language.syntax] !== undefined && (!c.gate || c.gate.test(text)));
+    const last = this.lastActive;
+    if (last && last.syntax === language.syntax && last.text === text) return last.rules;
+    const rules = this.compiled.filter((c) => c.rule.queries[language.syntax] !== undefined && (!c.gate || c.gate.test(text)));
+    this.lastActive = { text, syntax: language.syntax, rules };
+    return rules;
   }
 
-  /** Run the rules over a parsed tree (the extension keeps trees for incremental re-parsing). */
-  async analyzeTree(file: SourceFile, language: LanguageInfo, tree: Tree, cancellation: Cancellation = NEVER_CANCELLED): Promise<Finding[]> {
+  /**
+   * Run the rules over a parsed tree (the extension keeps trees for incremental re-parsing). Inventory facts
+   * recorded by the rules are appended to `facts` when it is given.
+   */
+  async analyzeTree(file: SourceFile, language: LanguageInfo, tree: Tree, cancellation: Cancellation = NEVER_CANCELLED, facts?: InventoryFact[], budget?: AnalysisBudget): Promise<Finding[]> {
     const state = await this.grammar(language.grammar);
+    // Past the deadline the query stops early and no further rule runs; the caller learns it through `budget`.
+    const deadline = Date.now() + this.analysisTimeoutMs;
+    let late = false;
+    const overdue = (): boolean => {
+      if (!late && Date.now() > deadline) {
+        late = true;
+        if (budget) budget.timedOut = true;
+        this.host.log?.('warn', `the rules took longer than ${this.analysisTimeoutMs} ms on ${file.path}; findings are incomplete`);
+      }
+      return late;
+    };
     const syntax = SYNTAXES[language.syntax];
     const root = tree.rootNode;
     const lineIndex = new LineIndex(file.text);
     const active = new Set(this.activeRules(language, file.text));
+    const activeList = [...active];
+    // After an edit inside one function, only that function is queried again (incremental engines only).
+    const wholeFile = (ruleId: string) => activeList.some((c) => c.rule.id === ruleId && !!c.rule.finish);
+    const scope = facts ? undefined : this.edits?.scope(file.path, language.id, file.text, root, syntax, activeList, wholeFile, lineIndex);
     const flow = new DataFlow(root, syntax, this.classifier, this.sanitizers);
     const info = { path: file.path, text: file.text, languageId: language.id, syntax: language.syntax, isTestPath: isTestPath(file.path) };
     const pending: { finding: Finding; scopeName: string; key: string }[] = [];
@@ -265,7 +452,10 @@ export class Engine {
         option: <T>(name: string) => c.options[name] as T,
         report: (input: ReportInput) => {
           const finding = this.toFinding(c, file.path, input, lineIndex);
-          pending.push({ finding, scopeName: scopeName(syntax, input.node), key: input.fingerprintKey ?? input.node.text });
+          pending.push({ finding, scopeName: scopeName(syntax, flow.ancestors(input.node)), key: input.fingerprintKey ?? input.node.text });
+        },
+        record: (input: FactInput) => {
+          facts?.push(this.toFact(c, file.path, input, lineIndex));
         },
       };
       contexts.set(c, ctx);
@@ -273,11 +463,12 @@ export class Engine {
     };
 
     if (state.query && active.size > 0) {
-      const matches = state.query.matches(root);
+      const query = state.query;
+      const matches = this.guard('running the rule queries', () => query.matches(root, { progressCallback: overdue, ...(scope ? { startPosition: scope.startPosition, endPosition: scope.endPosition } : {}) }));
       for (const m of matches) {
-        if (cancellation.isCancellationRequested) break;
+        if (cancellation.isCancellationRequested || overdue()) break;
         const p = state.patterns[m.patternIndex];
-        if (!p || !active.has(p.rule) || !p.rule.rule.check) continue;
+        if (!p || !active.has(p.rule) || !p.rule.rule.check || (scope && p.rule.rule.finish)) continue;
         const match: RuleMatch = {
           pattern: p.local,
           get: (name) => m.captures.find((cap) => cap.name === name)?.node,
@@ -290,8 +481,27 @@ export class Engine {
         }
       }
     }
+    // With a scope, rules that have a finish step still see the whole file, through their own query.
+    for (const c of scope ? activeList : []) {
+      if (!c.rule.finish || !c.rule.check || cancellation.isCancellationRequested || overdue()) continue;
+      const own = this.ownQuery(language, c);
+      if (!own) continue;
+      const check = c.rule.check;
+      for (const m of this.guard('running the rule queries', () => own.matches(root, { progressCallback: overdue }))) {
+        const match: RuleMatch = {
+          pattern: m.patternIndex,
+          get: (name) => m.captures.find((cap) => cap.name === name)?.node,
+          all: (name) => m.captures.filter((cap) => cap.name === name).map((cap) => cap.node),
+        };
+        try {
+          check(match, contextFor(c));
+        } catch (err) {
+          this.host.log?.('error', `rule ${c.rule.id} failed on ${file.path}: ${String(err)}`);
+        }
+      }
+    }
     for (const c of active) {
-      if (!c.rule.finish || cancellation.isCancellationRequested) continue;
+      if (!c.rule.finish || cancellation.isCancellationRequested || overdue()) continue;
       try {
         c.rule.finish(contextFor(c));
       } catch (err) {
@@ -299,15 +509,28 @@ export class Engine {
       }
     }
 
+    let all = pending;
+    if (scope) {
+      const merged = mergeScoped(scope, pending, wholeFile);
+      if (!merged) {
+        this.edits?.forget(file.path);
+        return this.analyzeTree(file, language, tree, cancellation, facts, budget);
+      }
+      all = merged;
+    }
     // One finding per rule and range.
     const unique = new Map<string, (typeof pending)[number]>();
-    for (const p of pending) {
+    for (const p of all) {
       const k = `${p.finding.ruleId}:${p.finding.range.startOffset}:${p.finding.range.endOffset}`;
       if (!unique.has(k)) unique.set(k, p);
     }
     const ordered = [...unique.values()].sort((a, b) => a.finding.range.startOffset - b.finding.range.startOffset || a.finding.ruleId.localeCompare(b.finding.ruleId));
     const counter = new FingerprintCounter();
     for (const p of ordered) p.finding.fingerprint = counter.fingerprint(p.finding.ruleId, file.path, p.scopeName, p.key);
+    if (this.edits) {
+      if (late || cancellation.isCancellationRequested || facts) this.edits.forget(file.path);
+      else this.edits.remember(file.path, language.id, file.text, activeList, ordered, !!scope);
+    }
     const findings = ordered.map((p) => p.finding);
     findings.push(...this.applySuppressions(file, syntax, root, lineIndex, findings, counter));
     return findings;
@@ -331,6 +554,18 @@ export class Engine {
       fixes: (input.fixes ?? []).map((f) => toFix(f, lines)),
       fingerprint: '',
       evidence: input.secret !== undefined ? `"${redact(input.secret)}"` : undefined,
+    };
+  }
+
+  private toFact(c: CompiledRule, path: string, input: FactInput, lines: LineIndex): InventoryFact {
+    const { node, origin, category, offsets, ...rest } = input;
+    return {
+      ...rest,
+      category: category ?? this.classifier.type(input.dataType)?.category ?? 'personal',
+      path,
+      range: offsets ? lines.range(offsets.start, offsets.end) : lines.range(node.startIndex, node.endIndex),
+      source: c.rule.id,
+      ...(origin ? { origin: { range: lines.range(origin.node.startIndex, origin.node.endIndex), ...(origin.name !== undefined ? { name: origin.name } : {}) } } : {}),
     };
   }
 
@@ -390,6 +625,12 @@ export class Engine {
       s?.parser.delete();
     }
     this.grammars.clear();
+    for (const q of this.ownQueries.values()) q?.delete();
+    this.ownQueries.clear();
+  }
+
+  private languageFor(id: GrammarId): Language | undefined {
+    return this.loadedLanguages.get(id);
   }
 }
 
@@ -418,12 +659,11 @@ function describe(rule: RuleDefinition, severity: Severity | undefined): RuleDes
   };
 }
 
-function scopeName(syntax: Syntax, node: Node): string {
-  const names: string[] = [];
-  for (let p = node.parent; p; p = p.parent) {
-    if (syntax.isFunction(p)) names.unshift(syntax.functionName(p) ?? '<anonymous>');
-  }
-  return names.join('>');
+function scopeName(syntax: Syntax, ancestors: readonly Node[]): string {
+  return ancestors
+    .filter((p) => syntax.isFunction(p))
+    .map((p) => syntax.functionName(p) ?? '<anonymous>')
+    .join('>');
 }
 
 function toRelated(r: RelatedInput, lines: LineIndex): { range: Range; message: string } | undefined {

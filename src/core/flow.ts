@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import type { SyntaxFamily } from '../languages/registry';
 import { PASSTHROUGH, type SanitizerDef, type SanitizerKind } from '../rules/sanitizers';
 import type { Classifier } from './classifier';
-import type { Binding, Syntax } from './syntax';
+import { walk, type Binding, type Syntax } from './syntax';
 import type { Classification, DataCategory } from './types';
 
 export interface Sanitized {
@@ -41,6 +41,19 @@ export interface SensitiveQuery {
 
 const MAX_DEPTH = 12;
 
+/** Node types (JS/TS and Python) that wrap one value without changing its data; see DataFlow.unwrapped. */
+const WRAPPER_TYPES: ReadonlySet<string> = new Set([
+  'parenthesized_expression',
+  'await_expression',
+  'await',
+  'as_expression',
+  'satisfies_expression',
+  'non_null_expression',
+  'type_assertion',
+]);
+const MAX_UNWRAP = 100_000;
+const NO_BINDINGS: Binding[] = [];
+
 /** Request objects whose whole body / form is user-supplied data. */
 const BULK_SOURCES: Record<SyntaxFamily, RegExp> = {
   js: /^(req|request|ctx\.request|ctx)\.(body|query|params)$/,
@@ -57,6 +70,23 @@ export class DataFlow {
   private readonly memo = new Map<number, TaintItem[]>();
   private readonly inProgress = new Set<number>();
   private readonly scopeBindings = new Map<number, Binding[]>();
+  private readonly scopeNames = new Map<number, Map<string, Binding[]>>();
+  // Answers memoised per node id (pure functions of the tree): null records "none".
+  private readonly definitionMemo = new Map<number, Map<string, Binding | null>>();
+  private readonly sanitizerMemo = new Map<number, { kind: SanitizerKind; label: string } | null>();
+  private readonly localMemo = new Map<number, Node | null>();
+  private readonly resolvedMemo = new Map<number, string>();
+  private readonly calleeMemo = new Map<number, string>();
+  /**
+   * The last node asked about and its ancestors, root first (`path`), with their end offsets and the innermost
+   * function at or above each (`fnAt`). Rules ask about nearby nodes one after the other, so each question
+   * starts from the deepest shared ancestor instead of the root (see ancestors()).
+   */
+  private readonly path: Node[] = [];
+  private readonly pathEnds: number[] = [];
+  private readonly fnAt: Node[] = [];
+  /** Node id -> index in `path`. */
+  private readonly pathIndex = new Map<number, number>();
   private readonly sanitizers: CompiledSanitizer[];
   private readonly passthrough: ReadonlySet<string>;
   private importMap: Map<string, string> | undefined;
@@ -82,8 +112,22 @@ export class DataFlow {
 
   /** The callee path with its first segment resolved through the file's imports. */
   resolvedPath(call: Node): string {
-    const path = this.syntax.calleePath(call);
-    return this.resolvePath(path);
+    let resolved = this.resolvedMemo.get(call.id);
+    if (resolved === undefined) {
+      resolved = this.resolvePath(this.calleePathOf(call));
+      this.resolvedMemo.set(call.id, resolved);
+    }
+    return resolved;
+  }
+
+  /** syntax.calleePath, memoised per node (rules ask about the same calls again and again). */
+  private calleePathOf(call: Node): string {
+    let path = this.calleeMemo.get(call.id);
+    if (path === undefined) {
+      path = this.syntax.calleePath(call);
+      this.calleeMemo.set(call.id, path);
+    }
+    return path;
   }
 
   resolvePath(path: string): string {
@@ -98,8 +142,16 @@ export class DataFlow {
 
   /** The sanitizer a call applies, if it is one. */
   sanitizerOf(call: Node): { kind: SanitizerKind; label: string } | undefined {
+    const known = this.sanitizerMemo.get(call.id);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.findSanitizer(call);
+    this.sanitizerMemo.set(call.id, found ?? null);
+    return found;
+  }
+
+  private findSanitizer(call: Node): { kind: SanitizerKind; label: string } | undefined {
     const resolved = this.resolvedPath(call);
-    const written = this.syntax.calleePath(call);
+    const written = this.calleePathOf(call);
     for (const s of this.sanitizers) {
       if (s.re.test(resolved) || s.re.test(written)) return { kind: s.kind, label: s.label };
     }
@@ -110,8 +162,80 @@ export class DataFlow {
 
   /** The innermost function around a node, or the root. */
   scopeOf(node: Node): Node {
-    for (let p = node.parent; p; p = p.parent) if (this.syntax.isFunction(p)) return p;
-    return this.root;
+    const n = this.locate(node);
+    return n > 1 ? this.fnAt[n - 2] : this.root;
+  }
+
+  /** The ancestors of a node, root first, without the node itself. */
+  ancestors(node: Node): Node[] {
+    const n = this.locate(node);
+    return this.path.slice(0, n - 1);
+  }
+
+  /**
+   * Makes `path` hold `node` and returns its index + 1: an ancestor of the last node is already there; any other
+   * node replaces the path below their deepest shared ancestor. Descends from the deepest node of the previous path
+   * that contains `node`, with childWithDescendant: `node.parent` costs a descent from the root on every call,
+   * so walking up parent by parent is quadratic in the depth (10,000 nested blocks took minutes).
+   */
+  private locate(node: Node): number {
+    const path = this.path;
+    const at = this.pathIndex.get(node.id);
+    if (at !== undefined) return at + 1;
+    const start = node.startIndex;
+    const end = node.endIndex;
+    let k = path.length - 1;
+    while (k >= 0 && !(path[k].id !== node.id && path[k].startIndex <= start && end <= this.pathEnds[k])) k--;
+    if (k < 0 || !this.descend(k, node, start, end)) {
+      // Not below the previous path (or a zero-width node defeated the descent): start again from the root.
+      this.truncate(0);
+      for (const a of ancestorsOf(node, this.root)) this.push(a);
+      this.push(node);
+    }
+    return path.length;
+  }
+
+  private descend(k: number, node: Node, start: number, end: number): boolean {
+    this.truncate(k + 1);
+    for (let n = this.path[k]; ; ) {
+      const next: Node | null = n.childWithDescendant(node);
+      if (!next || next.id === n.id) return false;
+      const nextEnd = next.id === node.id ? end : next.endIndex;
+      if (next.startIndex > start || nextEnd < end) return false;
+      this.push(next, nextEnd);
+      if (next.id === node.id) return true;
+      n = next;
+    }
+  }
+
+  private push(n: Node, end: number = n.endIndex): void {
+    const outer = this.fnAt[this.fnAt.length - 1] ?? this.root;
+    this.pathIndex.set(n.id, this.path.length);
+    this.path.push(n);
+    this.pathEnds.push(end);
+    this.fnAt.push(this.syntax.isFunction(n) ? n : outer);
+  }
+
+  private truncate(length: number): void {
+    for (let i = length; i < this.path.length; i++) this.pathIndex.delete(this.path[i].id);
+    this.path.length = length;
+    this.pathEnds.length = length;
+    this.fnAt.length = length;
+  }
+
+  /** The bindings of `name` in a scope, in the order of bindingsOf (indexed by name on first use). */
+  private bindingsNamed(scope: Node, name: string): Binding[] {
+    let byName = this.scopeNames.get(scope.id);
+    if (!byName) {
+      byName = new Map();
+      for (const b of this.bindingsOf(scope)) {
+        const list = byName.get(b.name);
+        if (list) list.push(b);
+        else byName.set(b.name, [b]);
+      }
+      this.scopeNames.set(scope.id, byName);
+    }
+    return byName.get(name) ?? NO_BINDINGS;
   }
 
   bindingsOf(scope: Node): Binding[] {
@@ -128,8 +252,21 @@ export class DataFlow {
    * has one, walking out to the module. Returns undefined for globals and unknown names.
    */
   definitionOf(name: string, at: Node): Binding | undefined {
+    let byName = this.definitionMemo.get(at.id);
+    if (!byName) {
+      byName = new Map();
+      this.definitionMemo.set(at.id, byName);
+    }
+    const known = byName.get(name);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.findDefinition(name, at);
+    byName.set(name, found ?? null);
+    return found;
+  }
+
+  private findDefinition(name: string, at: Node): Binding | undefined {
     for (let scope: Node | null = this.scopeOf(at); scope; scope = scope === this.root ? null : this.scopeOf(scope)) {
-      const candidates = this.bindingsOf(scope).filter((b) => b.name === name);
+      const candidates = this.bindingsNamed(scope, name);
       if (candidates.length === 0) continue;
       let best: Binding | undefined;
       for (const b of candidates) {
@@ -149,6 +286,7 @@ export class DataFlow {
 
   /** Every sensitive item that may reach `node`, sanitized or not. */
   taint(node: Node): TaintItem[] {
+    node = this.unwrapped(node);
     const cached = this.memo.get(node.id);
     if (cached) return cached;
     if (this.inProgress.has(node.id) || this.depth > MAX_DEPTH) return [];
@@ -162,6 +300,19 @@ export class DataFlow {
       this.depth--;
       this.inProgress.delete(node.id);
     }
+  }
+
+  /**
+   * Parentheses and other wrappers around one value (`await`, casts, `!`) carry exactly its data: followed in a
+   * loop, without using up MAX_DEPTH, so `((((ssn))))` nested 10,000 deep is still seen.
+   */
+  private unwrapped(node: Node): Node {
+    for (let i = 0; i < MAX_UNWRAP && WRAPPER_TYPES.has(node.type); i++) {
+      const e = this.syntax.expr(node);
+      if (e.kind !== 'union' || e.parts.length !== 1) break;
+      node = e.parts[0];
+    }
+    return node;
   }
 
   /** Unsanitized sensitive items reaching `node` that match the query. */
@@ -289,6 +440,8 @@ export class DataFlow {
     }
     // The name at its definition (a parameter or declared variable) says what the data is, unless the value
     // assigned is known to be protected.
+    // A SCREAMING_CASE constant bound to a plain string (`const PASSWORD_FIELD = 'password'`) names data, it does not hold it.
+    if (/^[A-Z][A-Z0-9_]*$/.test(name) && def.value && this.syntax.stringValue(def.value) !== undefined) return fromValue;
     const declared = this.classifyName(name, def.node);
     return combineNameAndValue(declared.length ? declared : byName, fromValue);
   }
@@ -299,7 +452,8 @@ export class DataFlow {
   }
 
   private memberTaint(object: Node, key: string, keyNode: Node, whole: Node): TaintItem[] {
-    const byKey = this.classifyName(key, keyNode);
+    // Enum members and class constants (`ChallengeType.PASSWORD`, `Headers.AUTHORIZATION`) name data, they do not hold it.
+    const byKey = isConstantMember(this.syntax, object, key) ? [] : this.classifyName(key, keyNode);
     // A member assigned earlier in the scope (`user.password = hash(pw)`) or a property of a local literal.
     const memberName = pathText(this.syntax, whole);
     if (memberName && whole.id !== keyNode.id) {
@@ -349,7 +503,15 @@ export class DataFlow {
 
   /** The function node a call invokes, when it is defined in this file. */
   localFunction(call: Node): Node | undefined {
-    const path = this.syntax.calleePath(call);
+    const known = this.localMemo.get(call.id);
+    if (known !== undefined) return known ?? undefined;
+    const found = this.findLocalFunction(call);
+    this.localMemo.set(call.id, found ?? null);
+    return found;
+  }
+
+  private findLocalFunction(call: Node): Node | undefined {
+    const path = this.calleePathOf(call);
     if (!/^[A-Za-z_$][\w$]*$/.test(path)) return undefined;
     const def = this.definitionOf(path, call);
     return def?.value && this.syntax.isFunction(def.value) ? def.value : undefined;
@@ -386,6 +548,30 @@ export class DataFlow {
   }
 }
 
+/**
+ * The ancestors of a node, the root first, without the node itself. web-tree-sitter's `node.parent` descends
+ * from the root on every call, so walking up parent by parent is quadratic in the depth (10,000 nested blocks
+ * took minutes); one descent with `childWithDescendant` is linear.
+ */
+export function ancestorsOf(node: Node, root: Node = node.tree.rootNode): Node[] {
+  const out: Node[] = [];
+  let n: Node | null = root;
+  while (n && n.id !== node.id) {
+    out.push(n);
+    const next: Node | null = n.childWithDescendant(node);
+    // Zero-width (missing) nodes can defeat the descent: fall back to walking up.
+    if (!next || next.id === n.id || next.startIndex > node.startIndex || next.endIndex < node.endIndex) return parentChain(node);
+    n = next;
+  }
+  return n ? out : parentChain(node);
+}
+
+function parentChain(node: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = node.parent; p; p = p.parent) out.push(p);
+  return out.reverse();
+}
+
 function unwrapCall(syntax: Syntax, node: Node): Node | undefined {
   let n: Node | undefined = node;
   for (let i = 0; n && i < 4; i++) {
@@ -396,11 +582,24 @@ function unwrapCall(syntax: Syntax, node: Node): Node | undefined {
   return undefined;
 }
 
+/** True when an identifier with one of the names occurs in the node (iterative: expressions can nest 10,000 deep). */
 function mentions(node: Node, names: Set<string>): boolean {
   if (names.size === 0) return false;
-  if (node.type === 'identifier' && names.has(node.text)) return true;
-  for (const c of node.namedChildren) if (c && mentions(c, names)) return true;
-  return false;
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (n.type === 'identifier' && names.has(n.text)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** `Enum.MEMBER` / `Class.CONSTANT`: an upper-case key on an object whose name starts with a capital letter. */
+function isConstantMember(syntax: Syntax, object: Node, key: string): boolean {
+  if (!/^[A-Z][A-Z0-9_]+$/.test(key)) return false;
+  const e = syntax.expr(object);
+  const last = e.kind === 'identifier' ? e.name : e.kind === 'member' ? e.key : undefined;
+  return !!last && /^[A-Z]/.test(last);
 }
 
 function firstChildIsSubstitution(node: Node): boolean {
@@ -408,15 +607,24 @@ function firstChildIsSubstitution(node: Node): boolean {
   return !!first && (first.type === 'template_substitution' || first.type === 'interpolation');
 }
 
+/** Member chains longer than this have no path (hostile input: `a.b.b.b…` 10,000 times). */
+const MAX_PATH_SEGMENTS = 64;
+
 /** Dotted text of an identifier / member chain, or undefined for anything else. */
 export function pathText(syntax: Syntax, node: Node): string | undefined {
-  const e = syntax.expr(node);
-  if (e.kind === 'identifier') return e.name;
-  if (e.kind === 'member') {
-    const base = pathText(syntax, e.object);
-    return base ? `${base}.${e.key}` : undefined;
+  const keys: string[] = [];
+  let n = node;
+  for (let i = 0; i <= MAX_PATH_SEGMENTS; i++) {
+    const e = syntax.expr(n);
+    if (e.kind === 'member') {
+      keys.push(e.key);
+      n = e.object;
+      continue;
+    }
+    const base = e.kind === 'identifier' ? e.name : syntax.isCall(n) ? `${syntax.calleePath(n)}()` : undefined;
+    if (base === undefined) return undefined;
+    return [base, ...keys.reverse()].join('.');
   }
-  if (syntax.isCall(node)) return `${syntax.calleePath(node)}()`;
   return undefined;
 }
 
@@ -426,8 +634,11 @@ export function pathText(syntax: Syntax, node: Node): string | undefined {
  */
 function combineNameAndValue(byName: TaintItem[], fromValue: TaintItem[]): TaintItem[] {
   if (byName.length === 0) return fromValue;
-  const sanitizer = fromValue.find((i) => i.sanitizedBy)?.sanitizedBy;
-  const allSanitized = fromValue.length > 0 && fromValue.every((i) => i.sanitizedBy);
+  // A value that is itself a password hash (`{ password: user.passwordHash }`) protects the name's password too.
+  const hash = fromValue.find((i) => i.classification.type === 'password_hash' && !i.sanitizedBy);
+  const hashMark: Sanitized | undefined = hash && { kind: 'password-hash', name: hash.origin.text, node: hash.origin };
+  const sanitizer = fromValue.find((i) => i.sanitizedBy)?.sanitizedBy ?? hashMark;
+  const allSanitized = fromValue.length > 0 && fromValue.every((i) => i.sanitizedBy || i.classification.type === 'password_hash');
   if (allSanitized && sanitizer) return [...byName.map((i) => ({ ...i, sanitizedBy: sanitizer })), ...fromValue];
   return [...byName, ...fromValue];
 }

@@ -7,26 +7,16 @@ import type { SyntaxFamily } from '../languages/registry';
 import type { Classifier } from './classifier';
 import type { DataFlow } from './flow';
 import type { Syntax } from './syntax';
-import type { Classification, Confidence, Family, Guidance, Range, Severity } from './types';
+import type { Classification, Confidence, DataCategory, Family, InventoryFact, Range, RuleDescriptor, Severity } from './types';
 
 export interface RuleOption {
   description: string;
   default: number | string | boolean | string[];
 }
 
-export interface RuleDefinition {
-  /** `family/name`, e.g. `storage/plaintext-password`. */
-  id: string;
+export interface RuleDefinition extends Omit<RuleDescriptor, 'family' | 'standards' | 'languages'> {
   family: Exclude<Family, 'sealant'>;
-  title: string;
-  description: string;
-  severity: Severity;
-  confidence: Confidence;
-  cwe: number[];
-  owasp: string[];
   standards?: string[];
-  guidance: Guidance;
-  fixable: boolean;
   options?: Record<string, RuleOption>;
   /**
    * Keyword gate: a case-insensitive regex source. The rule runs on a file only when the file text matches.
@@ -84,6 +74,18 @@ export interface ReportInput {
   fingerprintKey?: string;
 }
 
+/** What a rule gives `ctx.record`: the fact without the file, range and source the engine fills in. */
+export interface FactInput extends Omit<InventoryFact, 'path' | 'range' | 'source' | 'category' | 'origin'> {
+  /** The location of the fact (the sink call, the request field, the column). */
+  node: Node;
+  /** Defaults to the data type's category in the dictionary. */
+  category?: DataCategory;
+  /** Where the data came from, when that is another node. */
+  origin?: { node: Node; name?: string };
+  /** A part of `node` (UTF-16 offsets into the file), e.g. one column inside an SQL string. */
+  offsets?: { start: number; end: number };
+}
+
 export interface FileInfo {
   path: string;
   text: string;
@@ -104,6 +106,11 @@ export interface RuleContext {
   /** Per-file scratch space shared between `check` calls and `finish` of this rule. */
   readonly state: Map<string, unknown>;
   report(finding: ReportInput): void;
+  /**
+   * Records a personal-data inventory fact (where data is collected, stored, logged or sent). Facts are kept only
+   * when the caller asked for them (the inventory); otherwise this does nothing. Names only, never a value.
+   */
+  record(fact: FactInput): void;
   /** Hosts the team allows on plain HTTP, and hosts approved to receive personal data. */
   readonly hosts: { allowInsecure: string[]; approved: string[] | undefined };
 }

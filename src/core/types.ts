@@ -115,6 +115,60 @@ export interface FileResult {
   /** Milliseconds spent on this file by the engine. */
   ms: number;
   lines: number;
+  /** Personal-data inventory facts recorded by rules and the inventory pass (absent when there are none). */
+  facts?: InventoryFact[];
+}
+
+/**
+ * Personal-data inventory (src/inventory): where the code collects, stores, logs and sends each data type.
+ * `read` facts (a stored field read back) only feed the data-minimisation hints.
+ */
+export type InventoryActivity = 'collected' | 'stored' | 'logged' | 'sent' | 'read';
+
+/** How the data is protected at that location; `clear` when it is not. */
+export type Protection = 'hashed' | 'encrypted' | 'tokenised' | 'masked' | 'clear';
+
+/**
+ * What kind of place: collection points (`request` fields, `header`, `cookie`, `handler-param`, browser `form`),
+ * stores (`db`, `file`, `cookie`, `web-storage`, `cache`, `session`, `cloud-storage`), `log`, and destinations
+ * (`http`, `websocket`, `email`, `sdk`, `queue`).
+ */
+export type SinkKind =
+  | 'request' | 'header' | 'cookie' | 'handler-param' | 'form'
+  | 'db' | 'file' | 'web-storage' | 'cache' | 'session' | 'cloud-storage'
+  | 'log'
+  | 'http' | 'websocket' | 'email' | 'sdk' | 'queue'
+  | 'other';
+
+/** One inventory fact: plain data, like a finding. Names only, never a value. */
+export interface InventoryFact {
+  /** Data type id from the dictionary (`ssn`, `card_number`); `*` on a `read` fact of every column (`SELECT *`). */
+  dataType: string;
+  category: DataCategory;
+  activity: InventoryActivity;
+  sink: SinkKind;
+  /**
+   * Where exactly: table or model and column (`users.ssn`), host with scheme (`https://api.partner.com`), SDK
+   * name (`stripe`), cookie or storage key, log library, route (`POST /signup`) for collection points.
+   */
+  target?: string;
+  protection: Protection;
+  /** The sanitizer that protects it, as written (`bcrypt.hash`). */
+  protectedBy?: string;
+  /** The name the data has here: identifier, property path, key or column (`req.body.ssn`). */
+  name?: string;
+  path: string;
+  range: Range;
+  /** Why this is that data type, and why this place collects / stores / logs / sends it. */
+  explanation: string;
+  /** Id of the rule or inventory pass that recorded the fact. */
+  source: string;
+  /** Where the data came from, when that is another place in the file. */
+  origin?: { range: Range; name?: string };
+  /** For `sent`: `tls` for https / wss / ftps targets, `plain` for http / ws / ftp. */
+  transport?: 'tls' | 'plain';
+  /** For `collected`: the value is never read afterwards in its function. */
+  unused?: boolean;
 }
 
 export interface ScanResult {

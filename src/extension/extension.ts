@@ -1,9 +1,238 @@
+/**
+ * The composition root of the VS Code extension: the only code (with its siblings in src/extension) that
+ * imports `vscode`. It wires the engine (through a Host on vscode.workspace.fs) to live diagnostics, hovers,
+ * code actions, the workspace scan, the Findings view, guidance documents and reports, and returns an API that
+ * the integration tests use instead of the UI.
+ */
 import * as vscode from 'vscode';
+import type { LoadedConfig } from '../config';
+import { Engine } from '../core/engine';
+import type { RuleDescriptor, ScanResult, Severity } from '../core/types';
+import { BUILTIN_RULES } from '../rules';
+import { askReason, FindingCodeActionProvider, suppress, triage, type SuppressArgs, type TriageArgs } from './code-actions';
+import { COMMANDS, documentSelector, GUIDANCE_SCHEME } from './constants';
+import { Diagnostics } from './diagnostics';
+import { exportReport, type ExportArgs } from './export-report';
+import type { GroupBy } from './findings-model';
+import { FindingsView, revealFinding, type TreeSnapshot } from './findings-view';
+import { GuidanceProvider, showGuidance } from './guidance';
+import { FindingHoverProvider } from './hover';
+import { extensionHost } from './host';
+import { LiveAnalyzer, type AnalysisEvent } from './live';
+import { Log, describeError } from './log';
+import { affectsSettings, readSettings } from './settings';
+import type { Settings } from './settings-schema';
+import { FindingsStore, type FileFindings } from './store';
+import { TeamConfig, type LoadOutcome } from './team-config';
+import { WorkspaceScanner, type ScanOptions, type ScanState, type ScanSummary } from './workspace-scan';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('Sealant');
-  context.subscriptions.push(output);
-  output.appendLine('Sealant activated');
+export interface SealantApi {
+  /** A document was analysed (live): fires after its diagnostics are set. */
+  readonly onDidAnalyze: vscode.Event<AnalysisEvent>;
+  /** A workspace scan started, progressed or ended. */
+  readonly onDidChangeScanState: vscode.Event<ScanState>;
+  /** A workspace scan ended (its results are published). */
+  readonly onDidScan: vscode.Event<ScanSummary>;
+  /** Analyses an open document now. */
+  analyze(document: vscode.TextDocument): Promise<AnalysisEvent | undefined>;
+  /** The findings Sealant holds for a file (live or from the last scan). */
+  findings(uri: vscode.Uri): FileFindings | undefined;
+  scanWorkspace(options?: ScanOptions): Promise<ScanSummary | undefined>;
+  scanChangedFiles(options?: ScanOptions): Promise<ScanSummary | undefined>;
+  /** The last workspace scan as the reporters take it. */
+  lastScanResult(): ScanResult | undefined;
+  /** The Findings view's tree, badge and the status bar text, as shown. */
+  findingsTree(): TreeSnapshot[];
+  findingsBadge(): number;
+  statusText(): string;
+  setGroupBy(groupBy: GroupBy): Promise<void>;
+  setMinimumSeverity(minimum: Severity): Promise<void>;
+  /** Replaces the input box of "Suppress with a reason…" (tests); undefined restores it. */
+  setSuppressPrompt(prompt: ((ruleId: string) => Thenable<string | undefined>) | undefined): void;
+  /** Grammar files read so far (the runtime wasm and each grammar on first use). */
+  loadedGrammars(): readonly string[];
+  /** Syntax trees held for incremental parsing. */
+  treeCount(): number;
+  /** Parses a document's current text and says whether the tree has syntax errors. */
+  hasSyntaxErrors(document: vscode.TextDocument): Promise<boolean>;
+  settings(scope?: vscode.ConfigurationScope): Settings;
+  rules(): readonly RuleDescriptor[];
+  /** Re-loads the team config now (tests); `trusted` overrides workspace trust (code-server cannot be untrusted). */
+  reloadTeamConfig(options?: { trusted?: boolean }): Promise<LoadedConfig | undefined>;
+  /** The team config the engine runs with (the last good one), if any. */
+  teamConfig(): LoadedConfig | undefined;
 }
 
-export function deactivate(): void {}
+let current: { engine: Engine } | undefined;
+
+export function activate(context: vscode.ExtensionContext): SealantApi {
+  const started = performance.now();
+  const log = new Log();
+  context.subscriptions.push(log);
+  const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
+  const host = extensionHost(context.extensionUri, log);
+
+  // The engine; replaced when the team config changes (trust granted). Grammars load on first use.
+  const makeEngine = (loaded: LoadedConfig | undefined) => new Engine(host, { rules: loaded?.rules ?? BUILTIN_RULES, config: loaded?.engineConfig });
+  const state = { engine: makeEngine(undefined), rules: new Map<string, RuleDescriptor>() };
+  const indexRules = () => {
+    state.rules = new Map(state.engine.descriptors().map((d) => [d.id, d]));
+  };
+  indexRules();
+  current = state;
+  const rules = () => state.rules;
+
+  const store = new FindingsStore();
+  const diagnostics = new Diagnostics(store, rules);
+  const scanner = new WorkspaceScanner(store, log, () => [...state.rules.values()], version, vscode.Uri.joinPath(context.globalStorageUri, 'scan-cache').fsPath);
+  // The team config (created before the engine is replaced: trust decides whether the workspace's own config applies).
+  let applied: LoadedConfig | undefined;
+  let onConfigReload: (outcome: LoadOutcome, why: string) => void = () => undefined;
+  const teamConfig = new TeamConfig(host, log, (outcome, why) => onConfigReload(outcome, why));
+  context.subscriptions.push(teamConfig);
+  const live = new LiveAnalyzer(() => state.engine, store, log, (uri) => scanner.covers(uri), (uri, findings) => teamConfig.applyPolicy(uri, findings, applied));
+  teamConfig.onTriageChange = () => live.refreshAll('settings');
+  const view = new FindingsView(store, rules, context.workspaceState);
+  let prompt: (ruleId: string) => Thenable<string | undefined> = askReason;
+  context.subscriptions.push(store, diagnostics, scanner, live, view, scanner.onDidChangeState((s) => view.setScanState(s)));
+
+  const selector = documentSelector();
+  context.subscriptions.push(
+    vscode.languages.registerHoverProvider(selector, new FindingHoverProvider(store, rules)),
+    vscode.languages.registerCodeActionsProvider(selector, new FindingCodeActionProvider(store), { providedCodeActionKinds: FindingCodeActionProvider.kinds }),
+    vscode.workspace.registerTextDocumentContentProvider(GUIDANCE_SCHEME, new GuidanceProvider(rules)),
+  );
+
+  const command = (id: string, fn: (...args: never[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        log.fail(`command ${id} failed`, err);
+        return undefined;
+      }
+    });
+  const scanWorkspace = (options?: ScanOptions) => scanner.scan(options);
+  const scanChanged = (options?: ScanOptions) => scanner.scan({ ...options, changedOnly: true });
+  context.subscriptions.push(
+    command(COMMANDS.scanWorkspace, (options?: ScanOptions) => scanWorkspace(options)),
+    command(COMMANDS.scanChangedFiles, (options?: ScanOptions) => scanChanged(options)),
+    command(COMMANDS.exportReport, (args?: ExportArgs) => exportReport(scanner.lastResult, args, log, () => scanWorkspace())),
+    command(COMMANDS.showGuidance, (ruleId?: string) => showGuidance(ruleId, state.rules, log)),
+    command(COMMANDS.showOutput, () => log.channel.show(true)),
+    command(COMMANDS.suppress, (args: SuppressArgs) => suppress(args, prompt, log)),
+    command(COMMANDS.triage, async (args: TriageArgs) => {
+      const finding = store.get(vscode.Uri.parse(args.uri))?.findings.find((f) => f.fingerprint === args.fingerprint && f.ruleId === args.ruleId);
+      if (!teamConfig.folderPath) await teamConfig.load();
+      const ok = await triage(args, finding, teamConfig.triagePath, prompt, log);
+      if (ok) {
+        teamConfig.dropTriage();
+        live.refreshAll('settings');
+      }
+      return ok;
+    }),
+    command(COMMANDS.revealFinding, (uri: vscode.Uri, range: vscode.Range) => revealFinding(uri, range)),
+    command(COMMANDS.groupByRule, () => view.setGroupBy('rule')),
+    command(COMMANDS.groupByFile, () => view.setGroupBy('file')),
+    command(COMMANDS.filterSeverity, (minimum?: Severity) => view.pickMinimumSeverity(minimum)),
+    command(COMMANDS.clearFindings, () => store.clear('scan')),
+  );
+
+  const applySettings = () => view.setRunOff(readSettings(undefined, log).run === 'off');
+  applySettings();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!affectsSettings(e)) return;
+      applySettings();
+      if (affectsSettings(e, 'run')) {
+        log.info(`sealant.run is now ${readSettings(undefined, log).run}`);
+        live.refreshAll('settings');
+      }
+    }),
+  );
+
+  // The team config: loaded in the background (trust decides whether the workspace's own config applies).
+  const applyConfig = async ({ apply }: LoadOutcome, why: string) => {
+    if (!apply || apply === applied || (applied && apply.hash === applied.hash && apply.rules.length === applied.rules.length)) return;
+    if (!applied && !apply.file) return; // no config: the built-in engine already runs
+    applied = apply;
+    const old = state.engine;
+    live.resetTrees();
+    state.engine = makeEngine(apply);
+    indexRules();
+    current = state;
+    log.info(`engine reloaded (${why})`);
+    live.refreshAll('settings');
+    await old.dispose();
+  };
+  onConfigReload = (outcome, why) => {
+    void applyConfig(outcome, why).catch((err) => log.fail('could not apply the team config', err));
+  };
+  const reloadConfig = async (why: string) => applyConfig(await teamConfig.load(), why);
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      log.info('workspace trusted: applying the workspace configuration');
+      void reloadConfig('workspace trusted').catch((err) => log.fail('could not load the team config', err));
+    }),
+  );
+  void reloadConfig('activation').catch((err) => log.fail('could not load the team config', err));
+
+  live.start();
+  log.info(
+    `Sealant ${version} activated in ${(performance.now() - started).toFixed(1)} ms: ${BUILTIN_RULES.length} built-in rules, ` +
+      `languages ${[...new Set(selector.map((s) => s.language))].join(', ')}; ${vscode.env.appName} ${vscode.version}` +
+      `${vscode.env.remoteName ? ` (remote ${vscode.env.remoteName})` : ''}; workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: built-in rules only'}; ` +
+      `sealant.run=${readSettings(undefined, log).run}`,
+  );
+
+  return {
+    onDidAnalyze: live.onDidAnalyze,
+    onDidChangeScanState: scanner.onDidChangeState,
+    onDidScan: scanner.onDidScan,
+    analyze: (document) => live.analyzeNow(document),
+    findings: (uri) => store.get(uri),
+    scanWorkspace: (options) => scanWorkspace({ progress: false, ...options }),
+    scanChangedFiles: (options) => scanChanged({ progress: false, ...options }),
+    lastScanResult: () => scanner.lastResult,
+    findingsTree: () => view.snapshot(),
+    findingsBadge: () => view.badge,
+    statusText: () => view.statusText,
+    setGroupBy: (groupBy) => view.setGroupBy(groupBy),
+    setMinimumSeverity: (minimum) => view.setMinimumSeverity(minimum),
+    setSuppressPrompt: (p) => {
+      prompt = p ?? askReason;
+    },
+    loadedGrammars: () => [...host.loaded],
+    treeCount: () => live.treeCount,
+    hasSyntaxErrors: async (document) => {
+      const language = state.engine.languageOf({ path: document.uri.path, languageId: document.languageId });
+      if (!language) throw new Error(`no Sealant language for ${document.languageId}`);
+      const tree = await state.engine.parse(language, document.getText());
+      if (!tree) throw new Error('parse timed out');
+      try {
+        return tree.rootNode.hasError;
+      } finally {
+        tree.delete();
+      }
+    },
+    settings: (scope) => readSettings(scope, log),
+    rules: () => [...state.rules.values()],
+    reloadTeamConfig: async (options) => {
+      if (options && 'trusted' in options) teamConfig.trustOverride = options.trusted;
+      const outcome = await teamConfig.load();
+      await applyConfig(outcome, 'reload (api)');
+      return outcome.loaded;
+    },
+    teamConfig: () => applied,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  const engine = current?.engine;
+  current = undefined;
+  try {
+    await engine?.dispose();
+  } catch (err) {
+    console.error(`Sealant: disposing the engine failed: ${describeError(err)}`);
+  }
+}

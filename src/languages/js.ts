@@ -106,7 +106,12 @@ function pathOf(node: Node | null, depth = 0): string {
   }
 }
 
-function collectPatternNames(pattern: Node, value: Node | undefined, key: string | undefined, from: number, out: Binding[], param: boolean): void {
+/** Destructuring nested deeper than this is not followed (hostile input must not exhaust the stack). */
+const MAX_PATTERN_DEPTH = 64;
+
+function collectPatternNames(pattern: Node, value: Node | undefined, key: string | undefined, from: number, out: Binding[], param: boolean, depth = 0): void {
+  if (depth > MAX_PATTERN_DEPTH) return;
+  const d = depth + 1;
   switch (pattern.type) {
     case 'identifier':
     case 'shorthand_property_identifier_pattern':
@@ -123,10 +128,10 @@ function collectPatternNames(pattern: Node, value: Node | undefined, key: string
         } else if (c.type === 'pair_pattern') {
           const k = keyOf(c.childForFieldName('key'));
           const v = c.childForFieldName('value');
-          if (v) collectPatternNames(v.type === 'assignment_pattern' ? (v.childForFieldName('left') ?? v) : v, value, k, from, out, param);
+          if (v) collectPatternNames(v.type === 'assignment_pattern' ? (v.childForFieldName('left') ?? v) : v, value, k, from, out, param, d);
         } else if (c.type === 'object_assignment_pattern') {
           const left = c.childForFieldName('left');
-          if (left) collectPatternNames(left, value, left.text, from, out, param);
+          if (left) collectPatternNames(left, value, left.text, from, out, param, d);
         } else if (c.type === 'rest_pattern') {
           const id = named(c)[0];
           if (id) out.push({ name: id.text, node: id, value, from, param });
@@ -134,16 +139,16 @@ function collectPatternNames(pattern: Node, value: Node | undefined, key: string
       }
       return;
     case 'array_pattern':
-      for (const c of named(pattern)) collectPatternNames(c.type === 'assignment_pattern' ? (c.childForFieldName('left') ?? c) : c, value, undefined, from, out, param);
+      for (const c of named(pattern)) collectPatternNames(c.type === 'assignment_pattern' ? (c.childForFieldName('left') ?? c) : c, value, undefined, from, out, param, d);
       return;
     case 'assignment_pattern': {
       const left = pattern.childForFieldName('left');
-      if (left) collectPatternNames(left, pattern.childForFieldName('right') ?? value, key, from, out, param);
+      if (left) collectPatternNames(left, pattern.childForFieldName('right') ?? value, key, from, out, param, d);
       return;
     }
     case 'rest_pattern': {
       const id = named(pattern)[0];
-      if (id) collectPatternNames(id, value, key, from, out, param);
+      if (id) collectPatternNames(id, value, key, from, out, param, d);
       return;
     }
     default:
@@ -154,14 +159,6 @@ function collectPatternNames(pattern: Node, value: Node | undefined, key: string
 /** Text of a member chain without whitespace and optional-chaining marks: `user.profile.ssn`. */
 export function memberText(node: Node): string {
   return pathOf(node);
-}
-
-function statementEnd(node: Node): number {
-  for (let p: Node | null = node; p; p = p.parent) {
-    if (p.type.endsWith('_statement') || p.type.endsWith('_declaration')) return p.endIndex;
-    if (FUNCTION_TYPES.has(p.type)) break;
-  }
-  return node.endIndex;
 }
 
 export const jsSyntax: Syntax = {
@@ -348,10 +345,14 @@ export const jsSyntax: Syntax = {
         }
         return false;
       }
-      if (n.type === 'variable_declarator') {
-        const name = n.childForFieldName('name');
-        const value = n.childForFieldName('value') ?? undefined;
-        if (name) collectPatternNames(name, value, undefined, statementEnd(n), out, false);
+      if (n.type === 'variable_declaration' || n.type === 'lexical_declaration') {
+        // A declarator is in force from the end of its declaration (statementEnd, without walking up the tree).
+        for (const d of named(n)) {
+          if (d.type !== 'variable_declarator') continue;
+          const name = d.childForFieldName('name');
+          const value = d.childForFieldName('value') ?? undefined;
+          if (name) collectPatternNames(name, value, undefined, n.endIndex, out, false);
+        }
       } else if (n.type === 'assignment_expression' || n.type === 'augmented_assignment_expression') {
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right') ?? undefined;

@@ -68,7 +68,11 @@ function argumentList(call: Node): Node[] {
   return named(args).filter((a) => a.type !== 'comment');
 }
 
-function collectTargets(target: Node, value: Node | undefined, from: number, out: Binding[], param = false): void {
+/** Target lists nested deeper than this are not followed (hostile input must not exhaust the stack). */
+const MAX_TARGET_DEPTH = 64;
+
+function collectTargets(target: Node, value: Node | undefined, from: number, out: Binding[], param = false, depth = 0): void {
+  if (depth > MAX_TARGET_DEPTH) return;
   switch (target.type) {
     case 'identifier':
       out.push({ name: target.text, node: target, value, from, param });
@@ -82,13 +86,13 @@ function collectTargets(target: Node, value: Node | undefined, from: number, out
     case 'list_pattern': {
       const targets = named(target);
       const values = value && (value.type === 'expression_list' || value.type === 'tuple' || value.type === 'list') ? named(value) : undefined;
-      targets.forEach((t, i) => collectTargets(t, values && values.length === targets.length ? values[i] : value, from, out, param));
+      targets.forEach((t, i) => collectTargets(t, values && values.length === targets.length ? values[i] : value, from, out, param, depth + 1));
       return;
     }
     case 'list_splat_pattern':
     case 'as_pattern_target': {
       const id = named(target)[0];
-      if (id) collectTargets(id, value, from, out, param);
+      if (id) collectTargets(id, value, from, out, param, depth + 1);
       return;
     }
     default:
@@ -96,12 +100,28 @@ function collectTargets(target: Node, value: Node | undefined, from: number, out
   }
 }
 
-function statementEnd(node: Node): number {
-  for (let p: Node | null = node; p; p = p.parent) {
-    if (p.type.endsWith('_statement')) return p.endIndex;
-    if (FUNCTION_TYPES.has(p.type)) break;
+/**
+ * The statements around the nodes of a pre-order walk, innermost last: `end(n)` is where the statement holding
+ * `n` ends (n's own end outside any). Replaces walking up with `node.parent`, which is quadratic in deep trees.
+ */
+class StatementStack {
+  private readonly open: Node[] = [];
+
+  /** Call for every node the walk enters, in order. */
+  enter(n: Node): void {
+    this.drop(n);
+    if (n.type.endsWith('_statement')) this.open.push(n);
   }
-  return node.endIndex;
+
+  end(n: Node): number {
+    this.drop(n);
+    const top = this.open[this.open.length - 1];
+    return top ? top.endIndex : n.endIndex;
+  }
+
+  private drop(n: Node): void {
+    for (let top = this.open[this.open.length - 1]; top && !(top.startIndex <= n.startIndex && n.endIndex <= top.endIndex && top.id !== n.id); top = this.open[this.open.length - 1]) this.open.pop();
+  }
 }
 
 export const pythonSyntax: Syntax = {
@@ -289,7 +309,9 @@ export const pythonSyntax: Syntax = {
     }
     const body = FUNCTION_TYPES.has(scope.type) ? scope.childForFieldName('body') : scope;
     if (!body) return out;
+    const statements = new StatementStack();
     walk(body, (n) => {
+      statements.enter(n);
       if (n !== body && FUNCTION_TYPES.has(n.type)) {
         if (n.type === 'function_definition') {
           const name = n.childForFieldName('name');
@@ -305,7 +327,7 @@ export const pythonSyntax: Syntax = {
       if (n.type === 'assignment' || n.type === 'augmented_assignment') {
         const left = n.childForFieldName('left');
         const right = n.childForFieldName('right') ?? undefined;
-        if (left) collectTargets(left, n.type === 'augmented_assignment' ? n : right, statementEnd(n), out);
+        if (left) collectTargets(left, n.type === 'augmented_assignment' ? n : right, statements.end(n), out);
       } else if (n.type === 'for_statement') {
         const left = n.childForFieldName('left');
         if (left) collectTargets(left, n.childForFieldName('right') ?? undefined, n.startIndex, out);
@@ -327,8 +349,9 @@ export const pythonSyntax: Syntax = {
 
   imports(root) {
     const out = new Map<string, string>();
-    walk(root, (n) => {
-      if (FUNCTION_TYPES.has(n.type)) return true;
+    // One C-side search instead of a JS walk over every node (which cost more than parsing the file).
+    for (const n of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+      if (!n) continue;
       if (n.type === 'import_statement') {
         for (const c of named(n)) {
           if (c.type === 'dotted_name') out.set(c.text.split('.')[0], c.text.split('.')[0]);
@@ -338,11 +361,11 @@ export const pythonSyntax: Syntax = {
             if (name && alias) out.set(alias, name);
           }
         }
-        return false;
+        continue;
       }
       if (n.type === 'import_from_statement') {
         const mod = n.childForFieldName('module_name')?.text;
-        if (!mod) return false;
+        if (!mod) continue;
         for (const c of n.childrenForFieldName('name')) {
           if (!c) continue;
           if (c.type === 'dotted_name') out.set(c.text, `${mod}.${c.text}`);
@@ -352,10 +375,8 @@ export const pythonSyntax: Syntax = {
             if (name && alias) out.set(alias, `${mod}.${name}`);
           }
         }
-        return false;
       }
-      return true;
-    });
+    }
     return out;
   },
 };

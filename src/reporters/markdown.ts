@@ -22,14 +22,17 @@ const MAX_LISTED = 50;
 /** Escapes HTML and line breaks outside `code spans`; the messages' own code spans are kept. */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/[\r\n]+/g, ' ')
+    .replace(CONTROL, ' ')
     .split(/(`[^`]*`)/)
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|')))
     .join('');
 }
 
+/** Line breaks and control characters (escape sequences in file names) become spaces. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
 function code(text: string): string {
-  const t = text.replace(/[\r\n]+/g, ' ');
+  const t = text.replace(CONTROL, ' ');
   const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((m) => m.length));
   const ticks = '`'.repeat(longest + 1);
   return longest > 0 ? `${ticks} ${t} ${ticks}` : `${ticks}${t}${ticks}`;

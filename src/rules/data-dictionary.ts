@@ -143,7 +143,9 @@ export const DATA_DICTIONARY: readonly DataTypeDef[] = freezeDictionary([
       'style token', 'lexical token', 'syntax token', 'semantic token', 'token color', 'token modifier',
       'card token', 'payment token', 'device token', 'push token', 'fcm token', 'apns token', 'registration token',
       'captcha token', 'recaptcha token', 'turnstile token', 'jwt payload', 'token payload', 'jwt claims',
-      'token claims', 'jwt decode', 'jwt options',
+      'token claims', 'jwt decode', 'jwt options', 'starting token', 'start token', 'resume token', 'acquire token',
+      'release token', 'update token', 'idempotency token', 'client token', 'client request token', 'sequence token',
+      'cursor token', 'sync state token',
     ],
     values: ['key-format'],
   },
@@ -311,7 +313,8 @@ export const DATA_DICTIONARY: readonly DataTypeDef[] = freezeDictionary([
       'btc address', 'bitcoin address', 'crypto address', 'multicast address', 'loopback address', 'hardware address',
       'dns address', 'smtp address', 'sender address', 'from address', 'reply address', 'reply to address',
       'to address', 'return address', 'address space', 'address family', 'address bar', 'address range',
-      'address offset', 'address bus', 'address mode', 'street view',
+      'address offset', 'address bus', 'address mode', 'street view', 'client address', 'client addr', 'remote addr',
+      'ip addr', 'peer addr', 'server addr', 'host addr', 'bind addr', 'listen addr', 'local addr',
     ],
   },
 
@@ -410,7 +413,9 @@ export const META_WORDS: readonly string[] = Object.freeze([
   // lifecycle
   'reset', 'recovery', 'forgot', 'expiry', 'expires', 'expire', 'expired', 'expiration', 'exp', 'ttl', 'lifetime',
   'timeout', 'age', 'attempt', 'tries', 'retries', 'failure', 'failed', 'lockout', 'changed', 'updated', 'created',
-  'used', 'set', 'at', 'time', 'timestamp', 'ts', 'since',
+  'used', 'set', 'at', 'time', 'timestamp', 'ts', 'since', 'seconds', 'secs', 'ms', 'millis', 'milliseconds', 'minutes',
+  'mins', 'hours', 'days', 'duration', 'interval', 'delay', 'offset', 'renewal', 'threshold', 'period', 'credential',
+  'credentials',
   // where the data is, not the data
   'url', 'uri', 'link', 'href', 'endpoint', 'route', 'path', 'dir', 'file', 'filename', 'env', 'var', 'variable',
   'name', 'key', 'header', 'prefix', 'suffix', 'param', 'parameter', 'preview', 'host', 'port', 'server', 'client',

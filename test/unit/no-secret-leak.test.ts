@@ -76,6 +76,8 @@ describe('no output prints a secret', function () {
       `    requests.post("http://billing.partner.com/x", headers={"Authorization": "Bearer ${own.stripe}"}, json={"ssn": request.form["ssn"]})`,
       '',
     ].join('\n'));
+    // The same file saved as UTF-16 with a BOM: a code frame read as UTF-8 would show the secrets between NULs.
+    writeFileSync(join(dir, 'app16.js'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(readFileSync(join(dir, 'app.js'), 'utf8'), 'utf16le')]));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -87,7 +89,7 @@ describe('no output prints a secret', function () {
   it('flags the lines that carry the planted secrets (so a leaky code frame would show them)', () => {
     const json = JSON.parse(scan(dir, ['.'], 'json')) as { findings: { path: string; line: number }[] };
     const lines = new Set(json.findings.map((f) => `${f.path}:${f.line}`));
-    for (const expected of ['app.js:2', 'app.js:3', 'app.js:4', 'app.py:3', 'app.py:4']) assert.ok(lines.has(expected), `no finding at ${expected}: ${[...lines].join(', ')}`);
+    for (const expected of ['app.js:2', 'app.js:3', 'app.js:4', 'app.py:3', 'app.py:4', 'app16.js:2', 'app16.js:4']) assert.ok(lines.has(expected), `no finding at ${expected}: ${[...lines].join(', ')}`);
   });
 
   for (const format of FORMATS) {
@@ -99,7 +101,9 @@ describe('no output prints a secret', function () {
       const outputs = [scan(dir, ['.'], format), scan(REPO_ROOT, ['test/fixtures', 'examples'], format)];
       for (const out of outputs) {
         assert.ok(out.length > 200, 'suspiciously short output');
-        for (const secret of planted) assert.ok(!out.includes(secret), `${format} output contains a planted secret starting ${secret.slice(0, 4)}…`);
+        // Also with NULs and replacement characters squeezed out (a UTF-16 text shown as UTF-8 interleaves them).
+        const squeezed = out.replace(/[\u0000\ufffd]/g, '');
+        for (const secret of planted) assert.ok(!out.includes(secret) && !squeezed.includes(secret), `${format} output contains a planted secret starting ${secret.slice(0, 4)}…`);
       }
     });
   }

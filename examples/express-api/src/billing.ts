@@ -1,5 +1,7 @@
 import Stripe from 'stripe';
 import https from 'https';
+import { createHash } from 'crypto';
+import bcrypt from 'bcrypt';
 import { Request, Response } from 'express';
 import { db } from './db';
 import { vault } from './vault';
@@ -25,6 +27,16 @@ export async function savePaymentMethodSafely(req: Request, res: Response): Prom
   const token = await vault.tokenize(cardNumber);
   await db.query('INSERT INTO payment_methods (user_id, card_token, expiry) VALUES ($1, $2, $3)', [req.params.id, token, expiry]);
   res.status(204).end();
+}
+
+// Mistake: billing-portal passwords kept as an unsalted SHA-1 digest.
+export function portalPasswordDigest(password: string): string {
+  return createHash('sha1').update(password).digest('hex');
+}
+
+// Safe twin: a slow, salted password hash.
+export function portalPasswordHash(password: string): Promise<string> {
+  return bcrypt.hash(password, 12);
 }
 
 export { stripe, stripeFromEnv, insecureAgent };

@@ -57,9 +57,42 @@ app.post('/avatar-safe', safeUpload.single('avatar'), async (req, res) => {
   res.json({ ok: true });
 });
 
+app.post('/login', async (req, res) => {
+  const user = await db.users.verify(req.body.email, req.body.password);
+  const token = crypto.randomBytes(32).toString('hex');
+  // Mistake: the session token cookie travels over plain HTTP too (no Secure attribute).
+  res.cookie('session_token', token, { httpOnly: true });
+  // Mistake: the customer's email handed to an analytics vendor.
+  analytics.identify(user.id, { email: user.email });
+  res.status(204).end();
+});
+
+app.post('/login-safe', async (req, res) => {
+  const user = await db.users.verify(req.body.email, req.body.password);
+  const token = crypto.randomBytes(32).toString('hex');
+  // Safe twin: Secure, HttpOnly, SameSite; analytics get an opaque id only.
+  res.cookie('session_token', token, { httpOnly: true, secure: true, sameSite: 'lax' });
+  analytics.identify(user.id, { plan: user.plan });
+  res.status(204).end();
+});
+
 // Health check of a local sidecar: plain HTTP on loopback is fine.
 async function health() {
   return axios.get('http://localhost:9000/health');
 }
+
+// Mistake: the client's file name decides the path on disk (`../../server.js` escapes the folder).
+const documents = multer({
+  storage: multer.diskStorage({
+    destination: '/var/app-data/documents',
+    filename: (req, file, cb) => cb(null, file.originalname),
+  }),
+  limits: { fileSize: 5 * 1024 * 1024 },
+  fileFilter: (req, file, cb) => cb(null, file.mimetype === 'application/pdf'),
+});
+
+app.post('/documents', documents.single('document'), async (req, res) => {
+  res.status(201).json({ id: req.file.filename });
+});
 
 module.exports = { app, health };

@@ -1,14 +1,17 @@
 /** `sealant scan [paths…]`: walk, analyse in worker threads, report, exit by --fail-on. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Engine, type EngineConfig } from '../../core/engine';
+import type { EngineConfig } from '../../core/engine';
 import { SEVERITY_RANK, type ScanResult, type Severity } from '../../core/types';
 import { FORMATS, formatResult, type Format } from '../../reporters';
 import { BUILTIN_RULES } from '../../rules';
+import { defaultCacheDir, openResultCache } from '../cache';
 import { EXIT, parseOptions, UsageError, type CliIo } from '../io';
-import { nodeHost, packageVersion } from '../node-host';
+import { readSourceSync } from '../read';
+import { packageVersion } from '../node-host';
 import { defaultJobs, runScan } from '../scan';
-import { walk } from '../walk';
+import { applyBaseline, BaselineError, readBaseline, type Baseline } from '../../config';
+import { applyTeamPolicy, cacheKeyConfig, ConfigFailure, formatErrors, prepareTeamScan, teamDescriptors, type TeamScan } from '../project';
 
 export const SCAN_HELP = `Usage: sealant scan [paths...] [options]
 
@@ -18,7 +21,12 @@ Options:
   --fail-on <error|warning|note|never> lowest severity that makes the exit code 1 (default: warning)
   --jobs <n>                           worker threads (default: number of cores, at most 8)
   --quiet                              print nothing but the report (no progress, no summary on stderr)
-  --no-color                           no colours in text output (also: NO_COLOR=1)`;
+  --no-color                           no colours in text output (also: NO_COLOR=1)
+  --no-cache                           analyse every file again (no result cache)
+  --cache-dir <dir>                    result cache folder (default: $XDG_CACHE_HOME/sealant or ~/.cache/sealant)
+  --config <file>                      use this config file for every file (default: the nearest .sealant.yml
+                                       or .sealant.json above each file)
+  --baseline <file>                    report only findings not in this earlier SARIF or JSON report`;
 
 const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
 
@@ -30,6 +38,13 @@ export interface ScanArgs {
   jobs: number;
   quiet: boolean;
   color: boolean;
+  /** Use the result cache (off with --no-cache). */
+  cache: boolean;
+  cacheDir?: string;
+  /** --config FILE (relative to cwd). */
+  config?: string;
+  /** --baseline FILE (relative to cwd). */
+  baseline?: string;
 }
 
 export const SCAN_OPTIONS = {
@@ -39,6 +54,10 @@ export const SCAN_OPTIONS = {
   '--jobs': { value: true, alias: '-j' },
   '--quiet': { value: false, alias: '-q' },
   '--no-color': { value: false },
+  '--no-cache': { value: false },
+  '--cache-dir': { value: true },
+  '--config': { value: true, alias: '-c' },
+  '--baseline': { value: true },
 } as const;
 
 export function parseScanArgs(argv: readonly string[], io: CliIo): ScanArgs {
@@ -61,36 +80,69 @@ export function parseScanArgs(argv: readonly string[], io: CliIo): ScanArgs {
     jobs,
     quiet: options.has('--quiet'),
     color: !output && !options.has('--no-color') && !!io.stdout.isTTY && !io.env.NO_COLOR,
+    cache: !options.has('--no-cache'),
+    cacheDir: options.get('--cache-dir') as string | undefined,
+    config: options.get('--config') as string | undefined,
+    baseline: options.get('--baseline') as string | undefined,
   };
 }
 
 export async function scanCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseScanArgs(argv, io);
   const started = Date.now();
-  const root = resolve(io.cwd);
+  // The team config: the nearest .sealant.yml above each file (or --config), its ignore globs, the triage file.
+  let baseline: Baseline | undefined;
+  let team: TeamScan;
+  try {
+    if (args.baseline) baseline = readBaseline(resolve(io.cwd, args.baseline));
+    team = await prepareTeamScan({ cwd: io.cwd, paths: args.paths, configFile: args.config });
+  } catch (err) {
+    if (err instanceof BaselineError) {
+      io.stderr.write(`sealant: ${err.message}\n`);
+      return EXIT.error;
+    }
+    if (!(err instanceof ConfigFailure)) throw err;
+    io.stderr.write(`${formatErrors(err.errors, io.cwd)}\nsealant: ${err.message}\n`);
+    return EXIT.error;
+  }
+  if (!args.quiet && team.errors.length > 0) io.stderr.write(`${formatErrors(team.errors, io.cwd)}\n`);
+  const root = team.root;
   const config: EngineConfig | undefined = undefined;
-  const walked = walk(root, args.paths);
+  const walked = { files: team.files, skipped: team.skipped };
   const progress = !args.quiet && !!io.stderr.isTTY && walked.files.length > 50 ? progressBar(io) : undefined;
-  const scanned = await runScan({ root, files: walked.files, jobs: args.jobs, onProgress: progress, config });
+  const cache = args.cache
+    ? openResultCache({ dir: args.cacheDir ? resolve(io.cwd, args.cacheDir) : defaultCacheDir(io.env), root, version: packageVersion(), config: cacheKeyConfig(team) ?? config, ruleIds: BUILTIN_RULES.map((r) => r.id) })
+    : undefined;
+  const scanned = await runScan({ root, files: walked.files, jobs: args.jobs, onProgress: progress, config, teamConfigs: team.teamConfigs, configOf: team.configOf, cache });
+  const cacheError = cache?.save();
+  if (cacheError && !args.quiet) io.stderr.write(`sealant: ${cacheError}\n`);
   if (progress) io.stderr.write('\r\u001b[K');
-  const engine = new Engine(nodeHost(), { rules: BUILTIN_RULES, config });
+  // testPaths lower severities, the triage file suppresses (external), the baseline drops known findings.
+  const policy = applyTeamPolicy(team, scanned.files);
+  let files = policy.files;
+  if (baseline) {
+    const applied = applyBaseline(files, baseline);
+    files = applied.files;
+    if (!args.quiet) io.stderr.write(`sealant: ${applied.known} finding${applied.known === 1 ? '' : 's'} already in the baseline ${args.baseline} not reported\n`);
+  }
+  if (!args.quiet && team.wholeProject && policy.triage.stale().length > 0) {
+    io.stderr.write(`sealant: ${policy.triage.stale().length} triage entr${policy.triage.stale().length === 1 ? 'y matches' : 'ies match'} no finding (sealant triage list --stale; sealant triage prune)\n`);
+  }
   const result: ScanResult = {
     tool: { name: 'Sealant', version: packageVersion() },
     root,
-    files: scanned.files,
+    files,
     skipped: [...walked.skipped, ...scanned.skipped, ...scanned.failed].sort((a, b) => a.path.localeCompare(b.path)),
-    rules: engine.descriptors(),
+    rules: teamDescriptors(team),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };
   const report = formatResult(result, args.format, {
     color: args.color,
     getSource: (path) => {
-      try {
-        return readFileSync(resolve(root, path), 'utf8');
-      } catch {
-        return undefined;
-      }
+      // Decoded as the analysis decoded it (UTF-16 with a BOM), so code frames show the analysed text.
+      const read = readSourceSync(resolve(root, path));
+      return 'text' in read ? read.text : undefined;
     },
   });
   if (args.output) {

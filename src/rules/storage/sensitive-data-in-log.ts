@@ -1,43 +1,163 @@
 import type { Node } from 'web-tree-sitter';
+import type { TaintItem } from '../../core/flow';
 import type { RuleContext, RuleDefinition } from '../../core/rule';
-import { capitalise, classificationsOf, describeData, relatedFor, severityFor } from '../common';
+import type { Confidence } from '../../core/types';
+import { CATEGORY_RANK, capitalise, classificationsOf, describeData, relatedFor, severityFor } from '../common';
+import { carrierOf, maskFix } from './fixes';
+import { namedItems } from './sinks';
+import { isAre, isParserToken } from './wording';
 
-const JS_LOGGER = /^(console)\.(log|info|warn|error|debug|trace|dir|table)$|^(this\.)?(logger|log|_logger|_log|winston|pino|bunyan|log4js|signale|consola|fastify\.log|req\.log|request\.log|ctx\.log|app\.log|server\.log)\.(info|warn|warning|error|debug|trace|fatal|verbose|silly|log|http|notice|crit|critical)$/;
-const PY_LOGGER = /^print$|^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|app\.logger|current_app\.logger|structlog|loguru\.logger|logger\.bind\(\))\.(debug|info|warning|warn|error|exception|critical|fatal|log|msg)$/;
-/** Factories whose result is a logger: `const log = pino()`, `logger = logging.getLogger(__name__)`. */
-const LOGGER_FACTORY = /(^|\.)(getLogger|get_logger|createLogger|pino|bunyan\.createLogger|winston\.createLogger|log4js\.getLogger|child|bind)$/;
-const LOG_METHOD = /^(debug|info|warning|warn|error|exception|critical|fatal|log|trace|verbose|silly|msg)$/;
+const JS_LOGGER = /^(console)\.(log|info|warn|error|debug|trace|dir|table)$|^(this\.)?(logger|log|_logger|_log|winston|pino|bunyan|log4js|signale|consola|fastify\.log|req\.log|request\.log|ctx\.log|app\.log|server\.log|this\.log|this\.logger|this\._logger)\.(info|warn|warning|error|debug|trace|fatal|verbose|silly|log|http|notice|crit|critical|success)$/;
+const PY_LOGGER = /^(print|pprint|pprint\.pprint)$|^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|self\._log|cls\.logger|app\.logger|current_app\.logger|structlog|loguru\.logger|logger\.bind\(\)|log\.bind\(\))\.(debug|info|warning|warn|error|exception|critical|fatal|log|msg|success|trace)$/;
+/** Factories whose result is a logger: `const log = pino()`, `logger = logging.getLogger(__name__)`, `new Logger(X.name)`. */
+const LOGGER_FACTORY = /(^|\.)(getLogger|get_logger|getChild|createLogger|pino|bunyan\.createLogger|winston\.createLogger|log4js\.getLogger|child|bind|new)$|^new (Logger|winston\.Logger|@nestjs\/common\.Logger|signale\.Signale|Signale)$|^(pino|bunyan|winston|loguru|structlog)(\.default)?$/;
+const LOG_METHOD = /^(debug|info|warning|warn|error|exception|critical|fatal|log|trace|verbose|silly|msg|success)$/;
+/** Loggers imported by name: `from loguru import logger`, `import { logger } from './logger'` is not enough. */
+const IMPORTED_LOGGER = /^(loguru\.logger|structlog\.\w+|@nestjs\/common\.Logger)$/;
+/** Python keyword arguments of logging calls that are not logged data. */
+const PY_LOG_OPTIONS = /^(exc_info|stack_info|stacklevel|file|sep|end|flush|level)$/;
+/** Whole objects that usually hold a customer's record. */
+const PERSON_OBJECT = /^(user|customer|patient|member|account|profile|applicant|cardholder|payer|employee|client|person|contact|subscriber)s?$/i;
+
+/** `debug('app')(...)`: the callee is a function made by the `debug` package. */
+function isDebugLogger(ctx: RuleContext, call: Node): boolean {
+  const path = ctx.syntax.calleePath(call);
+  if (!/^[A-Za-z_$][\w$]*$/.test(path)) return false;
+  const def = ctx.flow.definitionOf(path, call);
+  const v = def?.value;
+  if (!v || !ctx.syntax.isCall(v)) return false;
+  const resolved = ctx.flow.resolvedPath(v);
+  return /^debug(\.default)?$|^require\(\)$/.test(resolved) && /^(require\(['"]debug['"]\)|debug|createDebug|Debug)/.test(v.text);
+}
 
 function isLogCall(ctx: RuleContext, call: Node): boolean {
   const path = ctx.syntax.calleePath(call);
   if ((ctx.file.syntax === 'js' ? JS_LOGGER : PY_LOGGER).test(path)) return true;
-  // A method call on a variable bound to a logger factory.
+  if (ctx.file.syntax === 'js' && isDebugLogger(ctx, call)) return true;
   const dot = path.lastIndexOf('.');
   if (dot <= 0 || !LOG_METHOD.test(path.slice(dot + 1))) return false;
   const head = path.slice(0, dot);
-  if (!/^[A-Za-z_$][\w$]*$/.test(head)) return false;
+  if (IMPORTED_LOGGER.test(ctx.flow.resolvePath(head))) return true;
+  // A method call on a variable or field bound to a logger factory.
+  if (!/^(this\.|self\.)?[A-Za-z_$][\w$]*$/.test(head)) return false;
   const def = ctx.flow.definitionOf(head, call);
-  return !!def?.value && ctx.syntax.isCall(def.value) && LOGGER_FACTORY.test(ctx.flow.resolvedPath(def.value));
+  if (!def?.value || !ctx.syntax.isCall(def.value)) return false;
+  const factory = ctx.flow.resolvedPath(def.value);
+  return LOGGER_FACTORY.test(factory) || LOGGER_FACTORY.test(ctx.syntax.calleePath(def.value));
+}
+
+/** The logged expressions, and Python keyword arguments with their names. */
+function loggedItems(ctx: RuleContext, call: Node): { items: TaintItem[]; values: Node[] } {
+  const args = ctx.syntax.args(call);
+  const items = args.flatMap((a) => ctx.flow.sensitive(a, { bulk: true }));
+  const values = [...args];
+  if (ctx.file.syntax === 'python') {
+    for (const en of ctx.syntax.entries(call)) {
+      if (!en.key || !en.keyNode || PY_LOG_OPTIONS.test(en.key)) continue;
+      values.push(en.value);
+      const named = en.key === 'extra' ? ctx.flow.taint(en.value) : namedItems(ctx, en.key, en.keyNode, en.value);
+      items.push(...named.filter((i) => !i.sanitizedBy));
+    }
+  }
+  return { items, values };
+}
+
+/**
+ * Contact, personal and location data is worth a note only when it is visibly a customer's: a request field or a
+ * field of a user-like record (`req.body.email`, `user.phone`, `const { email } = req.body`), not a protocol's
+ * `address` or a package's `fullname`.
+ */
+function personalContext(origin: Node): boolean {
+  let n: Node | null = origin;
+  for (let i = 0; i < 4 && n; i++, n = n.parent) {
+    const text = n.text.slice(0, 200);
+    if (/\b(req|request|ctx\.request)\.(body|query|params|form|json|args|values|data|POST|GET|get_json\(\))\b|\b(user|customer|patient|member|account|profile|person|applicant|employee|payer|subscriber|cardholder|contact|recipient|signup|registration)s?\b/i.test(text)) return true;
+    if (n.type.endsWith('statement') || n.type === 'arguments' || n.type === 'argument_list') break;
+  }
+  return false;
+}
+
+/**
+ * Types a logged object overrides with a literal after spreading the real data in: `{ ...body, password: 'XXXXX' }`,
+ * `{ ...user, ssn: undefined }`.
+ */
+function redactedTypes(ctx: RuleContext, values: Node[]): Set<string> {
+  const out = new Set<string>();
+  for (const v of values) {
+    const obj = ctx.flow.objectLiteralOf(v);
+    if (!obj) continue;
+    const entries = ctx.syntax.entries(obj);
+    if (!entries.some((e) => e.key === undefined)) continue;
+    for (const en of entries) {
+      if (!en.key || en.keyNode?.id === en.value.id) continue;
+      const literal = ctx.syntax.stringValue(en.value) !== undefined || /^(null|undefined|None|false)$/.test(en.value.text);
+      if (literal) for (const c of ctx.classifier.classifyName(en.key)) out.add(c.type);
+    }
+  }
+  return out;
+}
+
+/** A record loaded or built here (`await User.findById(id)`, `req.user`): not a parameter that may be a plain string. */
+function recordLike(ctx: RuleContext, node: Node): boolean {
+  if (/^(req|request|ctx\.state|session|res\.locals)\./.test(node.text)) return true;
+  if (node.type !== 'identifier') return false;
+  const def = ctx.flow.definitionOf(node.text, node);
+  if (!def?.value || def.param) return false;
+  let v = def.value;
+  while ((v.type === 'await_expression' || v.type === 'parenthesized_expression') && v.namedChildren[0]) v = v.namedChildren[0];
+  return v.type === 'object' || (ctx.syntax.isCall(v) && /(^|\.)(find\w*|get\w*|fetch\w*|load\w*|query\w*|create|lookup\w*|retrieve|one|first)$/i.test(ctx.syntax.calleePath(v)));
+}
+
+/** A whole customer record logged as an object: `console.log(user)`, `logger.info({ user })`, `print(vars(customer))`. */
+function personObject(ctx: RuleContext, values: Node[]): Node | undefined {
+  for (const v of values) {
+    if (ctx.file.syntax === 'js') {
+      const direct = v.type === 'identifier' || v.type === 'member_expression' ? v : undefined;
+      const stringified = ctx.syntax.isCall(v) && /^JSON\.stringify$/.test(ctx.syntax.calleePath(v)) ? ctx.syntax.args(v)[0] : undefined;
+      const candidate = direct ?? stringified;
+      if (candidate && PERSON_OBJECT.test(candidate.text.split('.').pop() ?? '') && recordLike(ctx, candidate)) return candidate;
+      if (v.type === 'object') {
+        for (const en of ctx.syntax.entries(v)) if (en.value.type === 'identifier' && PERSON_OBJECT.test(en.value.text) && (en.key === undefined || en.key === en.value.text) && recordLike(ctx, en.value)) return en.value;
+      }
+    } else if (ctx.syntax.isCall(v)) {
+      const path = ctx.syntax.calleePath(v);
+      const target = /^(vars|model_to_dict|asdict|dataclasses\.asdict)$/.test(path) ? ctx.syntax.args(v)[0] : /\.(to_dict|dict|model_dump|as_dict|__dict__)$/.test(path) ? ctx.syntax.expr(v).kind === 'call' ? (ctx.syntax.expr(v) as { receiver?: Node }).receiver : undefined : undefined;
+      if (target && PERSON_OBJECT.test(target.text.split('.').pop() ?? '')) return target;
+    } else if (v.type === 'attribute' && v.text.endsWith('.__dict__') && PERSON_OBJECT.test(v.childForFieldName('object')?.text.split('.').pop() ?? '')) {
+      return v;
+    }
+  }
+  return undefined;
+}
+
+const CREDENTIAL = (i: TaintItem): boolean => i.classification.category === 'credentials';
+
+function inMainBlock(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'if_statement' && /^if\s+__name__\s*==\s*['"]__main__['"]/.test(p.text.slice(0, 40))) return true;
+    if (p.type === 'function_definition' || p.type === 'class_definition') return false;
+  }
+  return false;
 }
 
 export const sensitiveDataInLog: RuleDefinition = {
   id: 'storage/sensitive-data-in-log',
   family: 'storage',
   title: 'Sensitive data written to a log',
-  description: 'Credentials, government identifiers, payment data or health data passed to a logger or console.',
+  description: 'Credentials, government identifiers, payment or health data (and, as notes, contact data) passed to a logger, the console or print.',
   severity: 'error',
   confidence: 'high',
-  cwe: [532, 312],
+  cwe: [532, 312, 359],
   owasp: ['A09:2021 Security Logging and Monitoring Failures'],
-  standards: ['PCI DSS 3.3.1, 3.5.1', 'GDPR Art. 5(1)(f), Art. 32'],
-  fixable: false,
+  standards: ['PCI DSS 3.3.1, 3.5.1, 10.3', 'GDPR Art. 5(1)(c), 5(1)(f), Art. 32'],
+  fixable: true,
   // Every logging call names a logger, a console, print or a log method.
   keywords: 'console|log|print|warn|debug|info|error|fatal|trace|critical|exception',
   guidance: {
-    why: 'Logs are copied to log aggregators, support tickets and backups, read by many people and kept for years. A password, card number or SSN written to a log is stored in clear text in all of those places.',
+    why: 'Logs are copied to log aggregators, support tickets and backups, read by many people and kept for years. A password, card number or SSN written to a log is stored in clear text in all of those places, outside the controls that protect the database.',
     bad: "logger.info(`signup ${req.body.email} password=${req.body.password}`);",
     good: "logger.info('signup', { userId: user.id, email: maskEmail(user.email) });",
-    fix: 'Log an identifier instead of the data, or mask it (`maskCard`, `last4`) before logging. Never log credentials.',
+    fix: 'Log an identifier instead of the data, or mask it before logging (keep the last four characters: `maskCard`, `last4`). Never log credentials, not even masked. Configure the logger to redact known keys (pino `redact`, structlog processors, logging filters) as a second line of defence.',
   },
   queries: {
     js: `(call_expression function: [(member_expression) (identifier)] @callee arguments: (arguments) @args) @call`,
@@ -46,19 +166,55 @@ export const sensitiveDataInLog: RuleDefinition = {
   check(match, ctx) {
     const call = match.get('call');
     if (!call || !isLogCall(ctx, call)) return;
-    const args = ctx.syntax.isCall(call) ? [...ctx.syntax.args(call)] : [];
-    const items = args.flatMap((a) => ctx.flow.sensitive(a, { bulk: true }));
-    if (items.length === 0) return;
+    // `print` in a script's `if __name__ == "__main__":` block is a demo, not a log.
+    if (ctx.file.syntax === 'python' && /^p?print$/.test(ctx.syntax.calleePath(call)) && inMainBlock(call)) return;
+    const { items: all, values } = loggedItems(ctx, call);
+    // People's names are everywhere in logs (and `fullName` is often a package's): not worth a finding.
+    const redacted = redactedTypes(ctx, values);
+    const items = all.filter((i) => i.classification.type !== 'name' && !isParserToken(ctx, i) && !redacted.has(i.classification.type) &&
+      (CATEGORY_RANK[i.classification.category] >= 4 || i.bulk || personalContext(i.origin)));
     const specific = items.filter((i) => !i.bulk);
-    const used = specific.length > 0 ? specific : items;
-    const severity = specific.length > 0 ? severityFor(specific) : 'note';
+    if (specific.length === 0) {
+      const bulk = items.filter((i) => i.bulk);
+      const person = bulk.length === 0 ? personObject(ctx, values) : undefined;
+      if (bulk.length === 0 && !person) return;
+      ctx.report({
+        node: call,
+        message: person
+          ? `A whole customer record (\`${person.text}\`) is written to a log by \`${ctx.syntax.calleePath(call)}\`; log its id instead.`
+          : `${capitalise(describeData(ctx, bulk))} is written to a log by \`${ctx.syntax.calleePath(call)}\`; it may hold passwords or personal data.`,
+        severity: 'note',
+        confidence: 'low',
+        classifications: classificationsOf(bulk),
+        related: relatedFor(bulk, call),
+      });
+      return;
+    }
+    const severity = severityFor(specific);
+    const confidence: Confidence = severity === 'note' ? 'medium' : ctx.file.isTestPath ? 'medium' : 'high';
+    // The fix masks the strongest logged value.
+    const strongest = [...specific].sort((a, b) => (CREDENTIAL(b) ? 1 : 0) - (CREDENTIAL(a) ? 1 : 0))[0];
+    const wanted = (i: TaintItem): boolean => !i.bulk && !i.sanitizedBy && i.classification.type === strongest.classification.type;
+    let carrier;
+    for (const v of values) {
+      carrier = carrierOf(ctx, v, wanted) ?? (ctx.file.syntax === 'python' ? kwargCarrier(ctx, call, v, wanted) : undefined);
+      if (carrier) break;
+    }
     ctx.report({
       node: call,
-      message: `${capitalise(describeData(ctx, used))} ${used.length > 1 ? 'are' : 'is'} written to a log by \`${ctx.syntax.calleePath(call)}\`.`,
+      message: `${capitalise(describeData(ctx, specific))} ${isAre(specific)} written to a log by \`${ctx.syntax.calleePath(call)}\`.`,
       severity,
-      confidence: specific.length > 0 ? (ctx.file.isTestPath ? 'medium' : 'high') : 'low',
-      classifications: classificationsOf(used),
-      related: relatedFor(used, call),
+      confidence,
+      classifications: classificationsOf(specific),
+      related: relatedFor(specific, call),
+      fixes: carrier ? [maskFix(ctx, carrier, CREDENTIAL(strongest))] : [],
     });
   },
 };
+
+/** A Python keyword argument whose name classifies the value (`log.info("login", password=pw)`). */
+function kwargCarrier(ctx: RuleContext, call: Node, value: Node, wanted: (i: TaintItem) => boolean): { node: Node } | undefined {
+  const en = ctx.syntax.entries(call).find((e) => e.value.id === value.id);
+  if (!en?.key || !en.keyNode) return undefined;
+  return namedItems(ctx, en.key, en.keyNode, en.value).some(wanted) ? { node: value } : undefined;
+}

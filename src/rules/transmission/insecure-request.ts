@@ -1,117 +1,146 @@
 import type { Node } from 'web-tree-sitter';
-import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
+import type { TaintItem } from '../../core/flow';
+import type { RelatedInput, RuleContext, RuleDefinition } from '../../core/rule';
 import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
-import { hostMatches, hostOf, isLocalOrReservedHost } from '../hosts';
+import { classifyHost } from '../hosts';
+import { fileConfidence, httpCall, instanceCalls, isTestCode, type HttpCall } from './clients';
+import { reportable, schemeFix, urlTarget, urlValue, type UrlTarget } from './urls';
 
-/** HTTP client calls whose first argument (or `url` option) is the request target. */
-const JS_CLIENT = /^(fetch|axios|got|needle|superagent|request|ky|undici\.request|undici\.fetch|node-fetch|(axios|got|superagent|request|ky|needle|\$|jQuery|http|https|client|api|instance|httpClient)\.(get|post|put|patch|delete|head|options|request|ajax|getJSON|fetch))$/;
-const PY_CLIENT = /^(requests|httpx|session|s|client|http|aiohttp\.ClientSession\(\)|self\.session|urllib3|pool|http_client)\.(get|post|put|patch|delete|head|options|request|urlopen|stream)$|^(urllib\.request\.|urllib2\.|request\.)?urlopen$|^(requests|httpx)\.(Request|request)$|^(urllib\.request\.)?Request$|^(http\.client\.)?HTTPConnection$/;
-const METHOD_FIRST = /(^|\.)(request|needle|open)$/;
-
-export function urlArgument(ctx: RuleContext, call: Node): Node | undefined {
-  const path = ctx.syntax.calleePath(call);
-  const args = ctx.syntax.args(call);
-  if (ctx.file.syntax === 'python') {
-    const kw = ctx.syntax.kwarg(call, 'url');
-    if (kw) return kw;
-    // `pool.request('GET', url)` and `requests.request('POST', url)` take the method first.
-    if (/\.request$/.test(path) && args.length > 1 && ctx.syntax.stringValue(args[0]) !== undefined && /^[A-Z]+$/.test(ctx.syntax.stringValue(args[0]) ?? '')) return args[1];
-    return args[0];
-  }
-  const first = args[0];
-  if (!first) return undefined;
-  if (METHOD_FIRST.test(path) && args.length > 1 && /^[a-z]+$/i.test(ctx.syntax.stringValue(first) ?? '')) return args[1];
-  // `axios({ url })`, `$.ajax({ url })`, `request({ uri })`
-  const obj = ctx.flow.objectLiteralOf(first);
-  if (obj) return ctx.syntax.property(obj, 'url') ?? ctx.syntax.property(obj, 'uri') ?? ctx.syntax.property(obj, 'baseURL');
-  return first;
+/** Sensitive data reaching any argument of a call (URL, query, headers, body). */
+export function sentData(ctx: RuleContext, calls: Node[]): TaintItem[] {
+  return calls.flatMap((c) => {
+    const e = ctx.syntax.expr(c);
+    return e.kind === 'call' ? e.args.flatMap((a) => ctx.flow.sensitive(a)) : [];
+  });
 }
 
-/** The string literal that spells the `scheme://` prefix of a URL expression, following names. */
-export function schemeLiteral(ctx: RuleContext, node: Node, scheme: string, depth = 0): Node | undefined {
-  if (depth > 6) return undefined;
-  if (node.text.includes(`${scheme}://`) && (node.type === 'string' || node.type === 'template_string')) return node;
-  const e = ctx.syntax.expr(node);
-  if (e.kind === 'identifier') {
-    const def = ctx.flow.definitionOf(e.name, node);
-    return def?.value && !def.key ? schemeLiteral(ctx, def.value, scheme, depth + 1) : undefined;
+function confidenceFor(ctx: RuleContext, t: { kind: string; fallback?: boolean }, byName = false): 'high' | 'medium' | 'low' {
+  if (t.fallback) return 'low';
+  return fileConfidence(ctx, t.kind === 'private' || byName ? 'medium' : 'high');
+}
+
+function definedHere(literal: Node | undefined, at: Node): RelatedInput[] {
+  if (!literal || (literal.startIndex >= at.startIndex && literal.endIndex <= at.endIndex)) return [];
+  return [{ node: literal, message: 'The http:// URL is defined here.' }];
+}
+
+function where(t: UrlTarget): string {
+  return `${t.host}${t.fallback ? ' (the default used when the setting is missing)' : ''}`;
+}
+
+/** The URL a request goes to: its own absolute URL, or the base URL of the call or client when it is relative. */
+function effectiveTarget(ctx: RuleContext, req: HttpCall): { target: UrlTarget; viaBase: boolean } | undefined {
+  const own = req.target ? urlValue(ctx, req.target) : undefined;
+  if (own && /^[a-z][a-z0-9+.-]*:\/\//i.test(own.prefix)) {
+    const t = urlTarget(ctx, req.target as Node);
+    return t ? { target: t, viaBase: false } : undefined;
   }
-  if (e.kind === 'union' && e.parts.length > 0) return schemeLiteral(ctx, e.parts[0], scheme, depth + 1);
-  if (e.kind === 'member') {
-    const obj = ctx.flow.objectLiteralOf(e.object);
-    const v = obj && ctx.syntax.property(obj, e.key);
-    return v ? schemeLiteral(ctx, v, scheme, depth + 1) : undefined;
-  }
-  if (node.type === 'binary_expression' || node.type === 'binary_operator' || node.type === 'concatenated_string') {
-    const left = node.childForFieldName('left') ?? node.namedChildren[0];
-    return left ? schemeLiteral(ctx, left, scheme, depth + 1) : undefined;
-  }
-  if (node.type === 'string' || node.type === 'template_string') {
-    const first = node.namedChildren.find((c) => c && (c.type === 'template_substitution' || c.type === 'interpolation'));
-    const inner = first?.namedChildren[0];
-    return inner ? schemeLiteral(ctx, inner, scheme, depth + 1) : undefined;
+  if (req.base && (!own || !/^[a-z][a-z0-9+.-]*:/i.test(own.prefix))) {
+    const t = urlTarget(ctx, req.base);
+    return t ? { target: t, viaBase: true } : undefined;
   }
   return undefined;
 }
 
-/** Replace `from://` by `to://` inside a string literal: offered, never preferred, since the host must serve TLS. */
-export function schemeFix(literal: Node, from: string, to: string): FixInput {
-  const at = literal.text.indexOf(`${from}://`);
-  return {
-    title: `Use ${to}:// (check that the host serves TLS)`,
-    safe: false,
-    edits: [{ start: literal.startIndex + at, end: literal.startIndex + at + from.length, newText: to }],
-  };
+function checkCreation(ctx: RuleContext, req: HttpCall): void {
+  const call = req.call;
+  const t = req.base ? urlTarget(ctx, req.base) : undefined;
+  if (!t || t.scheme !== 'http' || !reportable(t.kind)) return;
+  // Data sent through the client with relative URLs makes it an error.
+  const through = instanceCalls(ctx, call).filter((c) => {
+    const r = httpCall(ctx, c);
+    const own = r?.target ? urlValue(ctx, r.target) : undefined;
+    return !own || !/^[a-z][a-z0-9+.-]*:/i.test(own.prefix);
+  });
+  const items = sentData(ctx, through);
+  const related = [
+    ...definedHere(t.literal, call),
+    ...through.filter((c) => sentData(ctx, [c]).length > 0).slice(0, 3).map((c) => ({ node: c, message: 'Personal data is sent through this client here.' })),
+    ...relatedFor(items, call),
+  ];
+  const data = [t.credentials ? 'credentials in the URL' : '', items.length ? describeData(ctx, items) : ''].filter(Boolean).join(' and ');
+  ctx.report({
+    node: call,
+    message: data
+      ? `${capitalise(data)} sent over plain HTTP to ${where(t)} through this client.`
+      : `HTTP client created with the base URL http://${where(t)}: every request it makes travels unencrypted; use https://.`,
+    severity: data ? 'error' : 'warning',
+    confidence: confidenceFor(ctx, t),
+    classifications: classificationsOf(items),
+    related,
+    fixes: schemeFix(t.literal, 'http', 'https'),
+    fingerprintKey: `${ctx.syntax.calleePath(call)} base ${t.prefix}`,
+  });
+}
+
+function checkHost(ctx: RuleContext, req: HttpCall, hostArg: Node): void {
+  const host = ctx.flow.staticString(hostArg);
+  if (host === undefined) return;
+  const bare = host.replace(/:\d+$/, '');
+  const kind = classifyHost(bare, ctx.hosts.allowInsecure);
+  if (!reportable(kind)) return;
+  const items = sentData(ctx, [req.call, ...instanceCalls(ctx, req.call)]);
+  const name = ctx.syntax.calleePath(req.call);
+  ctx.report({
+    node: req.call,
+    message: items.length > 0
+      ? `${capitalise(describeData(ctx, items))} sent over a plain HTTP connection (\`${name}\`) to ${bare}.`
+      : `\`${name}\` opens a plain HTTP connection to ${bare}: requests and responses travel unencrypted; use the HTTPS variant.`,
+    severity: items.length > 0 ? 'error' : 'warning',
+    confidence: fileConfidence(ctx, kind === 'private' ? 'medium' : 'high'),
+    classifications: classificationsOf(items),
+    related: relatedFor(items, req.call),
+    fingerprintKey: `${name} host ${bare}`,
+  });
 }
 
 export const insecureRequest: RuleDefinition = {
   id: 'transmission/insecure-request',
   family: 'transmission',
   title: 'HTTP request over plain http://',
-  description: 'An HTTP client call targets an http:// URL on a non-local host, so the request and its data travel unencrypted.',
+  description: 'An HTTP client call (or a client created with a base URL) targets an http:// URL on a non-local host, so the request and its data travel unencrypted.',
   severity: 'warning',
   confidence: 'high',
   cwe: [319, 523],
-  owasp: ['A02:2021 Cryptographic Failures'],
-  standards: ['PCI DSS 4.2.1', 'GDPR Art. 32'],
+  owasp: ['A02:2021 Cryptographic Failures', 'A04:2021 Insecure Design'],
+  standards: ['PCI DSS 4.2.1', 'GDPR Art. 32', 'ASVS 9.1.1'],
   fixable: true,
-  keywords: 'http://',
+  keywords: 'http://|HTTPConnection|[\'"](node:)?http[\'"]',
   guidance: {
-    why: 'Anything sent over http:// (credentials, session tokens, personal data) can be read and changed by anyone on the network path: public Wi-Fi, proxies, ISPs.',
-    bad: "await fetch('http://api.partner.com/customers', { method: 'POST', body: JSON.stringify({ ssn }) });",
-    good: "await fetch('https://api.partner.com/customers', { method: 'POST', body: JSON.stringify({ ssn }) });",
-    fix: 'Use https://. If the host does not serve TLS, fix that first; for internal health checks on plain HTTP, list the host under `hosts.allowInsecure` in `.sealant.yml`.',
+    why: 'Anything sent over http:// (credentials, session tokens, personal data) can be read and changed by anyone on the network path: public Wi-Fi, proxies, ISPs, a compromised router. PCI DSS 4.2.1 requires strong cryptography whenever card data crosses an open, public network; GDPR Art. 32 asks for encryption in transit for personal data. A request is an error when credentials or classified personal data reach its URL, query, headers or body (the related locations show where the data came from), a warning otherwise. Not reported: loopback and `*.localhost`, reserved test names (`*.test`, `*.example`, `*.local`, `*.internal`, `example.com`), link-local metadata services, single-label service names (`http://backend:8080`), hosts listed under `hosts.allowInsecure`, `http://` strings that are not request targets (XML namespaces, schema ids, links in comments and docs), and test code (tests, specs, fixtures, mocks), where test servers are plain HTTP by design.',
+    bad: "const api = axios.create({ baseURL: 'http://api.partner.com' });\nawait api.post('/customers', { email, ssn });",
+    good: "const api = axios.create({ baseURL: 'https://api.partner.com' });\nawait api.post('/customers', { email, ssn });",
+    fix: 'Use https://. If the host does not serve TLS, fix that first (the quick fix is offered, never preferred, for that reason). For an internal health check that must stay on plain HTTP, list the host under `hosts.allowInsecure` in `.sealant.yml`.',
   },
   queries: {
-    js: `(call_expression function: [(identifier) (member_expression)] @callee arguments: (arguments) @args) @call`,
+    js: `(call_expression function: [(identifier) (member_expression) (await_expression)] @callee arguments: (arguments) @args) @call`,
     python: `(call function: [(identifier) (attribute)] @callee arguments: (argument_list) @args) @call`,
   },
   check(match, ctx) {
     const call = match.get('call');
-    if (!call) return;
-    const path = ctx.flow.resolvedPath(call);
-    if (!(ctx.file.syntax === 'js' ? JS_CLIENT : PY_CLIENT).test(path) && !(ctx.file.syntax === 'js' ? JS_CLIENT : PY_CLIENT).test(ctx.syntax.calleePath(call))) return;
-    const target = urlArgument(ctx, call);
-    if (!target) return;
-    const prefix = ctx.flow.staticPrefix(target);
-    if (!prefix || !/^http:\/\//i.test(prefix)) return;
-    const host = hostOf(prefix);
-    if (host === undefined || isLocalOrReservedHost(host) || hostMatches(host, ctx.hosts.allowInsecure)) return;
-    // Personal data or credentials anywhere in the call's arguments make it an error.
-    const e = ctx.syntax.expr(call);
-    const items = (e.kind === 'call' ? e.args : []).flatMap((a) => ctx.flow.sensitive(a));
-    const literal = schemeLiteral(ctx, target, 'http');
+    if (!call || isTestCode(ctx.file.path)) return;
+    const req = httpCall(ctx, call);
+    if (!req) return;
+    if (req.creates) return checkCreation(ctx, req);
+    if (req.hostArg) return checkHost(ctx, req, req.hostArg);
+    const found = effectiveTarget(ctx, req);
+    if (!found) return;
+    const { target: t, viaBase } = found;
+    if (t.scheme !== 'http' || !reportable(t.kind)) return;
+    // A relative request through a client created with an http:// base is reported at the client's creation.
+    if (viaBase && req.baseCreation) return;
+    const items = sentData(ctx, [call]);
+    const credentials = t.credentials ? 'credentials in the URL' : '';
+    const data = [credentials, items.length ? describeData(ctx, items) : ''].filter(Boolean).join(' and ');
     ctx.report({
       node: call,
-      message: items.length > 0
-        ? `${capitalise(describeData(ctx, items))} sent over plain HTTP to ${host}.`
-        : `Request to ${host} over plain HTTP; use https://.`,
-      severity: items.length > 0 ? 'error' : 'warning',
-      confidence: ctx.file.isTestPath ? 'low' : 'high',
+      message: data ? `${capitalise(data)} sent over plain HTTP to ${where(t)}.` : `Request to ${where(t)} over plain HTTP; use https://.`,
+      severity: data ? 'error' : 'warning',
+      confidence: confidenceFor(ctx, t, req.byName),
       classifications: classificationsOf(items),
-      related: [...(literal && literal.startIndex < call.startIndex ? [{ node: literal, message: 'The http:// URL is defined here.' }] : []), ...relatedFor(items, call)],
-      fixes: literal ? [schemeFix(literal, 'http', 'https')] : [],
-      fingerprintKey: `${ctx.syntax.calleePath(call)} ${prefix}`,
+      related: [...definedHere(t.literal, call), ...relatedFor(items, call)],
+      fixes: schemeFix(t.literal, 'http', 'https'),
+      fingerprintKey: `${ctx.syntax.calleePath(call)} ${t.prefix}`,
     });
   },
 };

@@ -1,0 +1,171 @@
+/**
+ * Editor feedback while typing: when a document is analysed again after an edit inside one function, only
+ * that function (its top-level declaration, or its method in a class) is queried and checked again; the
+ * findings elsewhere are carried over from the previous analysis with their ranges moved, and fingerprints
+ * are recomputed over the whole file, so the result equals a full analysis whenever no finding outside the
+ * edited declaration depends on it.
+ *
+ * Rules with `finish` (whole-file absence checks) are run over the whole file every time, each with its own
+ * query; their findings are never carried over.
+ *
+ * A full analysis is made instead when the edit is outside every function, when the file has suppression comments, when the set of active rules
+ * changed, when a finding (or one of its related locations or fixes) straddles the edited declaration, and
+ * every REFRESH_EVERY analyses, which bounds how long a finding that depends on another function (a local
+ * helper that stopped hashing, say) can be out of date.
+ */
+import type { Node } from 'web-tree-sitter';
+import { ancestorsOf } from './flow';
+import type { Syntax } from './syntax';
+import type { LineIndex } from './text';
+import type { Finding, Range } from './types';
+
+/** A finding with what its fingerprint is computed from. */
+export interface PendingFinding {
+  finding: Finding;
+  scopeName: string;
+  key: string;
+}
+
+/** The part of the file to analyse again, and the findings carried over from the previous analysis. */
+export interface EditScope {
+  start: number;
+  end: number;
+  startPosition: { row: number; column: number };
+  endPosition: { row: number; column: number };
+  kept: PendingFinding[];
+}
+
+interface Memo {
+  languageId: string;
+  text: string;
+  rules: readonly unknown[];
+  pending: PendingFinding[];
+  /** Analyses made with a scope since the last full one. */
+  scoped: number;
+}
+
+/** A full analysis at least this often, however the edits fall. */
+export const REFRESH_EVERY = 50;
+const MAX_DOCUMENTS = 8;
+
+/** Node types whose children are the units re-analysed: a class body's members. */
+const CLASS_BODIES = new Set(['class_body']);
+
+export class EditMemo {
+  private readonly docs = new Map<string, Memo>();
+
+  /**
+   * The scope to analyse for `text` given the previous analysis of the same path, or undefined for a full
+   * analysis. `rules` are the active rules (compared by identity); `wholeFile(ruleId)` tells the rules whose
+   * findings are recomputed over the whole file (never carried over).
+   */
+  scope(path: string, languageId: string, text: string, root: Node, syntax: Syntax, rules: readonly unknown[], wholeFile: (ruleId: string) => boolean, lines: LineIndex): EditScope | undefined {
+    const memo = this.docs.get(path);
+    if (!memo || memo.languageId !== languageId || memo.scoped >= REFRESH_EVERY) return undefined;
+    if (memo.rules.length !== rules.length || memo.rules.some((r, i) => r !== rules[i])) return undefined;
+    if (text.includes('sealant-ignore') || memo.text.includes('sealant-ignore')) return undefined;
+    const old = memo.text;
+    if (old === text) return undefined;
+    // The edited region: what lies between the common prefix and the common suffix.
+    const max = Math.min(old.length, text.length);
+    let prefix = 0;
+    while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+    const delta = text.length - old.length;
+    const editEnd = text.length - suffix;
+    const unit = editScope(root, syntax, prefix, editEnd);
+    if (!unit) return undefined;
+    const start = unit.startIndex;
+    const end = unit.endIndex;
+    if (start > prefix || end < editEnd) return undefined;
+    const oldEnd = end - delta;
+    const kept: PendingFinding[] = [];
+    for (const p of memo.pending) {
+      if (wholeFile(p.finding.ruleId)) continue;
+      const moved = moveFinding(p.finding, start, oldEnd, delta, lines);
+      if (moved === 'inside') continue;
+      if (moved === 'straddles') return undefined;
+      kept.push({ ...p, finding: moved });
+    }
+    return { start, end, startPosition: unit.startPosition, endPosition: unit.endPosition, kept };
+  }
+
+  /** Keeps an analysis for the next edit of the same document (`scoped`: it was made with a scope). */
+  remember(path: string, languageId: string, text: string, rules: readonly unknown[], pending: PendingFinding[], scoped: boolean): void {
+    const before = this.docs.get(path);
+    this.docs.delete(path);
+    // Copies: the caller owns the findings it was given (and may mark them, e.g. as triaged).
+    const copies = pending.map((p) => ({ ...p, finding: { ...p.finding } }));
+    this.docs.set(path, { languageId, text, rules, pending: copies, scoped: scoped ? (before?.scoped ?? 0) + 1 : 0 });
+    while (this.docs.size > MAX_DOCUMENTS) this.docs.delete(this.docs.keys().next().value as string);
+  }
+
+  forget(path: string): void {
+    this.docs.delete(path);
+  }
+}
+
+/**
+ * The findings of a scoped analysis: those carried over plus the new ones inside the unit. Undefined when
+ * the unit's rules reported something new outside it (the edit reaches further: analyse the whole file).
+ */
+export function mergeScoped(scope: EditScope, fresh: PendingFinding[], wholeFile: (ruleId: string) => boolean): PendingFinding[] | undefined {
+  const key = (p: PendingFinding) => `${p.finding.ruleId}:${p.finding.range.startOffset}:${p.finding.range.endOffset}`;
+  const kept = new Set(scope.kept.map(key));
+  const inside: PendingFinding[] = [];
+  for (const p of fresh) {
+    const r = p.finding.range;
+    if (wholeFile(p.finding.ruleId)) inside.push(p);
+    else if (r.startOffset >= scope.start && r.endOffset <= scope.end) inside.push(p);
+    else if (!kept.has(key(p))) return undefined;
+  }
+  return [...scope.kept, ...inside];
+}
+
+/**
+ * The unit an edit falls in: the outermost function around it, widened to the statement that holds it at
+ * the top level of the file or of a class body. Undefined when the edit is not inside a function.
+ */
+function editScope(root: Node, syntax: Syntax, start: number, end: number): Node | undefined {
+  const at = root.descendantForIndex(start, Math.max(start, end));
+  if (!at || at.id === root.id) return undefined;
+  const path = [...ancestorsOf(at, root), at];
+  const fn = path.findIndex((n, i) => i > 0 && syntax.isFunction(n));
+  if (fn < 0) return undefined;
+  let i = fn;
+  while (i > 1 && !isContainer(path[i - 1], root)) i--;
+  return path[i];
+}
+
+function isContainer(n: Node, root: Node): boolean {
+  if (n.id === root.id || CLASS_BODIES.has(n.type)) return true;
+  // Python: a class's `block`.
+  return n.type === 'block' && n.parent?.type === 'class_definition';
+}
+
+/**
+ * A previous finding in the new text: unchanged before the edited unit, moved by `delta` after it; 'inside'
+ * when it lies in the unit (it is recomputed), 'straddles' when it or a related location or fix crosses it.
+ */
+function moveFinding(f: Finding, start: number, oldEnd: number, delta: number, lines: LineIndex): Finding | 'inside' | 'straddles' {
+  const where = (r: Range): 'before' | 'after' | 'inside' | 'straddles' => {
+    if (r.endOffset <= start && !(r.startOffset === start && r.endOffset === start)) return 'before';
+    if (r.startOffset >= oldEnd) return 'after';
+    if (r.startOffset >= start && r.endOffset <= oldEnd) return 'inside';
+    return 'straddles';
+  };
+  const main = where(f.range);
+  if (main === 'inside') return 'inside';
+  if (main === 'straddles') return 'straddles';
+  const others = [...f.related.map((r) => r.range), ...f.fixes.flatMap((x) => x.edits.map((e) => e.range))];
+  if (others.some((r) => where(r) === 'inside' || where(r) === 'straddles')) return 'straddles';
+  if (main === 'before' && others.every((r) => where(r) === 'before')) return { ...f };
+  const move = (r: Range): Range => (where(r) === 'after' ? lines.range(r.startOffset + delta, r.endOffset + delta) : r);
+  return {
+    ...f,
+    range: move(f.range),
+    related: f.related.map((r) => ({ ...r, range: move(r.range) })),
+    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: move(e.range) })) })),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * What the manifest (package.json) and the extension code must agree on. Everything language-specific is
+ * derived from the language registry. This module does not import `vscode`: test/unit/manifest.test.ts
+ * loads it under plain Node and compares it with package.json.
+ */
+import { LANGUAGES } from '../languages/registry';
+
+export const COLLECTION_NAME = 'sealant';
+export const DIAGNOSTIC_SOURCE = 'Sealant';
+export const OUTPUT_CHANNEL_NAME = 'Sealant';
+export const VIEW_CONTAINER_ID = 'sealant';
+export const FINDINGS_VIEW_ID = 'sealant.findings';
+/** Scheme of the virtual Markdown documents that render a rule's guidance. */
+export const GUIDANCE_SCHEME = 'sealant-guidance';
+export const FIX_ALL_KIND = 'source.fixAll.sealant';
+/** The team config file whose presence activates the extension. */
+export const CONFIG_FILE = '.sealant.yml';
+
+/** URI schemes of documents analysed while typing: files on disk and unsaved new files. */
+export const DOCUMENT_SCHEMES: readonly string[] = Object.freeze(['file', 'untitled']);
+
+export const COMMANDS = Object.freeze({
+  scanWorkspace: 'sealant.scanWorkspace',
+  scanChangedFiles: 'sealant.scanChangedFiles',
+  exportReport: 'sealant.exportReport',
+  showGuidance: 'sealant.showGuidance',
+  showOutput: 'sealant.showOutput',
+  suppress: 'sealant.suppress',
+  triage: 'sealant.triage',
+  revealFinding: 'sealant.revealFinding',
+  groupByRule: 'sealant.findings.groupByRule',
+  groupByFile: 'sealant.findings.groupByFile',
+  filterSeverity: 'sealant.findings.filterSeverity',
+  clearFindings: 'sealant.findings.clear',
+});
+
+/** Commands that take arguments from a code action or a view item and make no sense in the palette. */
+export const INTERNAL_COMMANDS: readonly string[] = Object.freeze([COMMANDS.suppress, COMMANDS.triage, COMMANDS.revealFinding]);
+
+export interface DocumentFilterData {
+  language: string;
+  scheme: string;
+}
+
+/** The VS Code language ids Sealant analyses, in registry order. */
+export function languageIds(): string[] {
+  return LANGUAGES.map((l) => l.id);
+}
+
+/** The document selector of every provider (diagnostics, hovers, code actions): registry languages × schemes. */
+export function documentSelector(): DocumentFilterData[] {
+  return LANGUAGES.flatMap((l) => DOCUMENT_SCHEMES.map((scheme) => ({ language: l.id, scheme })));
+}
+
+/**
+ * The activation events package.json must declare: one `onLanguage:` per registry language, the team config
+ * file, the findings view and every contributed command. None of them loads a grammar: grammars are loaded on
+ * the first analysis of a document of their language.
+ */
+export function activationEvents(): string[] {
+  return [
+    ...languageIds().map((id) => `onLanguage:${id}`),
+    `workspaceContains:${CONFIG_FILE}`,
+    'workspaceContains:.sealant.json',
+    `onView:${FINDINGS_VIEW_ID}`,
+    ...Object.values(COMMANDS).map((c) => `onCommand:${c}`),
+  ];
+}

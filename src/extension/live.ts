@@ -1,0 +1,242 @@
+/**
+ * Live analysis of open documents: on open, while typing (debounced, cancellable) or on save, per `sealant.run`.
+ * Each text change is applied to the document's tree (`tree.edit`) and the next run re-parses against it; the
+ * results of a run are dropped when the document has moved on to a newer version in the meantime. Runs are
+ * serialised: they take milliseconds, and one at a time no tree can be freed while another run still reads it.
+ */
+import * as vscode from 'vscode';
+import type { Engine } from '../core/engine';
+import { skipReason } from '../core/text';
+import type { Finding } from '../core/types';
+import { documentSelector } from './constants';
+import type { Log } from './log';
+import { readSettings } from './settings';
+import type { Settings } from './settings-schema';
+import type { FindingsStore } from './store';
+import { TreeCache } from './tree-cache';
+
+export type Trigger = 'open' | 'change' | 'save' | 'command' | 'settings';
+
+export interface AnalysisEvent {
+  uri: vscode.Uri;
+  version: number;
+  findings: readonly Finding[];
+  trigger: Trigger;
+  /** Whole run, parse included, in milliseconds. */
+  ms: number;
+  parseMs: number;
+  /** True when the tree was re-parsed against the previous, edited tree. */
+  incremental: boolean;
+  /** Why the document was not analysed (too large, minified, parse timeout), if so. */
+  skipped?: string;
+}
+
+interface Pending {
+  timer: ReturnType<typeof setTimeout> | undefined;
+  cts: vscode.CancellationTokenSource;
+}
+
+/** Runs that take longer than this are reported in the output channel. */
+const SLOW_MS = 200;
+
+export class LiveAnalyzer implements vscode.Disposable {
+  private readonly trees = new TreeCache(8);
+  private readonly pending = new Map<string, Pending>();
+  private readonly analyzed = new vscode.EventEmitter<AnalysisEvent>();
+  readonly onDidAnalyze = this.analyzed.event;
+  private readonly selector = documentSelector();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly reportedSkips = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly engine: () => Engine,
+    private readonly store: FindingsStore,
+    private readonly log: Log,
+    /** Whether a closed document's findings stay (as scan results): its file belongs to the last scan. */
+    private readonly keepOnClose: (uri: vscode.Uri) => boolean,
+    /** The team config's policy (testPaths, triage) applied to a file's findings before they are stored. */
+    private readonly policy: (uri: vscode.Uri, findings: readonly Finding[]) => readonly Finding[] = (_uri, findings) => findings,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidOpenTextDocument((doc) => this.onOpen(doc)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
+      vscode.workspace.onDidSaveTextDocument((doc) => this.onSave(doc)),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.onClose(doc)),
+    );
+  }
+
+  /** Documents open before activation. */
+  start(): void {
+    for (const doc of vscode.workspace.textDocuments) this.onOpen(doc);
+  }
+
+  accepts(doc: vscode.TextDocument): boolean {
+    return vscode.languages.match(this.selector, doc) > 0;
+  }
+
+  private settings(doc: vscode.TextDocument): Settings {
+    return readSettings(doc.uri, this.log);
+  }
+
+  private onOpen(doc: vscode.TextDocument): void {
+    if (!this.accepts(doc) || this.settings(doc).run === 'off') return;
+    this.schedule(doc, 0, 'open');
+  }
+
+  private onChange(e: vscode.TextDocumentChangeEvent): void {
+    const doc = e.document;
+    if (e.contentChanges.length === 0 || !this.accepts(doc)) return;
+    const key = doc.uri.toString();
+    this.trees.edit(key, e.contentChanges, undefined, doc.version);
+    const settings = this.settings(doc);
+    if (settings.run === 'onType') this.schedule(doc, settings.debounceMs, 'change');
+    else this.cancel(key);
+  }
+
+  private onSave(doc: vscode.TextDocument): void {
+    if (!this.accepts(doc) || this.settings(doc).run !== 'onSave') return;
+    this.schedule(doc, 0, 'save');
+  }
+
+  private onClose(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    this.cancel(key);
+    this.trees.delete(key);
+    this.store.closeLive(doc.uri, !doc.isDirty && doc.uri.scheme === 'file' && this.keepOnClose(doc.uri));
+  }
+
+  /** `sealant.run` or the engine changed: re-analyse or clear every open document. */
+  refreshAll(trigger: Trigger = 'settings'): void {
+    for (const doc of vscode.workspace.textDocuments) {
+      if (!this.accepts(doc)) continue;
+      if (this.settings(doc).run === 'off') {
+        const key = doc.uri.toString();
+        this.cancel(key);
+        this.trees.delete(key);
+        this.store.closeLive(doc.uri, false);
+      } else {
+        this.schedule(doc, 0, trigger);
+      }
+    }
+  }
+
+  /** Drops every tree (they belong to the engine being replaced). */
+  resetTrees(): void {
+    for (const key of [...this.pending.keys()]) this.cancel(key);
+    this.trees.clear();
+  }
+
+  /** Number of trees held, for tests and the bench. */
+  get treeCount(): number {
+    return this.trees.size;
+  }
+
+  private cancel(key: string): void {
+    const p = this.pending.get(key);
+    if (!p) return;
+    if (p.timer) clearTimeout(p.timer);
+    p.cts.cancel();
+    p.cts.dispose();
+    this.pending.delete(key);
+  }
+
+  private schedule(doc: vscode.TextDocument, delayMs: number, trigger: Trigger): Promise<AnalysisEvent | undefined> {
+    const key = doc.uri.toString();
+    this.cancel(key);
+    const cts = new vscode.CancellationTokenSource();
+    const entry: Pending = { timer: undefined, cts };
+    this.pending.set(key, entry);
+    return new Promise((resolve) => {
+      entry.timer = setTimeout(() => {
+        entry.timer = undefined;
+        const run = this.queue.then(() => this.run(doc, cts.token, trigger));
+        this.queue = run.catch(() => undefined);
+        run.then(resolve, (err) => {
+          this.log.error(`analysis of ${doc.uri.fsPath || doc.uri.toString()} failed`, err);
+          resolve(undefined);
+        }).finally(() => {
+          if (this.pending.get(key) === entry) {
+            this.pending.delete(key);
+            cts.dispose();
+          }
+        });
+      }, delayMs);
+    });
+  }
+
+  /** Analyses a document now (commands and tests); resolves with the result, or undefined when it was dropped. */
+  analyzeNow(doc: vscode.TextDocument): Promise<AnalysisEvent | undefined> {
+    if (!this.accepts(doc)) return Promise.resolve(undefined);
+    return this.schedule(doc, 0, 'command');
+  }
+
+  private async run(doc: vscode.TextDocument, token: vscode.CancellationToken, trigger: Trigger): Promise<AnalysisEvent | undefined> {
+    if (this.disposed || token.isCancellationRequested || doc.isClosed) return undefined;
+    const engine = this.engine();
+    const key = doc.uri.toString();
+    const version = doc.version;
+    const language = engine.languageOf({ path: doc.uri.path, languageId: doc.languageId });
+    if (!language) return undefined;
+    const path = doc.uri.scheme === 'file' ? vscode.workspace.asRelativePath(doc.uri, false) : doc.uri.path;
+    const text = doc.getText();
+    const started = performance.now();
+
+    const skip = skipReason(text);
+    if (skip) {
+      this.trees.delete(key);
+      return this.publish(doc, version, [], trigger, started, 0, false, `${skip.reason}: ${skip.detail}`);
+    }
+
+    const cached = this.trees.get(key);
+    const old = cached && cached.version === version ? cached : undefined;
+    if (cached && !old) this.trees.delete(key);
+    let tree = old?.tree;
+    if (!old || old.edited) {
+      tree = await engine.parse(language, text, old?.tree);
+    }
+    const parseMs = performance.now() - started;
+    if (!tree) {
+      this.trees.delete(key);
+      return this.publish(doc, version, [], trigger, started, parseMs, false, 'parse-timeout: parsing took too long');
+    }
+    if (token.isCancellationRequested || doc.isClosed || doc.version !== version) {
+      if (tree !== old?.tree) tree.delete();
+      return undefined;
+    }
+    if (tree !== old?.tree) this.trees.set(key, tree, version);
+    const findings = await engine.analyzeTree({ path, text, languageId: language.id }, language, tree, token);
+    if (token.isCancellationRequested || doc.isClosed || doc.version !== version) return undefined;
+    return this.publish(doc, version, findings, trigger, started, parseMs, !!old?.edited, undefined);
+  }
+
+  private publish(doc: vscode.TextDocument, version: number, findings: readonly Finding[], trigger: Trigger, started: number, parseMs: number, incremental: boolean, skipped: string | undefined): AnalysisEvent {
+    const ms = performance.now() - started;
+    findings = this.policy(doc.uri, findings);
+    this.store.setLive(doc.uri, version, findings);
+    const name = vscode.workspace.asRelativePath(doc.uri, false);
+    if (skipped) {
+      if (!this.reportedSkips.has(doc.uri.toString())) {
+        this.reportedSkips.add(doc.uri.toString());
+        this.log.warn(`not analysing ${name}: ${skipped}`);
+      }
+    } else {
+      const line = `analysed ${name} v${version} (${trigger}${incremental ? ', incremental' : ''}): ${findings.length} finding(s) in ${ms.toFixed(1)} ms, parse ${parseMs.toFixed(1)} ms`;
+      if (ms > SLOW_MS) this.log.warn(`${line}: slower than ${SLOW_MS} ms`);
+      else if (trigger === 'change') this.log.debug(line);
+      else this.log.info(line);
+    }
+    const event: AnalysisEvent = { uri: doc.uri, version, findings, trigger, ms, parseMs, incremental, skipped };
+    this.analyzed.fire(event);
+    return event;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const key of [...this.pending.keys()]) this.cancel(key);
+    this.trees.clear();
+    for (const d of this.disposables) d.dispose();
+    this.analyzed.dispose();
+  }
+}

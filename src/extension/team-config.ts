@@ -1,0 +1,190 @@
+/**
+ * The team config (`.sealant.yml` / `.sealant.json`) as the extension sees it, through the config layer
+ * (src/config). Untrusted workspaces run the built-in rules only: `extends` and custom rules wait for trust
+ * (the loader skips them with an info entry; the extension re-loads when trust is granted).
+ *
+ * A config with errors is shown as diagnostics in its file (collection `sealant-config`) and the last good config
+ * stays in force. Every file the loader read or looked for is watched; a change re-loads the config.
+ *
+ * Multi-root: the first workspace folder holding a config file is used (nested configs: not yet).
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { applyPolicy, loadWorkspaceConfig, readTriageFile, TRIAGE_FILE, TriageIndex, type ConfigError, type LoadedConfig } from '../config';
+import type { Finding } from '../core/types';
+import type { Host } from '../core/host';
+import { CONFIG_FILE } from './constants';
+import type { Log } from './log';
+
+const CONFIG_NAMES = [CONFIG_FILE, '.sealant.json'];
+const RELOAD_DELAY_MS = 150;
+
+export interface LoadOutcome {
+  /** What was loaded (undefined: no workspace folder). */
+  loaded: LoadedConfig | undefined;
+  /** The config to apply now: the loaded one when ok, undefined when it has errors (keep the last good one). */
+  apply: LoadedConfig | undefined;
+}
+
+function toSeverity(s: ConfigError['severity']): vscode.DiagnosticSeverity {
+  return s === 'error' ? vscode.DiagnosticSeverity.Error : s === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+}
+
+/** Config errors (1-based, end exclusive) as VS Code diagnostics (0-based), by file. */
+export function configDiagnostics(errors: readonly ConfigError[]): Map<string, vscode.Diagnostic[]> {
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  for (const e of errors) {
+    const line = Math.max(0, e.line - 1);
+    const column = Math.max(0, e.column - 1);
+    const endLine = Math.max(line, (e.endLine || e.line) - 1);
+    let endColumn = Math.max(0, (e.endColumn || e.column) - 1);
+    if (endLine === line && endColumn <= column) endColumn = column + 1;
+    const d = new vscode.Diagnostic(new vscode.Range(line, column, endLine, endColumn), e.field && e.field !== '(file)' ? `${e.field}: ${e.message}` : e.message, toSeverity(e.severity));
+    d.source = 'Sealant config';
+    const list = byFile.get(e.file) ?? [];
+    list.push(d);
+    byFile.set(e.file, list);
+  }
+  return byFile;
+}
+
+export class TeamConfig implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('sealant-config');
+  /** The last config that loaded without errors (what the engine runs with). */
+  lastGood: LoadedConfig | undefined;
+  last: LoadedConfig | undefined;
+  private watchers: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Trust as the tests set it (code-server runs with --disable-workspace-trust); undefined: the real trust. */
+  trustOverride: boolean | undefined;
+  /** The folder the config was loaded for (its triage file applies). */
+  folderPath: string | undefined;
+  private triageIndex: TriageIndex | undefined;
+
+  constructor(
+    private readonly host: Host,
+    private readonly log: Log,
+    /** Called with a config to apply (ok) after a reload triggered by a watched file. */
+    private readonly onReload: (outcome: LoadOutcome, why: string) => void,
+  ) {
+    const triage = vscode.workspace.createFileSystemWatcher(`**/${TRIAGE_FILE}`);
+    const dropTriage = () => {
+      this.triageIndex = undefined;
+      this.onTriageChange?.();
+    };
+    this.disposables.push(triage, triage.onDidCreate(dropTriage), triage.onDidChange(dropTriage), triage.onDidDelete(dropTriage));
+    // New config files anywhere at a folder root.
+    for (const name of CONFIG_NAMES) {
+      const w = vscode.workspace.createFileSystemWatcher(`**/${name}`);
+      this.disposables.push(w, w.onDidCreate(() => this.schedule(`${name} created`)), w.onDidDelete(() => this.schedule(`${name} deleted`)), w.onDidChange(() => this.schedule(`${name} changed`)));
+    }
+  }
+
+  /** Forgets the triage entries (read again on next use). */
+  dropTriage(): void {
+    this.triageIndex = undefined;
+  }
+
+  /** Called when the triage file changed (re-analyse open documents). */
+  onTriageChange: (() => void) | undefined;
+
+  get triagePath(): string | undefined {
+    return this.folderPath ? path.join(this.folderPath, TRIAGE_FILE) : undefined;
+  }
+
+  /** The triage entries in force (read on first use after a change). */
+  triage(): TriageIndex | undefined {
+    const file = this.triagePath;
+    if (!file) return undefined;
+    if (!this.triageIndex) {
+      const data = readTriageFile(file);
+      this.triageIndex = new TriageIndex(data.entries);
+      // Errors of the triage file show in it, as config errors do (an invalid file applies no entries).
+      this.collection.set(vscode.Uri.file(file), configDiagnostics(data.errors).get(file) ?? []);
+    }
+    return this.triageIndex;
+  }
+
+  /** testPaths and the triage file, applied to one file's findings (the config the engine runs with). */
+  applyPolicy(uri: vscode.Uri, findings: readonly Finding[], loaded: LoadedConfig | undefined): readonly Finding[] {
+    if (uri.scheme !== 'file' || !this.folderPath) return findings;
+    const triage = this.triage();
+    if (!loaded && !triage?.entries.length) return findings;
+    const config = loaded?.config ?? this.last?.config;
+    if (!config) return findings;
+    return applyPolicy(findings, config, uri.fsPath, { triage });
+  }
+
+  get trusted(): boolean {
+    return this.trustOverride ?? vscode.workspace.isTrusted;
+  }
+
+  /** The workspace folder whose config applies: the first holding a config file, else the first folder. */
+  private async folder(): Promise<vscode.WorkspaceFolder | undefined> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const f of folders) {
+      for (const name of CONFIG_NAMES) {
+        try {
+          await vscode.workspace.fs.stat(vscode.Uri.joinPath(f.uri, name));
+          return f;
+        } catch {
+          // not here
+        }
+      }
+    }
+    return folders[0];
+  }
+
+  async load(): Promise<LoadOutcome> {
+    const folder = await this.folder();
+    if (!folder || folder.uri.scheme !== 'file') return { loaded: undefined, apply: undefined };
+    const overrides = new Map<string, string>();
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme === 'file' && doc.isDirty && CONFIG_NAMES.includes(path.basename(doc.uri.fsPath))) overrides.set(doc.uri.fsPath, doc.getText());
+    }
+    this.triageIndex = undefined; // read again on next use (its diagnostics are cleared below with the config's)
+    this.folderPath = folder.uri.fsPath;
+    const loaded = await loadWorkspaceConfig(folder.uri.fsPath, { trusted: this.trusted, host: this.host, overrides });
+    this.last = loaded;
+    this.collection.clear();
+    for (const [file, diags] of configDiagnostics(loaded.errors)) this.collection.set(vscode.Uri.file(file), diags);
+    this.watch(loaded.files);
+    const errors = loaded.errors.filter((e) => e.severity === 'error').length;
+    if (loaded.file) {
+      const rel = vscode.workspace.asRelativePath(loaded.file, true);
+      if (loaded.ok) this.log.info(`team config ${rel} loaded: ${loaded.rules.length} rules${this.trusted ? '' : ' (untrusted: built-in rules only, extends skipped)'}`);
+      else this.log.warn(`team config ${rel} has ${errors} error(s): ${this.lastGood ? 'the last good config stays in force' : 'built-in defaults apply'}`);
+    }
+    if (!loaded.ok) return { loaded, apply: undefined };
+    this.lastGood = loaded;
+    return { loaded, apply: loaded };
+  }
+
+  private watch(files: readonly string[]): void {
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+    for (const file of files) {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+      const why = `${path.basename(file)} changed`;
+      this.watchers.push(w, w.onDidChange(() => this.schedule(why)), w.onDidCreate(() => this.schedule(why)), w.onDidDelete(() => this.schedule(why)));
+    }
+  }
+
+  schedule(why: string): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.load().then(
+        (outcome) => this.onReload(outcome, why),
+        (err: unknown) => this.log.fail('could not load the team config', err),
+      );
+    }, RELOAD_DELAY_MS);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
+    this.collection.dispose();
+  }
+}

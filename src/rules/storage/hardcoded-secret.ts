@@ -1,0 +1,246 @@
+import type { Node } from 'web-tree-sitter';
+import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
+import type { Confidence, Severity } from '../../core/types';
+import { looksLikePlaceholder, recogniseSecretFormat, type SecretFormat } from '../../core/values';
+import { capitalise } from '../common';
+import { isLocalOrReservedHost } from '../hosts';
+import { envFix, envName } from './fixes';
+import { isNotAValue, literalContext, type LiteralContext } from './literals';
+import { withArticle } from './wording';
+
+const SECRET_TYPES = new Set(['password', 'secret', 'api_key', 'token', 'private_key']);
+/** Cheap pre-test before running every key-format recogniser over a literal. */
+const FORMAT_HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|hooks\.slack\.com|[sr]k_(live|test)_|AIza|SG\.|SK[0-9a-fA-F]{32}|npm_|sk-|eyJ|-----BEGIN/;
+/** `scheme://user:password@host`. */
+const CONNECTION_STRING = /^([a-z][a-z0-9+.-]*):\/\/([^:/@\s]*):([^@/\s]+)@([^/:?#\s]*)/i;
+/** Passwords of local development defaults (docker images, tutorials). */
+const DEFAULT_PASSWORDS = new Set(['password', 'pass', 'passwd', 'pwd', 'secret', 'postgres', 'root', 'admin', 'guest', 'test', 'user', 'mysql', 'redis', 'rabbitmq', 'mongo', 'sa']);
+
+/** Calls whose argument at a position is a signing or session secret. */
+const SECRET_ARGUMENTS: { syntax: 'js' | 'python'; path: RegExp; index: number; keyword?: string; env: string }[] = [
+  { syntax: 'js', path: /^(jsonwebtoken|jwt|jws|jose)\.(sign|verify)$|^(jwt|jsonwebtoken)\.default\.(sign|verify)$|^jsonwebtoken\.(sign|verify)$/, index: 1, env: 'JWT_SECRET' },
+  { syntax: 'js', path: /^cookie-parser$|^cookieParser$/, index: 0, env: 'COOKIE_SECRET' },
+  { syntax: 'js', path: /(^|\.)createHmac$/, index: 1, env: 'HMAC_SECRET' },
+  { syntax: 'js', path: /(^|\.)createCipheriv$|(^|\.)createDecipheriv$/, index: 1, env: 'ENCRYPTION_KEY' },
+  { syntax: 'python', path: /^(jwt|jose\.jwt)\.(encode|decode)$/, index: 1, keyword: 'key', env: 'JWT_SECRET' },
+  { syntax: 'python', path: /^hmac\.(new|digest)$/, index: 0, keyword: 'key', env: 'HMAC_SECRET' },
+  { syntax: 'python', path: /^(cryptography\.fernet\.)?Fernet$/, index: 0, keyword: 'key', env: 'FERNET_KEY' },
+];
+/** Session middleware whose `secret` option signs the session cookie. */
+const SESSION_MIDDLEWARE = /^(express-session|cookie-session|koa-session|@fastify\/session|@fastify\/secure-session|fastify-session|iron-session)(\.default)?$|^(session|expressSession|cookieSession)$/;
+
+const FORMAT_ENV: [RegExp, string][] = [
+  [/AWS/, 'AWS_ACCESS_KEY_ID'], [/GitHub/, 'GITHUB_TOKEN'], [/GitLab/, 'GITLAB_TOKEN'], [/Slack incoming/, 'SLACK_WEBHOOK_URL'],
+  [/Slack/, 'SLACK_TOKEN'], [/Stripe/, 'STRIPE_SECRET_KEY'], [/Google/, 'GOOGLE_API_KEY'], [/SendGrid/, 'SENDGRID_API_KEY'],
+  [/Twilio/, 'TWILIO_API_KEY'], [/npm/, 'NPM_TOKEN'], [/Anthropic/, 'ANTHROPIC_API_KEY'], [/OpenAI/, 'OPENAI_API_KEY'],
+  [/JSON Web Token/, 'JWT'], [/private key/i, 'PRIVATE_KEY'],
+];
+
+/** A literal value that could be a real credential of this type rather than a label, a name, a path or a template. */
+function plausible(ctx: RuleContext, type: string, value: string, relaxed: boolean): boolean {
+  const v = value.trim();
+  if (looksLikePlaceholder(v) || isObviousDummy(v)) return false;
+  if (/\$\{|\{\{|\{[\w.]*\}|%\(?\w*\)?[sd]|^\$[A-Za-z_]|^(env|vault|secret|ssm|arn|projects)[:/]/.test(v)) return false;
+  if (relaxed) return v.length >= 4;
+  if (type === 'private_key') return /-----BEGIN/.test(v) || (/^[A-Za-z0-9+/=_-]{40,}$/.test(v));
+  if (/\s/.test(v)) return false;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^[.~]{0,2}\//.test(v) || /\\[A-Za-z]/.test(v)) return false;
+  if (/\.(pem|key|crt|cer|p12|pfx|json|txt|env|ya?ml|ini|cfg|conf|jks|keystore|der|pub|gpg|asc)$/i.test(v)) return false;
+  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v)) return false; // an environment variable's name
+  if (/[?:!.,;]$/.test(v) || /^[A-Z][a-z]+$/.test(v)) return false; // a label or a translated word
+  if (/\[[^\]]*\]|\([^)]*\)|=\s*['"]|^[.#][\w-]+$/.test(v)) return false; // a selector, a call or markup
+  if (/^[A-Za-z]+([_.-]?[A-Za-z]+)*$/.test(v) && ctx.classifier.classifyName(v).length > 0) return false; // a name such as 'access_token'
+  if (/^(text|hidden|email|number|off|on|required|true|false|null|bearer|basic|digest|jwt|oauth|oauth2|none|hash|sha256|sha512|md5|bcrypt|hex|base64|utf-?8|ascii|latin1|binary)$/i.test(v)) return false;
+  if (type === 'password') return v.length >= 6;
+  // Keys, tokens and secrets are long random strings, not words (`msal:acquireTokenSuccess`, `urn:ietf:params:oauth:jwt-bearer`).
+  if (v.length < 12 || wordLike(v)) return false;
+  return (/\d/.test(v) && /[A-Za-z]/.test(v)) || v.length >= 24;
+}
+
+/** An object or dict of 4+ entries whose values are all lower-case words: an alias table, not a config. */
+function isLookupTable(ctx: RuleContext, lit: Node): boolean {
+  const obj = lit.parent?.parent;
+  if (!obj || (obj.type !== 'object' && obj.type !== 'dictionary')) return false;
+  const entries = ctx.syntax.entries(obj);
+  if (entries.length < 4) return false;
+  return entries.every((e) => {
+    const v = ctx.syntax.stringValue(e.value);
+    return v !== undefined && /^[a-z_-]{1,40}$/.test(v);
+  }) && entries.filter((e) => e.key && ctx.classifier.classifyName(e.key).length > 0).length <= entries.length / 4;
+}
+
+/** `P@SSWORD`, `s3cr3t`, `passw0rd123`: a placeholder word in leetspeak, maybe with a few digits. */
+function isObviousDummy(v: string): boolean {
+  const plain = v.toLowerCase().replace(/@|4/g, 'a').replace(/0/g, 'o').replace(/[1!|]/g, 'i').replace(/3/g, 'e').replace(/\$|5/g, 's').replace(/7/g, 't');
+  const word = plain.replace(/[^a-z]/g, '');
+  return word.length >= 4 && (looksLikePlaceholder(word) || DEFAULT_PASSWORDS.has(word) || /^(pas+word|pas+wd|secret|letmein|qwerty|abc|admin|test|demo)+$/.test(word.replace(/ii$/, '')));
+}
+
+/** Text made only of words: every run of letters between separators and case changes is a word of 3+ letters. */
+function wordLike(v: string): boolean {
+  const parts = v.split(/[^A-Za-z0-9]+/).flatMap((p) => p.split(/(?<=[a-z])(?=[A-Z])/)).filter(Boolean);
+  return parts.length > 0 && parts.every((p) => /^[A-Za-z]{2,}$/.test(p));
+}
+
+function severityFor(ctx: RuleContext, base: Severity, format?: SecretFormat): { severity: Severity; confidence: Confidence } {
+  if (format?.test) return { severity: 'note', confidence: 'low' };
+  if (ctx.file.isTestPath) return { severity: base === 'error' ? 'warning' : 'note', confidence: 'low' };
+  return { severity: base, confidence: 'high' };
+}
+
+function formatEnv(label: string): string {
+  return FORMAT_ENV.find(([re]) => re.test(label))?.[1] ?? 'API_KEY';
+}
+
+/** The environment variable name for a literal's context: `dbPassword` → `DB_PASSWORD`, `{ password }` in `dbConfig` → `DB_PASSWORD`. */
+function envNameFor(ctx: RuleContext, lc: LiteralContext, fallback: string): string {
+  if (!lc.name) return fallback;
+  const base = envName(lc.name).replace(/^(PASS|PW|PWD|PASSWD)$/, 'PASSWORD');
+  if (lc.kind === 'key' && lc.container) {
+    const words = ctx.classifier.tokenize(lc.container.split('.').pop() ?? '').filter((w) => !/^(config|configuration|settings|options|opts|params|credentials|creds|auth|conf|cfg|env|secrets?)$/.test(w));
+    const prefix = words.join('_').toUpperCase();
+    if (prefix && !base.startsWith(prefix)) return `${prefix}_${base}`;
+  }
+  // A bare `password` passed to a client: name it after what it connects to.
+  if (/^(PASSWORD|SECRET|TOKEN|API_KEY|KEY)$/.test(base) && lc.call) {
+    const callee = ctx.flow.resolvedPath(lc.call);
+    const prefix = /smtp|mail|transport/i.test(callee) ? 'SMTP' : /redis/i.test(callee) ? 'REDIS' : /mongo/i.test(callee) ? 'MONGO'
+      : /connect|pool|client|psycopg|mysql|pg\b|sequelize|knex|database|db/i.test(callee) ? 'DB' : '';
+    if (prefix) return `${prefix}_${base}`;
+  }
+  return base;
+}
+
+function fixFor(ctx: RuleContext, lit: Node, lc: LiteralContext, name: string): FixInput[] {
+  if (lc.fallback) return [];
+  return [envFix(ctx, lit, name, { optional: lc.kind === 'parameter' })];
+}
+
+export const hardcodedSecret: RuleDefinition = {
+  id: 'storage/hardcoded-secret',
+  family: 'storage',
+  title: 'Hard-coded secret',
+  description: 'A password, API key, token, signing secret or private key is written into the source as a literal.',
+  severity: 'error',
+  confidence: 'high',
+  cwe: [798, 259, 321],
+  owasp: ['A07:2021 Identification and Authentication Failures', 'A02:2021 Cryptographic Failures'],
+  standards: ['PCI DSS 8.6.2', 'GDPR Art. 32', 'OWASP ASVS 2.10.4'],
+  fixable: true,
+  keywords: 'pass|pwd|pw|secret|key|token|auth|cred|jwt|session|hmac|cipher|fernet|://|AKIA|ASIA|gh[pousr]_|github_pat|glpat|xox|sk_|rk_|AIza|SG\\.|npm_|sk-|eyJ|BEGIN',
+  guidance: {
+    why: 'Source code is copied to every laptop, CI runner, fork, backup and code-search index, and stays in the git history forever. A secret in it is readable by everyone who can read the code, cannot be rotated without a release, and is the same in every environment. Leaked keys are found by bots within minutes of a push to a public repository.',
+    bad: "const dbPassword = 'Spr1ng-2024!db';\njwt.sign(payload, 'signing-secret-v2');",
+    good: "const dbPassword = process.env.DB_PASSWORD;\njwt.sign(payload, process.env.JWT_SECRET);",
+    fix: 'Read the secret from the environment or a secret manager (`process.env.DB_PASSWORD`, `os.environ["DB_PASSWORD"]`, AWS Secrets Manager, Vault), rotate the leaked value, and remove it from the git history. Keep local defaults in an untracked `.env` file.',
+  },
+  queries: {
+    js: '(string) @str\n(template_string) @str',
+    python: '(string) @str\n(concatenated_string) @str',
+  },
+  check(match, ctx) {
+    const lit = match.get('str');
+    if (!lit || lit.parent?.type === 'concatenated_string' || isNotAValue(ctx, lit)) return;
+    const value = ctx.syntax.stringValue(lit);
+    if (value === undefined || value.length < 4 || value.length > 16_384) return;
+    const lc = literalContext(ctx, lit);
+
+    // 1. Keys in a well-known format, wherever they are.
+    if (FORMAT_HINT.test(value)) {
+      const format = recogniseSecretFormat(value);
+      if (format && !looksLikePlaceholder(value)) {
+        const jwt = format.label === 'JSON Web Token';
+        const { severity, confidence } = severityFor(ctx, jwt ? 'warning' : 'error', format);
+        const whole = !/\s/.test(value.trim()) || format.type === 'private_key';
+        ctx.report({
+          node: lit,
+          message: `${capitalise(withArticle(format.label))}${format.test ? ' (test mode)' : ''} is hard-coded${lc.name ? ` in \`${lc.name}\`` : ''}.`,
+          severity,
+          confidence: jwt && confidence === 'high' ? 'medium' : confidence,
+          secret: value,
+          dataTypes: [format.type],
+          fixes: whole ? fixFor(ctx, lit, lc, lc.name && ctx.classifier.classifyName(lc.name).some((c) => SECRET_TYPES.has(c.type)) ? envNameFor(ctx, lc, formatEnv(format.label)) : formatEnv(format.label)) : [],
+          fingerprintKey: `${format.label} ${lc.name ?? ''}`,
+        });
+        return;
+      }
+    }
+
+    // 2. Connection strings with an inline password.
+    const conn = CONNECTION_STRING.exec(value);
+    if (conn) {
+      const [, scheme, user, password, host] = conn;
+      const pw = decodeURIComponentSafe(password);
+      if (looksLikePlaceholder(pw) || isObviousDummy(pw) || /[{}$%<>*]/.test(pw) || pw === user || DEFAULT_PASSWORDS.has(pw.toLowerCase())) return;
+      const local = isLocalOrReservedHost(host) || !host.includes('.');
+      const { severity, confidence } = severityFor(ctx, local ? 'warning' : 'error');
+      ctx.report({
+        node: lit,
+        message: `${capitalise(withArticle(scheme))} connection string${lc.name ? ` in \`${lc.name}\`` : ''} carries an inline password for ${host || 'its host'}.`,
+        severity,
+        confidence: local && confidence === 'high' ? 'medium' : confidence,
+        secret: pw,
+        dataTypes: ['password'],
+        fixes: fixFor(ctx, lit, lc, lc.name && !/^(URL|URI|DSN|CONN|CONNECTION|CONNECTION_STRING|CONN_STR)$/.test(envName(lc.name)) ? envName(lc.name) : 'DATABASE_URL'),
+        fingerprintKey: `${scheme}://${host} ${lc.name ?? ''}`,
+      });
+      return;
+    }
+
+    // 3. Secrets passed straight to signing, HMAC and session APIs.
+    if (lc.call && lc.argIndex !== undefined) {
+      const path = ctx.flow.resolvedPath(lc.call);
+      const written = ctx.syntax.calleePath(lc.call);
+      if (lc.kind === 'key' && lc.name === 'secret' && (SESSION_MIDDLEWARE.test(path) || SESSION_MIDDLEWARE.test(written)) && plausible(ctx, 'secret', value, true)) {
+        const { severity, confidence } = severityFor(ctx, 'error');
+        ctx.report({ node: lit, message: `The session secret passed to \`${written}\` is hard-coded: anyone with the code can forge session cookies.`, severity, confidence, secret: value, dataTypes: ['secret'], fixes: fixFor(ctx, lit, lc, 'SESSION_SECRET') });
+        return;
+      }
+      if (lc.kind === undefined || lc.kind === 'keyword') {
+        const hit = SECRET_ARGUMENTS.find((s) => s.syntax === ctx.file.syntax && (s.path.test(path) || s.path.test(written)) && (lc.kind === 'keyword' ? s.keyword === lc.keyword : s.index === lc.argIndex));
+        if (hit && plausible(ctx, 'secret', value, true)) {
+          const { severity, confidence } = severityFor(ctx, 'error');
+          ctx.report({ node: lit, message: `The key passed to \`${written}\` is hard-coded: anyone with the code can sign or decrypt with it.`, severity, confidence, secret: value, dataTypes: ['secret'], fixes: fixFor(ctx, lit, lc, hit.env) });
+          return;
+        }
+      }
+    }
+
+    // 4. Credential-named variables, properties, keys, keyword arguments and default parameters.
+    // Keys that are not names (`'AWS::ApiGateway::ApiKey'`, `'Api key:'`) are data of a lookup table.
+    if (!lc.name || !/^[A-Za-z_$][\w$.-]*$/.test(lc.name)) return;
+    if (lc.kind === 'key' && isLookupTable(ctx, lit)) return;
+    // Bare `pass` / `pw` mapped to a plain word is an alias (`{ pass: 'bandpass' }`), not a password.
+    if (/^(pass|pw)$/i.test(lc.name) && /^[a-z]+$/.test(value)) return;
+    const types = ctx.classifier.classifyName(lc.name).filter((c) => SECRET_TYPES.has(c.type));
+    if (types.length === 0) return;
+    const type = types[0].type;
+    if (!plausible(ctx, type, value, false)) return;
+    // Test fixtures are full of dummy credentials (`'badpass'`, `'testPass'`): there, only values that look generated.
+    if (ctx.file.isTestPath && (wordLike(value) || !/\d/.test(value) || !/[A-Za-z]/.test(value) || value.length < 8)) return;
+    const base: Severity = lc.fallback ? 'warning' : 'error';
+    // In tests a named password is usually a fixture's: a note to look at, not a warning.
+    const { severity, confidence } = ctx.file.isTestPath ? { severity: 'note' as Severity, confidence: 'low' as Confidence } : severityFor(ctx, base);
+    const label = ctx.classifier.type(type)?.label ?? 'a secret';
+    ctx.report({
+      node: lit,
+      message: lc.fallback
+        ? `\`${lc.name}\` falls back to a hard-coded ${label.replace(/^(a|an) /, '')} when the environment does not set it.`
+        : `${label.charAt(0).toUpperCase()}${label.slice(1)} is hard-coded in \`${lc.name}\`.`,
+      severity,
+      confidence: lc.fallback && confidence === 'high' ? 'medium' : confidence,
+      classifications: types,
+      secret: value,
+      fixes: fixFor(ctx, lit, lc, envNameFor(ctx, lc, 'SECRET')),
+      fingerprintKey: `${lc.kind ?? ''} ${lc.container ?? ''}.${lc.name}`,
+    });
+  },
+};
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

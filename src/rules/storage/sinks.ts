@@ -1,0 +1,667 @@
+/**
+ * Persistent sinks shared by the storage rules: the calls and assignments that write a value somewhere it
+ * outlives the request — ORM and driver writes, SQL INSERT/UPDATE parameters, files, caches and Redis, cookies,
+ * web storage and IndexedDB, Flask's client-side session — and the values they write.
+ *
+ * `sinkAt(ctx, node)` recognises a sink at a call or assignment matched by `SINK_QUERIES`; answers are memoised
+ * per file (keyed by the file's DataFlow), so every storage rule can ask about the same call for free.
+ * `sinkItems` turns a sink into the taint items the rules filter: the values' own flow, plus the types a key, a
+ * cookie name, a hash field or a keyword argument gives the value it names.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { DataFlow, TaintItem } from '../../core/flow';
+import type { RuleContext } from '../../core/rule';
+import { walk } from '../../core/syntax';
+
+export type SinkKind = 'database' | 'file' | 'cache' | 'cookie' | 'web-storage' | 'session';
+
+export interface NamedValue {
+  /** The key, cookie name, field or keyword that says what the value is (`'token'`, `password=`). */
+  name: string;
+  nameNode: Node;
+  value: Node;
+}
+
+export interface Sink {
+  kind: SinkKind;
+  /** The write as messages show it: "`User.create`". */
+  label: string;
+  /** Where findings are shown. */
+  node: Node;
+  /** Expressions whose values are stored. */
+  values: Node[];
+  /** Values stored under a name that classifies them. */
+  named: NamedValue[];
+  /** An ORM write through a model class or entity: hooks or property setters may hash or encrypt on the way. */
+  model?: boolean;
+  /** A cookie set with httpOnly (page scripts cannot read it). */
+  httpOnly?: boolean;
+  /** Storage in the browser or on the device: web storage, IndexedDB, `document.cookie`, js-cookie. */
+  client?: boolean;
+}
+
+/** Tree-sitter patterns every sink-using rule includes: `@call` for calls, `@assign` for assignments. */
+export const SINK_QUERIES = {
+  js: `(call_expression function: [(member_expression) (identifier)]) @call
+(assignment_expression left: [(member_expression) (subscript_expression)]) @assign`,
+  python: `(call function: [(attribute) (identifier)]) @call
+(assignment left: [(attribute) (subscript)] right: (_)) @assign`,
+};
+
+export const KIND_LABEL: Record<SinkKind, string> = {
+  database: 'a database',
+  file: 'a file',
+  cache: 'a cache',
+  cookie: 'a cookie',
+  'web-storage': 'browser storage',
+  session: "Flask's client-side session cookie",
+};
+
+const memo = new WeakMap<DataFlow, Map<number, Sink | null>>();
+
+/** The sink at a matched call or assignment node, if it is one. */
+export function sinkAt(ctx: RuleContext, node: Node): Sink | undefined {
+  let cache = memo.get(ctx.flow);
+  if (!cache) {
+    cache = new Map();
+    memo.set(ctx.flow, cache);
+  }
+  const known = cache.get(node.id);
+  if (known !== undefined) return known ?? undefined;
+  let sink: Sink | undefined;
+  try {
+    if (ctx.syntax.isCall(node)) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
+    else if (node.type === 'assignment_expression' || node.type === 'assignment') sink = assignmentSink(ctx, node);
+  } finally {
+    cache.set(node.id, sink ?? null);
+  }
+  return sink;
+}
+
+// ── taint of what a sink stores ──────────────────────────────────────────────────────────────────────────
+
+/** Types a name gives its value, combined with the value's own flow (sanitized when the value is protected). */
+export function namedItems(ctx: RuleContext, name: string, nameNode: Node, value: Node): TaintItem[] {
+  const fromValue = ctx.flow.taint(value);
+  if (isInertLiteral(ctx, value)) return [];
+  const byName = ctx.classifier.classifyName(name).map((classification) => ({ classification, origin: nameNode }));
+  if (byName.length === 0) return fromValue;
+  const protectedBy = protection(fromValue);
+  return [...fromValue, ...byName.map((i) => (protectedBy ? { ...i, sanitizedBy: protectedBy } : i))];
+}
+
+/** The sanitizer that protects every item of a value, or a password-hash mark when the value is itself a hash. */
+export function protection(items: TaintItem[]): TaintItem['sanitizedBy'] | undefined {
+  if (items.length === 0) return undefined;
+  if (!items.every((i) => i.sanitizedBy || i.classification.type === 'password_hash')) return undefined;
+  const s = items.find((i) => i.sanitizedBy)?.sanitizedBy;
+  if (s) return s;
+  const hash = items[0];
+  return { kind: 'password-hash', name: hash.origin.text, node: hash.origin };
+}
+
+/** Every taint item a sink stores, sanitized or not. */
+export function sinkItems(ctx: RuleContext, sink: Sink): TaintItem[] {
+  return [
+    ...sink.values.flatMap((v) => (isInertLiteral(ctx, v) ? [] : ctx.flow.taint(v))),
+    ...sink.named.flatMap((n) => namedItems(ctx, n.name, n.nameNode, n.value)),
+  ].filter((i) => !keyOfInertValue(ctx, i.origin));
+}
+
+/** The key of `{ password: null }` / `password=None`: the name classifies, but nothing is stored. */
+function keyOfInertValue(ctx: RuleContext, origin: Node): boolean {
+  const p = origin.parent;
+  if (!p || (p.type !== 'pair' && p.type !== 'keyword_argument')) return false;
+  const key = p.childForFieldName(p.type === 'pair' ? 'key' : 'name');
+  const value = p.childForFieldName('value');
+  return key?.id === origin.id && !!value && isInertLiteral(ctx, value);
+}
+
+/** `null`, `None`, `undefined`, booleans, numbers and empty strings: clearing a field stores nothing sensitive. */
+export function isInertLiteral(ctx: RuleContext, node: Node): boolean {
+  const t = node.type;
+  if (t === 'null' || t === 'undefined' || t === 'none' || t === 'true' || t === 'false' || t === 'number' || t === 'integer' || t === 'float') return true;
+  if (t === 'identifier' && (node.text === 'undefined' || node.text === 'None')) return true;
+  const s = ctx.syntax.stringValue(node);
+  return s !== undefined && s.trim() === '';
+}
+
+// ── helpers ──────────────────────────────────────────────────────────────────────────────────────────────
+
+function lastSegment(path: string): string {
+  const clean = path.replace(/\(\)/g, '');
+  const i = clean.lastIndexOf('.');
+  return i < 0 ? clean : clean.slice(i + 1);
+}
+
+function stripAwait(node: Node): Node {
+  let n = node;
+  while ((n.type === 'await_expression' || n.type === 'await' || n.type === 'parenthesized_expression') && n.namedChildren[0]) n = n.namedChildren[0];
+  return n;
+}
+
+/** The value a receiver identifier was bound to (`const s = fs.createWriteStream(...)`, `with open(...) as f`). */
+function boundValue(ctx: RuleContext, receiver: Node | undefined): Node | undefined {
+  if (!receiver) return undefined;
+  const r = stripAwait(receiver);
+  if (ctx.syntax.isCall(r)) return r;
+  if (r.type !== 'identifier') return undefined;
+  const def = ctx.flow.definitionOf(r.text, r);
+  return def?.value && !def.key ? stripAwait(def.value) : undefined;
+}
+
+function staticText(ctx: RuleContext, node: Node | undefined): string | undefined {
+  return node ? ctx.flow.staticPrefix(node) : undefined;
+}
+
+const SQL_WRITE = /^\s*(?:\/\*[\s\S]*?\*\/\s*|--[^\n]*\n\s*)*(insert|update|replace|upsert|merge)\b/i;
+const SQL_WITH_WRITE = /^\s*with\b[\s\S]*\b(insert\s+into|update\s+\w)/i;
+
+function isSqlWrite(text: string | undefined): boolean {
+  return !!text && (SQL_WRITE.test(text) || SQL_WITH_WRITE.test(text));
+}
+
+function hasInterpolation(node: Node): boolean {
+  return node.namedChildren.some((c) => c && (c.type === 'template_substitution' || c.type === 'interpolation')) ||
+    node.type === 'binary_expression' || node.type === 'binary_operator' ||
+    (node.type === 'call' && /\.format$/.test(node.childForFieldName('function')?.text ?? ''));
+}
+
+/** A boolean option: true or false when written as a literal, true when set from elsewhere (config decides). */
+function boolProperty(ctx: RuleContext, options: Node | undefined, keys: string[]): boolean | undefined {
+  if (!options) return undefined;
+  const obj = ctx.flow.objectLiteralOf(options);
+  if (!obj) return true;
+  for (const key of keys) {
+    const v = ctx.syntax.property(obj, key);
+    if (v) return !/^(false|False|None|null|undefined|0)$/.test(v.text);
+  }
+  return undefined;
+}
+
+function namedOrValue(ctx: RuleContext, key: Node | undefined, value: Node | undefined): Pick<Sink, 'values' | 'named'> {
+  if (!value) return { values: [], named: [] };
+  const name = key ? staticText(ctx, key) : undefined;
+  if (key && name) return { values: [], named: [{ name, nameNode: key, value }] };
+  return { values: [value], named: [] };
+}
+
+/** Field/value pairs of a variadic write (`hset(key, 'f1', v1, 'f2', v2)`, `mset('k1', v1, ...)`). */
+function pairs(ctx: RuleContext, args: Node[]): Pick<Sink, 'values' | 'named'> {
+  const out: Pick<Sink, 'values' | 'named'> = { values: [], named: [] };
+  if (args.length === 1) {
+    out.values.push(args[0]);
+    return out;
+  }
+  for (let i = 0; i + 1 < args.length; i += 2) {
+    const part = namedOrValue(ctx, args[i], args[i + 1]);
+    out.values.push(...part.values);
+    out.named.push(...part.named);
+  }
+  return out;
+}
+
+// ── JavaScript / TypeScript ──────────────────────────────────────────────────────────────────────────────
+
+const JS_FILE_WRITE = /^(node:)?(fs|fs\/promises|fs-extra|graceful-fs|fse|fsp|fsPromises|fsExtra|jsonfile|promises)(\.promises|\.default)?\.(writeFile|writeFileSync|appendFile|appendFileSync|outputFile|outputFileSync|writeJson|writeJsonSync|writeJSON|writeJSONSync|outputJson|outputJsonSync|outputJSON)$|^Bun\.write$/;
+const JS_FILE_WRITE_BARE = /^(writeFile|writeFileSync|appendFile|appendFileSync|outputFile|outputFileSync|writeJson|writeJsonSync|outputJson|outputJsonSync)$/;
+const JS_WEB_STORAGE = /^((window|globalThis|self)\.)?(localStorage|sessionStorage)\.setItem$|^(localforage|localForage|AsyncStorage)\.setItem$|^@react-native-async-storage\/async-storage(\.default)?\.setItem$|^localforage(\.default)?\.setItem$|^idb-keyval\.(set|update)$/;
+/** Redis and cache write commands, and where their values are. */
+const KV_WRITES: Record<string, 'set' | 'setex' | 'pairs' | 'list' | 'hash'> = {
+  set: 'set', setnx: 'set', getset: 'set', setEx: 'setex', setex: 'setex', psetex: 'setex', pSetEx: 'setex', hset: 'hash',
+  hSet: 'hash', hsetnx: 'hash', hSetNX: 'hash', hmset: 'hash', hMSet: 'hash', lpush: 'list', rpush: 'list', lPush: 'list',
+  rPush: 'list', sadd: 'list', sAdd: 'list', mset: 'pairs', mSet: 'pairs', add: 'set', set_many: 'pairs', setMany: 'pairs',
+  append: 'set',
+};
+/** Receivers that are caches or Redis clients (by their last name). */
+const KV_RECEIVER = /^(\w*(redis|Redis|cache|Cache|memcached?|Memcached?|keyv|Keyv|valkey|kvStore|KvStore)\w*|kv|rds|r|caches\[\]|mc)$/;
+const GLOBAL_CLASSES = new Set([
+  'Object', 'Array', 'Promise', 'Reflect', 'Symbol', 'Date', 'Math', 'JSON', 'React', 'Vue', 'Buffer', 'URL', 'Intl',
+  'Error', 'String', 'Number', 'Proxy', 'WeakMap', 'Map', 'Set', 'Logger', 'Stripe', 'Stream', 'Element', 'Document',
+  'Node', 'Event', 'Blob', 'File', 'Response', 'Request', 'Headers', 'FormData', 'Vuex', 'Redux', 'Ember', 'Backbone',
+  'Handlebars', 'Mustache', 'Immutable', 'Crypto', 'CryptoJS', 'ReactDOM', 'Cookies', 'Intl', 'Atomics', 'Function',
+]);
+const MODELISH_LAST = /^(\w*(Repository|Repo|Model|Collection|Table|Dao|DAO)|repository|repo|model|collection|coll|table|dao|manager|entityManager|em|knex|db|database|prisma|orm|trx|tx|transaction|queryRunner)$/;
+const PRISMA_DELEGATE = /^(this\.)?(prisma|db|tx|trx|client|database|ctx\.prisma|ctx\.db)\.[a-z]\w*$/;
+const QUERY_BUILDER_CALL = /(^|\.)(knex|db|trx|tx|getRepository|getCustomRepository|getMongoRepository|collection|table|into|from|model|withSchema|queryBuilder|createQueryBuilder)$/;
+/** Receivers whose `update` is a hash or cipher update, not a database write. */
+const CRYPTO_RECEIVER = /hash|hmac|cipher|md5|sha\d*|digest|crypto|sign|verify|checksum|crc/i;
+const INSTANCE_NAMES = /^(user|account|customer|member|profile|record|entity|instance|doc|document|row|patient|employee|person|payment|card|applicant|client|order)$/i;
+
+function jsReceiverKind(ctx: RuleContext, receiver: Node | undefined): 'model' | 'store' | undefined {
+  if (!receiver) return undefined;
+  const r = stripAwait(receiver);
+  const path = ctx.syntax.isCall(r) ? `${ctx.syntax.calleePath(r)}()` : (pathOf(ctx, r) ?? '');
+  if (!path) return undefined;
+  const last = lastSegment(path);
+  if (ctx.syntax.isCall(r)) {
+    const cp = ctx.syntax.calleePath(r);
+    // knex('users').where(...).update(...), db.collection('users'), getRepository(User).
+    return QUERY_BUILDER_CALL.test(cp) || /^(this\.)?(knex|db|trx|tx|database|qb)\(\)/.test(cp) ? 'store' : undefined;
+  }
+  if (/^[A-Z][A-Za-z0-9]*$/.test(last) && !GLOBAL_CLASSES.has(last) && !/^[A-Z0-9_]+$/.test(last)) return 'model';
+  if (MODELISH_LAST.test(last)) return /Model$|^model$/.test(last) ? 'model' : 'store';
+  if (PRISMA_DELEGATE.test(path)) return 'store';
+  return undefined;
+}
+
+function pathOf(ctx: RuleContext, node: Node): string | undefined {
+  const e = ctx.syntax.expr(node);
+  if (e.kind === 'identifier') return e.name;
+  if (node.type === 'this') return 'this';
+  if (e.kind === 'member') {
+    const base = pathOf(ctx, e.object);
+    return base ? `${base}.${e.key}` : e.key;
+  }
+  if (e.kind === 'union' && e.parts.length === 1) return pathOf(ctx, e.parts[0]);
+  return undefined;
+}
+
+/** Prisma-style `{ where, data }` arguments: only `data`, `create` and `update` are written. */
+function prismaData(ctx: RuleContext, arg: Node | undefined): Node[] | undefined {
+  if (!arg) return undefined;
+  const obj = ctx.flow.objectLiteralOf(arg);
+  if (!obj) return undefined;
+  const parts = ['data', 'create', 'update', 'defaults'].map((k) => ctx.syntax.property(obj, k)).filter((n): n is Node => !!n);
+  if (parts.length > 0) return parts;
+  if (ctx.syntax.property(obj, 'where')) return [];
+  return undefined;
+}
+
+function jsCallSink(ctx: RuleContext, call: Node): Sink | undefined {
+  const written = ctx.syntax.calleePath(call);
+  const resolved = ctx.flow.resolvedPath(call);
+  const e = ctx.syntax.expr(call);
+  if (e.kind !== 'call') return undefined;
+  const { name, receiver } = e;
+  const args = ctx.syntax.args(call);
+  const label = `\`${written}\``;
+  const base = { node: call, label };
+
+  // Files.
+  if (JS_FILE_WRITE.test(resolved) || JS_FILE_WRITE.test(written) || (JS_FILE_WRITE_BARE.test(written) && /^(node:)?(fs|fs\/promises|fs-extra)/.test(resolved))) {
+    return args[1] ? { ...base, kind: 'file', values: [args[1]], named: [] } : undefined;
+  }
+  if ((name === 'write' || name === 'end') && args[0]) {
+    const bound = boundValue(ctx, receiver);
+    if (bound && ctx.syntax.isCall(bound) && /(^|\.)createWriteStream$/.test(ctx.flow.resolvedPath(bound))) {
+      return { ...base, kind: 'file', values: [args[0]], named: [] };
+    }
+    return undefined;
+  }
+  // Browser and device storage.
+  if (JS_WEB_STORAGE.test(written) || JS_WEB_STORAGE.test(resolved)) {
+    return { ...base, kind: 'web-storage', client: true, ...namedOrValue(ctx, args[0], args[1]) };
+  }
+  if ((name === 'put' || name === 'add') && args[0]) {
+    const bound = boundValue(ctx, receiver);
+    if (bound && ctx.syntax.isCall(bound) && /(^|\.)objectStore$/.test(ctx.syntax.calleePath(bound))) {
+      return { ...base, kind: 'web-storage', client: true, values: [args[0]], named: [] };
+    }
+    // idb: `db.put('store', value)` on a database from `openDB()`.
+    const db = receiver && stripAwait(receiver).type === 'identifier' ? boundValue(ctx, receiver) : undefined;
+    if (db && ctx.syntax.isCall(db) && /(^|\.)openDB$/.test(ctx.flow.resolvedPath(db)) && args[1]) {
+      return { ...base, kind: 'web-storage', client: true, values: [args[1]], named: [] };
+    }
+  }
+  // Cookies.
+  if (name === 'cookie' && args.length >= 2 && receiver && /^(res|response|reply|resp|ctx\.res|this\.res|c)$/.test(pathOf(ctx, receiver) ?? '')) {
+    return { ...base, kind: 'cookie', httpOnly: boolProperty(ctx, args[2], ['httpOnly', 'httponly']) === true, ...namedOrValue(ctx, args[0], args[1]) };
+  }
+  if (/(^|\.)cookies(\(\))?\.set$/.test(written) && !/^Cookies\.set$/.test(written) && args.length >= 2) {
+    // Koa's ctx.cookies.set is httpOnly unless told otherwise; Next.js cookies().set only when asked.
+    const koa = /^(ctx|this|context)\.cookies\.set$/.test(written);
+    const flag = boolProperty(ctx, args[2], ['httpOnly']);
+    return { ...base, kind: 'cookie', httpOnly: flag ?? koa, ...namedOrValue(ctx, args[0], args[1]) };
+  }
+  if (name === 'setCookie' && args.length >= 2 && receiver && /^(reply|res|response)$/.test(pathOf(ctx, receiver) ?? '')) {
+    return { ...base, kind: 'cookie', httpOnly: boolProperty(ctx, args[2], ['httpOnly']) === true, ...namedOrValue(ctx, args[0], args[1]) };
+  }
+  if (/^(js-cookie|universal-cookie|react-cookie|typescript-cookie)(\.default)?\.set$|^Cookies\.set$|^(js-cookie|typescript-cookie)\.setCookie$/.test(resolved) || /^Cookies\.set$/.test(written)) {
+    return args.length >= 2 ? { ...base, kind: 'cookie', client: true, httpOnly: false, ...namedOrValue(ctx, args[0], args[1]) } : undefined;
+  }
+  if (/^(nookies|cookies-next)\.setCookie$/.test(resolved) && args.length >= 3) {
+    return { ...base, kind: 'cookie', httpOnly: boolProperty(ctx, args[3], ['httpOnly']) === true, ...namedOrValue(ctx, args[1], args[2]) };
+  }
+  if (/^cookie\.serialize$/.test(resolved) && args.length >= 2) {
+    return { ...base, kind: 'cookie', httpOnly: boolProperty(ctx, args[2], ['httpOnly']) === true, ...namedOrValue(ctx, args[0], args[1]) };
+  }
+  // Caches and Redis.
+  const kv = KV_WRITES[name];
+  if (kv && receiver) {
+    const rpath = pathOf(ctx, stripAwait(receiver)) ?? '';
+    const last = lastSegment(rpath);
+    const bound = boundValue(ctx, receiver);
+    const factory = bound && ctx.syntax.isCall(bound) ? ctx.flow.resolvedPath(bound).replace(/^new /, '') : '';
+    // In-process caches (Map, lru-cache, node-cache) are gone with the process: not storage at rest.
+    const inMemory = /(^|\.)(Map|WeakMap|LRU|LRUCache|QuickLRU|NodeCache|lru-cache|lru_cache|TTLCache|LruCache|Cache)$|^(lru-cache|quick-lru|node-cache|@isaacs\/ttlcache)(\.default)?$/.test(factory) || bound?.type === 'object' || bound?.type === 'dictionary';
+    const isKv = !inMemory && (KV_RECEIVER.test(last) || /(^|\.)(createClient|Redis|createCluster|Keyv|createCache|caching|Memcached)$/.test(factory));
+    if (isKv && !(name === 'add' && args.length < 2)) {
+      const kind: SinkKind = 'cache';
+      if (kv === 'set') return { ...base, kind, ...namedOrValue(ctx, args[0], args[1]) };
+      if (kv === 'setex') return { ...base, kind, ...namedOrValue(ctx, args[0], args[2]) };
+      if (kv === 'hash') return { ...base, kind, ...pairs(ctx, args.slice(1)) };
+      if (kv === 'pairs') return { ...base, kind, ...pairs(ctx, args) };
+      return { ...base, kind, values: [], named: args.slice(1).map((v) => ({ name: staticText(ctx, args[0]) ?? '', nameNode: args[0], value: v })) };
+    }
+  }
+  // SQL: INSERT / UPDATE with parameters or interpolated values.
+  if (args[0] && /^(query|execute|run|raw|none|one|oneOrNone|many|manyOrNone|any|result|multi|exec|unsafe)$/.test(name)) {
+    const sqlNode = args[0];
+    const text = sqlNode.type === 'template_string' ? ctx.syntax.stringPrefix(sqlNode) : staticText(ctx, sqlNode);
+    if (isSqlWrite(text)) {
+      const values = [...args.slice(1), ...(hasInterpolation(sqlNode) ? [sqlNode] : [])];
+      return { ...base, kind: 'database', values, named: [] };
+    }
+    return undefined;
+  }
+  // Tagged SQL templates: sql`INSERT ... ${value}` (postgres.js, slonik, @vercel/postgres).
+  const argList = call.childForFieldName('arguments');
+  if (argList?.type === 'template_string' && /(^|\.)(sql|query|execute)$/i.test(written)) {
+    return isSqlWrite(ctx.syntax.stringPrefix(argList)) ? { ...base, kind: 'database', values: [argList], named: [] } : undefined;
+  }
+  // Document and ORM writes with unambiguous names.
+  switch (name) {
+    case 'insertOne':
+    case 'insertMany':
+    case 'bulkCreate':
+      return args[0] ? { ...base, kind: 'database', values: [args[0]], named: [], model: name === 'bulkCreate' } : undefined;
+    case 'createMany':
+    case 'upsert':
+    case 'findOrCreate': {
+      const data = prismaData(ctx, args[0]);
+      return args[0] ? { ...base, kind: 'database', values: data ?? [args[0]], named: [], model: !data } : undefined;
+    }
+    case 'replaceOne':
+    case 'updateOne':
+    case 'updateMany':
+    case 'findOneAndUpdate':
+    case 'findByIdAndUpdate':
+    case 'findOneAndReplace':
+      return args[1] ? { ...base, kind: 'database', values: [args[1]], named: [] } : undefined;
+    case 'bulkWrite':
+      return args[0] ? { ...base, kind: 'database', values: [args[0]], named: [] } : undefined;
+    default:
+      break;
+  }
+  if (!receiver) return undefined;
+  const recv = stripAwait(receiver);
+  if (name === 'save' || name === 'create' || name === 'insert' || name === 'update' || name === 'persist') {
+    if (CRYPTO_RECEIVER.test(recv.text.slice(0, 200)) && name === 'update') return undefined;
+    const who = jsReceiverKind(ctx, recv);
+    // `new User({...}).save()`, `user.save()` on a document built in this function.
+    if (name === 'save' && args.length === 0) {
+      const built = recv.type === 'new_expression' ? recv : boundValue(ctx, recv);
+      if (built && (built.type === 'new_expression' || /(^|\.)(build|create)$/.test(ctx.syntax.calleePath(built)))) {
+        const e2 = ctx.syntax.expr(built);
+        const ctor = e2.kind === 'call' ? e2.path.replace(/^new /, '') : '';
+        if (/^[A-Z]/.test(lastSegment(ctor)) || jsReceiverKind(ctx, built.childForFieldName('function')?.childForFieldName('object') ?? built) === 'model') {
+          return { ...base, kind: 'database', values: ctx.syntax.args(built), named: [], model: true };
+        }
+      }
+      return undefined;
+    }
+    if (!who) {
+      // `user.update({...})` on a Sequelize instance.
+      if (name === 'update' && recv.type === 'identifier' && INSTANCE_NAMES.test(recv.text) && args[0] && ctx.flow.objectLiteralOf(args[0])) {
+        return { ...base, kind: 'database', values: [args[0]], named: [], model: true };
+      }
+      return undefined;
+    }
+    if (args.length === 0) return undefined;
+    const data = PRISMA_DELEGATE.test(pathOf(ctx, recv) ?? '') ? prismaData(ctx, args[0]) : undefined;
+    if (data) return { ...base, kind: 'database', values: data, named: [] };
+    if (name === 'update') {
+      // TypeORM `repo.update(criteria, partial)`; Sequelize `Model.update(values, { where })`; knex `.update(values)`.
+      const values = who === 'model' || args.length === 1 || ctx.syntax.isCall(recv) ? [args[0]] : [args[args.length - 1]];
+      return { ...base, kind: 'database', values, named: [], model: who === 'model' };
+    }
+    if (name === 'save') return { ...base, kind: 'database', values: args, named: [], model: true };
+    return { ...base, kind: 'database', values: [args[0]], named: [], model: who === 'model' || name === 'create' };
+  }
+  return undefined;
+}
+
+// ── Python ───────────────────────────────────────────────────────────────────────────────────────────────
+
+const PY_OPEN = /^(open|io\.open|codecs\.open|gzip\.open|bz2\.open|lzma\.open|aiofiles\.open|tempfile\.NamedTemporaryFile|tempfile\.TemporaryFile)$|\.open$/;
+const PY_SERIALISE = /^(json|simplejson|ujson|orjson|pickle|cPickle|dill|marshal|yaml|toml|tomli_w|tomlkit)\.(dump|safe_dump|dump_all)$/;
+const PY_REDIS_CTOR = /(^|\.)(Redis|StrictRedis|from_url|get_redis_connection|RedisCluster|Client)$/;
+const PY_KV_RECEIVER = /^(\w*(redis|Redis|cache|Cache|memcache|Memcache)\w*|r|rds|kv|mc|caches\[\]|caches\.\w+)$/;
+const DJANGO_WRITES = /\.objects\.(create|update|get_or_create|update_or_create|bulk_create|bulk_update)$|\.objects\.\w+\([^)]*\)\.update$/;
+const PY_SESSION_ADD = /(^|\.)(session|Session|db\.session|dbsession|db_session|s)\.(add|add_all|merge|bulk_save_objects)$/;
+
+function pyWriteMode(ctx: RuleContext, open: Node): boolean {
+  const mode = ctx.syntax.kwarg(open, 'mode') ?? ctx.syntax.args(open)[1];
+  const m = mode ? ctx.syntax.stringValue(mode) : undefined;
+  if (/NamedTemporaryFile|TemporaryFile/.test(ctx.syntax.calleePath(open))) return true;
+  if (m === undefined) return !!mode && !/^(Path|pathlib)/.test(ctx.syntax.calleePath(open)); // unknown mode: assume it may write
+  return /[wax+]/.test(m);
+}
+
+function pyFileHandle(ctx: RuleContext, receiver: Node | undefined): boolean {
+  const bound = boundValue(ctx, receiver);
+  if (!bound || !ctx.syntax.isCall(bound)) return false;
+  const path = ctx.flow.resolvedPath(bound);
+  return PY_OPEN.test(path) && pyWriteMode(ctx, bound);
+}
+
+/** Keyword arguments of a call as named values (`User(password=pw)`, `objects.create(ssn=ssn)`). */
+function kwargs(ctx: RuleContext, call: Node, skip: RegExp = /^$/): { values: Node[]; named: NamedValue[] } {
+  const named: NamedValue[] = [];
+  const values: Node[] = [];
+  for (const en of ctx.syntax.entries(call)) {
+    if (en.key && en.keyNode) {
+      if (skip.test(en.key)) continue;
+      named.push({ name: en.key, nameNode: en.keyNode, value: en.value });
+    } else values.push(en.value);
+  }
+  return { values, named };
+}
+
+function pyCallSink(ctx: RuleContext, call: Node): Sink | undefined {
+  const written = ctx.syntax.calleePath(call);
+  const resolved = ctx.flow.resolvedPath(call);
+  const e = ctx.syntax.expr(call);
+  if (e.kind !== 'call') return undefined;
+  const { name, receiver } = e;
+  const args = ctx.syntax.args(call);
+  const base = { node: call, label: `\`${written}\`` };
+
+  // Files.
+  if ((name === 'write' || name === 'writelines') && args[0] && receiver) {
+    return pyFileHandle(ctx, receiver) ? { ...base, kind: 'file', values: [args[0]], named: [] } : undefined;
+  }
+  if ((name === 'write_text' || name === 'write_bytes') && args[0]) return { ...base, kind: 'file', values: [args[0]], named: [] };
+  if (PY_SERIALISE.test(resolved) && args.length >= 2) return { ...base, kind: 'file', values: [args[0]], named: [] };
+  if ((name === 'writerow' || name === 'writerows') && args[0] && receiver) {
+    const bound = boundValue(ctx, receiver);
+    if (bound && /(^|\.)(writer|DictWriter)$/.test(ctx.flow.resolvedPath(bound))) return { ...base, kind: 'file', values: [args[0]], named: [] };
+    return undefined;
+  }
+  // Cookies set by the server.
+  if (name === 'set_cookie' || name === 'set_signed_cookie') {
+    const key = ctx.syntax.kwarg(call, 'key') ?? args[0];
+    const value = ctx.syntax.kwarg(call, 'value') ?? args[1];
+    const flag = ctx.syntax.kwarg(call, 'httponly');
+    const httpOnly = !!flag && !/^(False|None|0)$/.test(flag.text);
+    return value ? { ...base, kind: 'cookie', httpOnly, ...namedOrValue(ctx, key, value) } : undefined;
+  }
+  // Caches and Redis.
+  const kv = KV_WRITES[name];
+  if (kv && receiver) {
+    const rpath = pathOf(ctx, receiver) ?? '';
+    const bound = boundValue(ctx, receiver);
+    const isKv = PY_KV_RECEIVER.test(lastSegment(rpath)) || /^caches\[\]/.test(rpath) || resolvedIsDjangoCache(ctx, receiver) ||
+      (!!bound && ctx.syntax.isCall(bound) && PY_REDIS_CTOR.test(ctx.flow.resolvedPath(bound)) && /redis/i.test(ctx.flow.resolvedPath(bound) + rpath));
+    if (isKv && !(name === 'add' && args.length < 2)) {
+      const mapping = ctx.syntax.kwarg(call, 'mapping');
+      if (kv === 'set') return { ...base, kind: 'cache', ...namedOrValue(ctx, ctx.syntax.kwarg(call, 'name') ?? ctx.syntax.kwarg(call, 'key') ?? args[0], ctx.syntax.kwarg(call, 'value') ?? args[1]) };
+      if (kv === 'setex') return { ...base, kind: 'cache', ...namedOrValue(ctx, args[0], ctx.syntax.kwarg(call, 'value') ?? args[2]) };
+      if (kv === 'hash') {
+        const p = pairs(ctx, args.slice(1));
+        return { ...base, kind: 'cache', values: [...p.values, ...(mapping ? [mapping] : [])], named: p.named };
+      }
+      if (kv === 'pairs') return { ...base, kind: 'cache', ...pairs(ctx, [...args, ...(mapping ? [mapping] : [])]) };
+      return { ...base, kind: 'cache', values: [], named: args.slice(1).map((v) => ({ name: staticText(ctx, args[0]) ?? '', nameNode: args[0], value: v })) };
+    }
+  }
+  // SQL through DB-API and SQLAlchemy.
+  if (/^(execute|executemany|exec_driver_sql)$/.test(name) && args[0]) {
+    let sql = args[0];
+    const inner = ctx.syntax.isCall(sql) && /(^|\.)text$/.test(ctx.syntax.calleePath(sql)) ? ctx.syntax.args(sql)[0] : undefined;
+    if (inner) sql = inner;
+    if (ctx.syntax.isCall(sql) && /(^|\.)(insert|update)$/.test(ctx.syntax.calleePath(sql))) {
+      return { ...base, kind: 'database', ...mergeParts({ values: args.slice(1), named: [] }, kwargs(ctx, call)) };
+    }
+    if (isSqlWrite(staticText(ctx, sql))) {
+      const values = [...args.slice(1), ...(hasInterpolation(sql) ? [sql] : [])];
+      return { ...base, kind: 'database', values, named: kwargs(ctx, call).named };
+    }
+    return undefined;
+  }
+  // SQLAlchemy Core: insert(users).values(password=...), users.update().values({...}).
+  if (name === 'values' && receiver && /(^|\.)(insert|update)\(\)/.test(`${ctx.syntax.calleePath(call)}`)) {
+    return { ...base, kind: 'database', ...kwargs(ctx, call) };
+  }
+  // SQLAlchemy sessions.
+  if (PY_SESSION_ADD.test(written) && args[0]) return { ...base, kind: 'database', values: args, named: [], model: true };
+  // Django ORM.
+  if (DJANGO_WRITES.test(written)) {
+    const kw = kwargs(ctx, call, /^(defaults|create_defaults|batch_size|ignore_conflicts|fields|using)$/);
+    const defaults = ctx.syntax.kwarg(call, 'defaults');
+    return { ...base, kind: 'database', values: [...args, ...kw.values, ...(defaults ? [defaults] : [])], named: kw.named };
+  }
+  // PyMongo.
+  switch (name) {
+    case 'insert_one':
+    case 'insert_many':
+      return args[0] ? { ...base, kind: 'database', values: [args[0]], named: [] } : undefined;
+    case 'replace_one':
+    case 'update_one':
+    case 'update_many':
+    case 'find_one_and_update':
+    case 'find_one_and_replace':
+      return args[1] ? { ...base, kind: 'database', values: [args[1]], named: [] } : undefined;
+    default:
+      break;
+  }
+  // Model.create(field=...) (peewee, Tortoise), Model(...).save() and obj.save() on a model built here.
+  if (name === 'create' && receiver && /^[A-Z][A-Za-z0-9]*$/.test(receiver.text) && usesPythonOrm(ctx)) {
+    return { ...base, kind: 'database', ...kwargs(ctx, call), model: true };
+  }
+  if (name === 'save' && receiver && args.length === 0) {
+    const built = boundValue(ctx, receiver);
+    if (built && ctx.syntax.isCall(built) && /^[A-Z][A-Za-z0-9]*$/.test(lastSegment(ctx.syntax.calleePath(built)))) {
+      return { ...base, kind: 'database', ...kwargs(ctx, built), model: !isDjango(ctx) };
+    }
+  }
+  return undefined;
+}
+
+function resolvedIsDjangoCache(ctx: RuleContext, receiver: Node): boolean {
+  const p = pathOf(ctx, receiver);
+  return !!p && /^django\.core\.cache\.cache(s)?/.test(ctx.flow.resolvePath(p));
+}
+
+function mergeParts(a: { values: Node[]; named: NamedValue[] }, b: { values: Node[]; named: NamedValue[] }): { values: Node[]; named: NamedValue[] } {
+  return { values: [...a.values, ...b.values], named: [...a.named, ...b.named] };
+}
+
+/** True when the file imports an ORM whose models have `Model.create(field=...)` (peewee, Tortoise, MongoEngine, Django). */
+function usesPythonOrm(ctx: RuleContext): boolean {
+  for (const mod of ctx.flow.imports.values()) if (/^(peewee|tortoise|mongoengine|pony|ormar|piccolo|django|sqlmodel|beanie|odmantic)/.test(mod)) return true;
+  return /\(\s*(\w+\.)?(Model|Document|SQLModel)\s*\)\s*:/.test(ctx.file.text);
+}
+
+/** True when the file uses Django (its ORM does not hash passwords assigned to fields). */
+export function isDjango(ctx: RuleContext): boolean {
+  for (const mod of ctx.flow.imports.values()) if (mod.startsWith('django')) return true;
+  return false;
+}
+
+// ── assignments ──────────────────────────────────────────────────────────────────────────────────────────
+
+const JS_STORAGE_OBJECT = /^((window|globalThis|self)\.)?(localStorage|sessionStorage)$/;
+
+function assignmentSink(ctx: RuleContext, assign: Node): Sink | undefined {
+  const left = assign.childForFieldName('left');
+  const right = assign.childForFieldName('right');
+  if (!left || !right) return undefined;
+  const e = ctx.syntax.expr(left);
+  const js = ctx.file.syntax === 'js';
+  const base = { node: assign };
+  // Only `=`: `+=` and friends are not new writes of a whole value.
+  const op = assign.children.find((c) => c && !c.isNamed && /=$/.test(c.type))?.type;
+  if (op && op !== '=') return undefined;
+
+  if (js) {
+    const path = pathOf(ctx, left);
+    if (path === 'document.cookie' || path === 'window.document.cookie') {
+      return { ...base, label: '`document.cookie`', kind: 'cookie', client: true, httpOnly: false, values: [right], named: cookieNamed(ctx, right) };
+    }
+    if (e.kind === 'member' && JS_STORAGE_OBJECT.test(pathOf(ctx, e.object) ?? '')) {
+      return { ...base, label: `\`${pathOf(ctx, e.object)}\``, kind: 'web-storage', client: true, values: [], named: [{ name: e.key, nameNode: e.keyNode, value: right }] };
+    }
+    if (left.type === 'subscript_expression' && JS_STORAGE_OBJECT.test(left.childForFieldName('object')?.text ?? '')) {
+      return { ...base, label: `\`${left.childForFieldName('object')?.text}\``, kind: 'web-storage', client: true, values: [right], named: [] };
+    }
+  } else if (left.type === 'subscript' && e.kind === 'member') {
+    const obj = e.object;
+    // Flask's `session` is a signed, not encrypted, cookie kept by the browser.
+    if (obj.type === 'identifier' && obj.text === 'session' && ctx.flow.imports.get('session') === 'flask.session') {
+      return { ...base, label: '`session`', kind: 'session', httpOnly: true, values: [], named: [{ name: e.key, nameNode: e.keyNode, value: right }] };
+    }
+  }
+  // `user.password = value` followed by a write of `user` in the same function.
+  if (e.kind !== 'member') return undefined;
+  const target = stripAwait(e.object);
+  if (target.type !== 'identifier' && !(target.type === 'this' || target.text === 'self')) return undefined;
+  const write = laterWriteOf(ctx, target.text, assign, left.type === 'attribute' || left.type === 'member_expression');
+  if (!write) return undefined;
+  return { ...base, label: write.label, kind: write.kind, model: write.model, values: [], named: [{ name: e.key, nameNode: e.keyNode, value: right }] };
+}
+
+/** `document.cookie = 'token=' + value`: the cookie name is the static text before `=`. */
+function cookieNamed(ctx: RuleContext, right: Node): NamedValue[] {
+  const prefix = ctx.syntax.stringPrefix(right) ?? ctx.flow.staticPrefix(right);
+  const m = prefix ? /^\s*([\w.-]+)=/.exec(prefix) : null;
+  return m ? [{ name: m[1], nameNode: right, value: right }] : [];
+}
+
+/**
+ * A later write of an object whose field was just assigned: `obj.save()`, `repo.save(obj)`, `session.add(obj)`,
+ * `coll.insert_one(obj)`, or (Python, attributes only) `session.commit()`.
+ */
+function laterWriteOf(ctx: RuleContext, name: string, after: Node, attribute: boolean): Pick<Sink, 'kind' | 'label' | 'model'> | undefined {
+  const scope = ctx.flow.scopeOf(after);
+  let found: Pick<Sink, 'kind' | 'label' | 'model'> | undefined;
+  const body = ctx.syntax.isFunction(scope) ? (scope.childForFieldName('body') ?? scope) : scope;
+  walk(body, (n) => {
+    if (found || n.endIndex <= after.startIndex) return false;
+    if (n.id !== body.id && ctx.syntax.isFunction(n)) return false;
+    // Nodes around the assignment: look inside them; the write itself must come after it.
+    if (n.startIndex < after.endIndex || !ctx.syntax.isCall(n)) return true;
+    const e = ctx.syntax.expr(n);
+    if (e.kind !== 'call') return true;
+    const recv = e.receiver ? stripAwait(e.receiver) : undefined;
+    if (recv?.text === name && /^(save|persist|put)$/.test(e.name) && ctx.syntax.args(n).length <= 1 && attribute) {
+      found = { kind: 'database', label: `\`${ctx.syntax.calleePath(n)}\``, model: !(ctx.file.syntax === 'python' && isDjango(ctx)) };
+      return false;
+    }
+    if (attribute && ctx.file.syntax === 'python' && e.name === 'commit' && /(^|\.)session$/.test(ctx.syntax.calleePath(n).replace(/\.commit$/, ''))) {
+      found = { kind: 'database', label: `\`${ctx.syntax.calleePath(n)}\``, model: true };
+      return false;
+    }
+    const args = ctx.syntax.args(n);
+    if (args.some((a) => stripAwait(a).text === name)) {
+      const sink = sinkAt(ctx, n);
+      if (sink && sink.values.some((v) => stripAwait(v).text === name)) {
+        found = { kind: sink.kind, label: sink.label, model: sink.model };
+        return false;
+      }
+    }
+    return true;
+  });
+  return found;
+}

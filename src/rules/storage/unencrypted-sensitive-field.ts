@@ -1,0 +1,175 @@
+import type { Node } from 'web-tree-sitter';
+import type { TaintItem } from '../../core/flow';
+import type { RuleContext, RuleDefinition } from '../../core/rule';
+import type { Classification, Severity } from '../../core/types';
+import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
+import { KIND_LABEL, SINK_QUERIES, sinkAt, sinkItems } from './sinks';
+import { isAre } from './wording';
+
+/** Data that must be encrypted or tokenised at rest: government ids, PAN, bank accounts, health and biometric data. */
+const FIELD_TYPES = new Set(['ssn', 'national_id', 'passport_number', 'drivers_license', 'tax_id', 'card_number', 'bank_account', 'iban', 'health', 'biometric', 'cvv']);
+const ENCRYPTION_HINT = /encrypt|cipher|crypt|aes|kms|vault|seal|tokeni[sz]|protect|fernet/i;
+const FIELD_ENCRYPTION_PLUGIN = /encryptedFields|fieldsToEncrypt|encryptFields|mongoose-(field-)?encrypt|mongoose-encryption|fieldEncryption|encrypted_fields/;
+
+const isUnprotected = (i: TaintItem): boolean =>
+  FIELD_TYPES.has(i.classification.type) && !i.bulk && (i.classification.type === 'cvv' ? i.sanitizedBy?.kind !== 'mask' : !i.sanitizedBy);
+
+function severityOf(types: string[]): Severity {
+  if (types.includes('cvv')) return 'error';
+  return types.some((t) => t === 'health' || t === 'biometric') && !types.some((t) => !['health', 'biometric'].includes(t)) ? 'warning' : 'error';
+}
+
+function fieldClassifications(ctx: RuleContext, name: string): Classification[] {
+  return ctx.classifier.classifyName(name).filter((c) => FIELD_TYPES.has(c.type));
+}
+
+/** A field listed by a field-encryption plugin in this file (`encryptedFields: ['ssn']`). */
+function pluginEncrypts(ctx: RuleContext, field: string): boolean {
+  const text = ctx.file.text;
+  return FIELD_ENCRYPTION_PLUGIN.test(text) && new RegExp(`['"\`]${field.replace(/[^\w]/g, '')}['"\`]`).test(text);
+}
+
+function reportField(ctx: RuleContext, nameNode: Node, field: string, where: string, classes: Classification[]): void {
+  const types = classes.map((c) => c.type);
+  const cvv = types.includes('cvv');
+  const label = ctx.classifier.type(classes[0].type)?.label ?? 'sensitive data';
+  ctx.report({
+    node: nameNode,
+    message: cvv
+      ? `\`${field}\` stores ${label} in ${where}: PCI DSS forbids keeping CVV/CVC after authorisation, encrypted or not.`
+      : `\`${field}\` (${label}) is declared as a plain ${where} field with no field-level encryption or tokenisation.`,
+    severity: cvv ? 'error' : 'warning',
+    confidence: ctx.file.isTestPath ? 'low' : cvv ? 'high' : 'medium',
+    classifications: classes,
+    fingerprintKey: `field ${where} ${field}`,
+  });
+}
+
+/** Mongoose schema and Sequelize attribute objects: `{ ssn: String, card: { type: String, set: encrypt } }`. */
+function checkAttributeObject(ctx: RuleContext, obj: Node, where: string, depth = 0): void {
+  if (depth > 3) return;
+  for (const en of ctx.syntax.entries(obj)) {
+    if (!en.key || !en.keyNode) continue;
+    const classes = fieldClassifications(ctx, en.key);
+    const value = en.value;
+    if (classes.length === 0) {
+      // Nested paths (`billing: { cardNumber: String }`) and arrays of sub-documents.
+      const inner = value.type === 'array' ? value.namedChildren.find((c) => c?.type === 'object') : value;
+      if (inner?.type === 'object' && !ctx.syntax.property(inner, 'type')) checkAttributeObject(ctx, inner, where, depth + 1);
+      continue;
+    }
+    if (ENCRYPTION_HINT.test(value.text) || pluginEncrypts(ctx, en.key)) continue;
+    reportField(ctx, en.keyNode, en.key, where, classes);
+  }
+}
+
+function checkJsDeclaration(ctx: RuleContext, node: Node): void {
+  if (node.type === 'new_expression') {
+    const path = ctx.syntax.calleePath(node).replace(/^new /, '');
+    const arg = ctx.syntax.args(node)[0];
+    if (/(^|\.)Schema$/.test(path) && arg?.type === 'object') checkAttributeObject(ctx, arg, 'Mongoose schema');
+    return;
+  }
+  if (node.type === 'call_expression') {
+    const path = ctx.syntax.calleePath(node);
+    const args = ctx.syntax.args(node);
+    if (/(^|\.)define$/.test(path) && args[1]?.type === 'object' && /sequelize|db|orm/i.test(path)) checkAttributeObject(ctx, args[1], 'Sequelize model');
+    else if (/\.init$/.test(path) && args[0]?.type === 'object' && args[1]?.type === 'object' && ctx.syntax.property(args[1], 'sequelize')) checkAttributeObject(ctx, args[0], 'Sequelize model');
+    else if (/^(mongoose\.)?Schema$/.test(path) && args[0]?.type === 'object') checkAttributeObject(ctx, args[0], 'Mongoose schema');
+    return;
+  }
+  if (node.type === 'decorator') {
+    // TypeORM / MikroORM: @Column() ssn: string; in an @Entity class.
+    const text = node.text;
+    if (!/^@(Column|PrimaryColumn|Property)\b/.test(text) || !/@Entity\b/.test(ctx.file.text)) return;
+    const field = node.parent;
+    if (!field || !/field_definition$/.test(field.type)) return;
+    const nameNode = field.childForFieldName('name') ?? field.childForFieldName('property');
+    if (!nameNode) return;
+    const classes = fieldClassifications(ctx, nameNode.text);
+    if (classes.length === 0 || ENCRYPTION_HINT.test(text)) return;
+    // Another decorator on the same field may encrypt it (@EncryptedColumn, @Encrypted).
+    if (field.namedChildren.some((c) => c?.type === 'decorator' && ENCRYPTION_HINT.test(c.text))) return;
+    reportField(ctx, nameNode, nameNode.text, 'TypeORM entity', classes);
+  }
+}
+
+function enclosingClass(node: Node): Node | undefined {
+  const block = node.parent?.parent;
+  const cls = block?.parent;
+  return node.parent?.type === 'expression_statement' && block?.type === 'block' && cls?.type === 'class_definition' ? cls : undefined;
+}
+
+function checkPyDeclaration(ctx: RuleContext, assign: Node): void {
+  const left = assign.childForFieldName('left');
+  if (left?.type !== 'identifier' || !enclosingClass(assign)) return;
+  const classes = fieldClassifications(ctx, left.text);
+  if (classes.length === 0) return;
+  const right = assign.childForFieldName('right');
+  const type = assign.childForFieldName('type');
+  let where: string | undefined;
+  if (right && ctx.syntax.isCall(right)) {
+    const path = ctx.syntax.calleePath(right);
+    const resolved = ctx.flow.resolvedPath(right);
+    if (/(^|\.)(Column|mapped_column)$/.test(path)) where = 'SQLAlchemy model';
+    else if (/(^|\.)\w*Field$/.test(path) && !/(ForeignKey|OneToOneField|ManyToManyField|Serializer\w*|forms?\.\w+)$/.test(path) && (/^models\./.test(path) || /^(django\.db\.models|peewee|mongoengine|tortoise\.fields|django\.contrib\.postgres\.fields)\./.test(resolved))) {
+      where = /^(peewee)/.test(resolved) ? 'peewee model' : /mongoengine/.test(resolved) ? 'MongoEngine document' : 'Django model';
+    }
+    if (where && ENCRYPTION_HINT.test(right.text)) return;
+  } else if (!right && type && /^Mapped\[/.test(type.text)) {
+    where = 'SQLAlchemy model';
+    if (ENCRYPTION_HINT.test(type.text)) return;
+  }
+  if (where) reportField(ctx, left, left.text, where, classes);
+}
+
+export const unencryptedSensitiveField: RuleDefinition = {
+  id: 'storage/unencrypted-sensitive-field',
+  family: 'storage',
+  title: 'Government ID, card or health data stored without encryption',
+  description: 'SSNs and other government ids, card numbers, bank accounts, IBANs, health or biometric data written to a database, file or cache, or declared as an ORM column, without field-level encryption or tokenisation; a CVV stored at all.',
+  severity: 'error',
+  confidence: 'high',
+  cwe: [311, 312, 359],
+  owasp: ['A02:2021 Cryptographic Failures', 'A04:2021 Insecure Design'],
+  standards: ['PCI DSS 3.3.1 (no CVV after authorisation), 3.5.1 (PAN unreadable)', 'GDPR Art. 9, Art. 32(1)(a), Art. 34(3)(a)', 'HIPAA 164.312(a)(2)(iv)'],
+  fixable: false,
+  guidance: {
+    why: 'Disk or database encryption does not help when the application itself leaks a table through SQL injection, a backup or an over-broad export: the columns are returned in clear text. PCI DSS requires the card number (PAN) to be unreadable wherever it is stored and forbids keeping the CVV after authorisation; GDPR treats unencrypted government ids and health data in a breach as a notifiable, high-risk incident, while encrypted data may not need notifying.',
+    bad: "await db.query('INSERT INTO customers (name, ssn, card_number, cvv) VALUES ($1, $2, $3, $4)', [name, ssn, cardNumber, cvv]);",
+    good: "const cardToken = await vault.tokenize(cardNumber);\nawait db.query('INSERT INTO customers (name, ssn_enc, card_token) VALUES ($1, $2, $3)', [name, await kms.encrypt(ssn), cardToken]);",
+    fix: 'Tokenise card numbers with the payment provider (store only the token and the last four digits) and never store the CVV. Encrypt government ids, bank accounts and health data at the field level with keys kept in a KMS (mongoose-field-encryption, typeorm-encrypted transformers, sqlalchemy-utils `StringEncryptedType`, django-fernet-fields / django-cryptography), or keep only a keyed hash when you just need to look values up.',
+  },
+  queries: {
+    js: `${SINK_QUERIES.js}\n(new_expression) @decl\n(decorator) @decl`,
+    python: `${SINK_QUERIES.python}\n(assignment left: (identifier)) @decl`,
+  },
+  check(match, ctx) {
+    const decl = match.get('decl');
+    if (decl) {
+      if (ctx.file.syntax === 'js') checkJsDeclaration(ctx, decl);
+      else checkPyDeclaration(ctx, decl);
+      return;
+    }
+    const node = match.get('call') ?? match.get('assign');
+    if (!node) return;
+    if (ctx.file.syntax === 'js' && node.type === 'call_expression') checkJsDeclaration(ctx, node);
+    const sink = sinkAt(ctx, node);
+    if (!sink || sink.client || sink.kind === 'cookie' || sink.kind === 'session' || sink.kind === 'web-storage') return;
+    const items = sinkItems(ctx, sink).filter(isUnprotected);
+    if (items.length === 0) return;
+    if (sink.model && items.every((i) => pluginEncrypts(ctx, i.origin.text))) return;
+    const types = [...new Set(items.map((i) => i.classification.type))];
+    const cvv = types.includes('cvv');
+    ctx.report({
+      node: sink.node,
+      message: cvv
+        ? `${capitalise(describeData(ctx, items))} ${isAre(items)} written to ${KIND_LABEL[sink.kind]} by ${sink.label}: PCI DSS forbids storing the CVV after authorisation.`
+        : `${capitalise(describeData(ctx, items))} ${isAre(items)} written to ${KIND_LABEL[sink.kind]} by ${sink.label} without encryption or tokenisation.`,
+      severity: severityOf(types),
+      confidence: ctx.file.isTestPath ? 'low' : sink.model ? 'medium' : 'high',
+      classifications: classificationsOf(items),
+      related: relatedFor(items, sink.node),
+    });
+  },
+};

@@ -1,0 +1,368 @@
+import type { Node } from 'web-tree-sitter';
+import type { TaintItem } from '../../core/flow';
+import type { FixInput, RelatedInput, RuleContext, RuleDefinition } from '../../core/rule';
+import type { Severity } from '../../core/types';
+import { classificationsOf, relatedFor } from '../common';
+import { classifyHost, hostOf, type HostKind } from '../hosts';
+import { creationOf, fileConfidence, instanceCalls, isTestCode, normalisePath, receiverOf } from './clients';
+import { indentOf, insertIntoObject, replaceNode, statementOf } from './edits';
+import { sentData } from './insecure-request';
+import { reportable } from './urls';
+
+const DB_SCHEMES = /^(postgres|postgresql|postgresql\+\w+|mysql|mysql\+\w+|mariadb|mongodb|mongodb\+srv|mssql|sqlserver|redis|amqp|cockroachdb)$/i;
+const PY_DB_CALLS = /^(psycopg2|psycopg|asyncpg|pymysql|MySQLdb|mysql\.connector|aiomysql|aiopg|pg8000|pymongo|motor\.motor_asyncio|redis|redis\.asyncio)\.[\w.]+$|(^|\.)(MongoClient|AsyncIOMotorClient|Redis|StrictRedis|create_pool|connect)$/;
+
+interface Finding {
+  node: Node;
+  message: string;
+  severity: Severity;
+  kind: HostKind | 'unknown';
+  items?: TaintItem[];
+  related?: RelatedInput[];
+  fix?: FixInput;
+}
+
+function emit(ctx: RuleContext, f: Finding): void {
+  const items = f.items ?? [];
+  ctx.report({
+    node: f.node,
+    message: f.message,
+    severity: f.severity,
+    confidence: fileConfidence(ctx, f.kind === 'public' ? 'high' : 'medium'),
+    classifications: classificationsOf(items),
+    related: [...(f.related ?? []), ...relatedFor(items, f.node)],
+    fixes: f.fix ? [f.fix] : [],
+  });
+}
+
+/** The host a connection goes to: a static host name (with an optional `:port`), or unknown. */
+function hostKind(ctx: RuleContext, node: Node | undefined): { host?: string; kind: HostKind } {
+  if (!node) return { kind: 'unknown' };
+  const v = ctx.flow.staticString(node);
+  if (v === undefined) return { kind: 'unknown' };
+  const host = v.includes('://') ? hostOf(v) : v.replace(/:\d+$/, '');
+  return { host, kind: classifyHost(host, ctx.hosts.allowInsecure) };
+}
+
+/** Unknown hosts (from settings) are reported with medium confidence; local and allowed ones not at all. */
+function worthReporting(kind: HostKind): boolean {
+  return kind === 'unknown' || reportable(kind);
+}
+
+function shownHost(h: { host?: string; kind: HostKind }): string {
+  return h.host && h.kind !== 'unknown' ? h.host : 'the configured host';
+}
+
+function credentialItems(ctx: RuleContext, nodes: Node[]): TaintItem[] {
+  return nodes.flatMap((n) => ctx.flow.sensitive(n, { categories: ['credentials'] }));
+}
+
+// ── SMTP ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+function checkNodemailer(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  let arg = s.args(call)[0];
+  if (!arg) return;
+  if (s.isCall(arg) && s.args(arg)[0]) arg = s.args(arg)[0]; // createTransport(smtpTransport({…}))
+  const url = ctx.flow.staticString(arg);
+  if (url !== undefined) {
+    if (!/^smtp:\/\//i.test(url) || /[?&]requireTLS=true/i.test(url)) return;
+    const h = { host: hostOf(url), kind: classifyHost(hostOf(url), ctx.hosts.allowInsecure) };
+    if (!reportable(h.kind)) return;
+    const creds = /^smtp:\/\/[^@/]+:[^@/]+@/i.test(url);
+    emit(ctx, {
+      node: call,
+      message: `SMTP transport to ${h.host} over smtp:// without requireTLS: ${creds ? 'the password and ' : ''}every message can travel in clear text; use smtps:// or add requireTLS.`,
+      severity: creds ? 'error' : 'warning',
+      kind: h.kind,
+    });
+    return;
+  }
+  const options = ctx.flow.objectLiteralOf(arg);
+  if (!options) return;
+  const prop = (k: string) => s.property(options, k);
+  if (prop('service') || prop('sendmail') || prop('streamTransport') || prop('jsonTransport') || prop('SES')) return;
+  const hostNode = prop('host');
+  if (!hostNode) return; // nodemailer defaults to localhost
+  const h = hostKind(ctx, hostNode);
+  if (!worthReporting(h.kind)) return;
+  const secure = prop('secure');
+  const requireTLS = prop('requireTLS');
+  const ignoreTLS = prop('ignoreTLS');
+  const isTrue = (n: Node | undefined) => n?.type === 'true';
+  const isDynamic = (n: Node | undefined) => !!n && n.type !== 'true' && n.type !== 'false';
+  if (isTrue(secure) || isDynamic(secure)) return;
+  const ignored = isTrue(ignoreTLS);
+  if (!ignored && (isTrue(requireTLS) || isDynamic(requireTLS))) return;
+  const port = prop('port');
+  const portValue = port ? Number(ctx.flow.staticString(port) ?? port.text) : NaN;
+  const auth = prop('auth');
+  const items = auth ? credentialItems(ctx, [auth]) : [];
+  const text = ctx.file.text;
+  let fix: FixInput;
+  const secureEntry = secure?.parent?.type === 'pair' ? secure.parent : undefined;
+  if (portValue === 465) {
+    fix = { title: 'Use implicit TLS on port 465: secure: true', safe: false, edits: [secure ? replaceNode(secure, 'true') : insertIntoObject(text, options, 'secure: true')] };
+  } else if (ignored && ignoreTLS?.parent?.type === 'pair') {
+    fix = { title: 'Require STARTTLS: requireTLS: true instead of ignoreTLS', safe: false, edits: [replaceNode(ignoreTLS.parent, 'requireTLS: true')] };
+  } else {
+    fix = { title: 'Require STARTTLS: requireTLS: true (check that the server supports it)', safe: false, edits: [insertIntoObject(text, options, 'requireTLS: true')] };
+  }
+  const why = ignored ? '`ignoreTLS: true` never upgrades the connection to TLS' : `${secureEntry ? '`secure: false`' : 'no `secure: true`'} and no \`requireTLS: true\`: STARTTLS is optional and an attacker can strip it`;
+  emit(ctx, {
+    node: call,
+    message: `SMTP transport to ${shownHost(h)} with ${why}, so ${auth ? 'the SMTP password and ' : ''}every message can travel in clear text.`,
+    severity: auth ? 'error' : 'warning',
+    kind: h.kind,
+    items,
+    fix,
+  });
+}
+
+function checkSmtplib(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const method = s.calleePath(call).split('.').pop() ?? '';
+  if (!/^(login|sendmail|send_message)$/.test(method)) return;
+  const receiver = receiverOf(call);
+  const creation = receiver && creationOf(ctx, receiver);
+  if (!creation || !/^smtplib\.(SMTP|LMTP)$/.test(ctx.flow.resolvedPath(creation))) return;
+  const calls = instanceCalls(ctx, creation);
+  const named = (m: RegExp) => calls.filter((c) => m.test(s.calleePath(c).split('.').pop() ?? ''));
+  const first = named(/^login$/)[0] ?? named(/^(sendmail|send_message)$/)[0];
+  if (!first || first.id !== call.id) return;
+  if (named(/^starttls$/).some((c) => c.startIndex < call.startIndex)) return;
+  const connect = named(/^connect$/)[0];
+  const h = hostKind(ctx, s.kwarg(creation, 'host') ?? s.args(creation)[0] ?? (connect ? s.args(connect)[0] : undefined));
+  if (!worthReporting(h.kind)) return;
+  const login = method === 'login';
+  const items = login ? credentialItems(ctx, s.args(call)) : [];
+  const recv = receiver.text;
+  const statement = statementOf(call);
+  const text = ctx.file.text;
+  // smtplib's starttls() without a context does not check the certificate (ssl._create_stdlib_context): pass one when `ssl` is imported.
+  const starttls = ctx.flow.imports.get('ssl') === 'ssl' ? `${recv}.starttls(context=ssl.create_default_context())` : `${recv}.starttls()`;
+  emit(ctx, {
+    node: call,
+    message: login
+      ? `SMTP login to ${shownHost(h)} without \`${recv}.starttls()\`: the password and every message travel in clear text.`
+      : `Mail sent through ${shownHost(h)} without \`${recv}.starttls()\`: the message travels in clear text.`,
+    severity: login ? 'error' : 'warning',
+    kind: h.kind,
+    items,
+    related: [{ node: creation, message: 'The SMTP connection is opened here without TLS.' }],
+    fix: statement.type === 'expression_statement'
+      ? { title: `Call ${recv}.starttls() before ${method} (check that the server supports STARTTLS)`, safe: false, edits: [{ start: statement.startIndex, end: statement.startIndex, newText: `${starttls}\n${indentOf(text, statement)}` }] }
+      : undefined,
+  });
+}
+
+// ── FTP and telnet ────────────────────────────────────────────────────────────────────────────────────────────
+
+const JS_FTP_CLIENTS = /^new (basic-ftp\.Client|ftp|promise-ftp|ftp\.Client|jsftp|telnet-client(\.Telnet)?|telnet-client\.default)$/;
+
+function checkJsClient(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const path = normalisePath(ctx.flow.resolvedPath(call));
+  let options: Node | undefined;
+  let protocol: 'FTP' | 'telnet' | undefined;
+  if (path === 'new jsftp') {
+    options = s.args(call)[0] && ctx.flow.objectLiteralOf(s.args(call)[0]);
+    protocol = 'FTP';
+  } else {
+    const method = s.calleePath(call).split('.').pop() ?? '';
+    if (!/^(access|connect)$/.test(method)) return;
+    const receiver = receiverOf(call);
+    const creation = receiver && creationOf(ctx, receiver);
+    const creator = creation ? normalisePath(ctx.flow.resolvedPath(creation)) : '';
+    if (!creation || !JS_FTP_CLIENTS.test(creator)) return;
+    protocol = /telnet/.test(creator) ? 'telnet' : 'FTP';
+    options = s.args(call)[0] && ctx.flow.objectLiteralOf(s.args(call)[0]);
+  }
+  if (!options || !protocol) return;
+  const secure = s.property(options, 'secure');
+  if (protocol === 'FTP' && path !== 'new jsftp' && secure && secure.type !== 'false') return;
+  const h = hostKind(ctx, s.property(options, 'host'));
+  if (!worthReporting(h.kind)) return;
+  const password = s.property(options, 'password') ?? s.property(options, 'pass');
+  const items = password ? credentialItems(ctx, [options]) : [];
+  const ftpAdvice = path === 'new jsftp' ? 'jsftp cannot encrypt: switch to SFTP or basic-ftp with `secure: true`' : 'set `secure: true` (FTPS) or use SFTP';
+  emit(ctx, {
+    node: call,
+    message: protocol === 'FTP'
+      ? `FTP connection to ${shownHost(h)} without TLS: ${password ? 'the password and every file travel' : 'every file travels'} in clear text; ${ftpAdvice}.`
+      : `Telnet session to ${shownHost(h)}: ${password ? 'the password and everything typed travel' : 'everything typed travels'} in clear text; use SSH.`,
+    severity: password ? 'error' : 'warning',
+    kind: h.kind,
+    items,
+  });
+}
+
+function checkPyClient(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const path = ctx.flow.resolvedPath(call);
+  const ftp = /^ftplib\.FTP$/.test(path);
+  const telnet = /^(telnetlib\.Telnet|telnetlib3\.open_connection)$/.test(path);
+  if (!ftp && !telnet) return;
+  const calls = instanceCalls(ctx, call);
+  const connect = calls.find((c) => /\.(connect|open)$/.test(s.calleePath(c)));
+  const h = hostKind(ctx, s.kwarg(call, 'host') ?? s.args(call)[0] ?? (connect ? s.args(connect)[0] : undefined));
+  if (!worthReporting(h.kind)) return;
+  if (h.kind === 'unknown' && !s.args(call)[0] && !connect && calls.length === 0) return;
+  const login = ftp ? calls.find((c) => /\.login$/.test(s.calleePath(c)) && (s.args(c).length >= 2 || s.kwarg(c, 'passwd'))) : undefined;
+  const written = telnet ? calls.filter((c) => /\.write$/.test(s.calleePath(c))) : [];
+  const items = login ? sentData(ctx, [login]) : credentialItems(ctx, written.flatMap((c) => s.args(c)));
+  const withPassword = !!login || items.length > 0;
+  emit(ctx, {
+    node: call,
+    message: ftp
+      ? `FTP connection to ${shownHost(h)} without TLS: ${withPassword ? 'the password and every file travel' : 'every file travels'} in clear text; use \`ftplib.FTP_TLS\` with \`prot_p()\`, or SFTP.`
+      : `Telnet session to ${shownHost(h)}: ${withPassword ? 'the password and everything sent travel' : 'everything sent travels'} in clear text; use SSH.`,
+    severity: withPassword ? 'error' : 'warning',
+    kind: h.kind,
+    items: items.length ? items : [],
+    related: login ? [{ node: login, message: 'The FTP password is sent here.' }] : [],
+  });
+}
+
+// ── Databases ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** The host of the connection an options object (or a string) belongs to: `host` entries, or a connection URI. */
+function connectionHost(ctx: RuleContext, from: Node): { host?: string; kind: HostKind } | undefined {
+  const s = ctx.syntax;
+  let obj: Node | null = from;
+  for (let i = 0; obj && i < 8; obj = obj.parent, i++) {
+    if (s.isCall(obj)) {
+      for (const a of s.args(obj)) {
+        const v = ctx.flow.staticString(a);
+        if (v && DB_SCHEMES.test(v.split('://')[0] ?? '') && v.includes('://')) return { host: hostOf(v), kind: classifyHost(hostOf(v), ctx.hosts.allowInsecure) };
+      }
+      const hostArg = s.kwarg(obj, 'host');
+      if (hostArg) return hostKind(ctx, hostArg);
+      for (const a of s.args(obj)) {
+        const o = ctx.flow.objectLiteralOf(a);
+        const found = o && hostIn(ctx, o);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (obj.type === 'object' || obj.type === 'dictionary') {
+      const found = hostIn(ctx, obj);
+      if (found) return found;
+    }
+    if (/_statement$|_declaration$/.test(obj.type)) break;
+  }
+  return undefined;
+}
+
+function hostIn(ctx: RuleContext, obj: Node): { host?: string; kind: HostKind } | undefined {
+  const s = ctx.syntax;
+  for (const k of ['host', 'hostname', 'server', 'HOST']) {
+    const v = s.property(obj, k);
+    if (v) return hostKind(ctx, v);
+  }
+  for (const k of ['connectionString', 'url', 'uri']) {
+    const v = s.property(obj, k);
+    const str = v && ctx.flow.staticString(v);
+    if (str && str.includes('://')) return { host: hostOf(str), kind: classifyHost(hostOf(str), ctx.hosts.allowInsecure) };
+  }
+  return undefined;
+}
+
+function checkDbOption(ctx: RuleContext, entry: Node, key: string, value: Node): void {
+  const v = ctx.syntax.stringValue(value);
+  const off = ((key === 'ssl' || key === 'tls') && value.type === 'false') || (key === 'sslmode' && v === 'disable') || (key === 'ssl_disabled' && value.type === 'true');
+  if (!off) return;
+  const h = connectionHost(ctx, entry);
+  if (!h || !reportable(h.kind)) return;
+  emit(ctx, {
+    node: entry,
+    message: `Database connection to ${h.host} with TLS switched off (\`${entry.text.replace(/\s+/g, ' ')}\`): the password, queries and results travel in clear text.`,
+    severity: 'warning',
+    kind: h.kind,
+  });
+}
+
+function checkUri(ctx: RuleContext, str: Node): void {
+  const value = ctx.syntax.stringValue(str) ?? ctx.syntax.stringPrefix(str);
+  if (!value || value.length > 2000) return;
+  let off: string | undefined;
+  let host: string | undefined;
+  const uri = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+  if (uri && DB_SCHEMES.test(uri[1])) {
+    off = /[?&;](sslmode=disable|ssl=false|tls=false|ssl_mode=disabled|sslmode=disabled)(&|$)/i.exec(value)?.[1];
+    host = hostOf(value);
+  } else if (/\bsslmode\s*=\s*disable\b/.test(value) && /\bhost\s*=/.test(value)) {
+    off = 'sslmode=disable';
+    host = /\bhost\s*=\s*([^\s;]+)/.exec(value)?.[1];
+  }
+  if (!off) return;
+  const kind = classifyHost(host, ctx.hosts.allowInsecure);
+  if (!reportable(kind)) return;
+  emit(ctx, {
+    node: str,
+    message: `Database connection string for ${host} with \`${off}\`: the password, queries and results travel in clear text.`,
+    severity: /^[a-z+]+:\/\/[^@/]+:[^@/]+@/i.test(value) ? 'error' : 'warning',
+    kind,
+  });
+}
+
+export const cleartextProtocol: RuleDefinition = {
+  id: 'transmission/cleartext-protocol',
+  family: 'transmission',
+  title: 'Cleartext protocol: FTP, telnet, SMTP without TLS, database without TLS',
+  description: 'A connection uses a protocol that sends credentials and data unencrypted: FTP without TLS, telnet, SMTP without (required) TLS, or a database connection to a remote host with TLS switched off.',
+  severity: 'warning',
+  confidence: 'high',
+  cwe: [319, 523],
+  owasp: ['A02:2021 Cryptographic Failures'],
+  standards: ['PCI DSS 4.2.1', 'GDPR Art. 32', 'ASVS 9.2.2'],
+  fixable: true,
+  keywords: 'ftp|telnet|smtp|nodemailer|createTransport|sslmode|ssl_disabled|(ssl|tls)[\'"]?\\s*[:=]\\s*(false|0)',
+  guidance: {
+    why: 'FTP and telnet send the login and everything after it in clear text. SMTP without TLS sends the mail password and every message in clear text, and STARTTLS that is merely allowed (nodemailer `secure: false` without `requireTLS`, `smtplib.SMTP` without `starttls()`) can be stripped by anyone on the path. A database connection to another host with TLS switched off (`ssl: false`, `sslmode=disable`, `tls=false`) exposes the database password and every row it returns. An error when a password or other credential is sent over the connection. Local hosts (a mail relay on localhost, a database in the same container network under a single-label name), hosts under `hosts.allowInsecure` and test code are not reported; a host that comes from configuration is reported with medium confidence.',
+    bad: "nodemailer.createTransport({ host: 'smtp.partner.com', port: 587, secure: false, auth: { user, pass } });\nserver = smtplib.SMTP('smtp.partner.com', 587); server.login(user, password)",
+    good: "nodemailer.createTransport({ host: 'smtp.partner.com', port: 587, requireTLS: true, auth: { user, pass } });\nserver = smtplib.SMTP('smtp.partner.com', 587); server.starttls(); server.login(user, password)",
+    fix: 'SMTP: `secure: true` on port 465, `requireTLS: true` on 587, `starttls(context=ssl.create_default_context())` before `login()` (or `smtplib.SMTP_SSL(context=…)`): without a context, smtplib does not check the server certificate. FTP: FTPS (`secure: true`, `ftplib.FTP_TLS` + `prot_p()`) or SFTP. Telnet: SSH. Databases: `sslmode=require` / `verify-full`, `ssl: { rejectUnauthorized: true }`, `tls=true`.',
+  },
+  queries: {
+    js: `(call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call
+(new_expression constructor: [(identifier) (member_expression)] arguments: (arguments)) @call
+(pair key: (_) @key value: (_) @value) @pair
+[(string) (template_string)] @str`,
+    python: `(call function: [(identifier) (attribute)] arguments: (argument_list)) @call
+(keyword_argument name: (identifier) @key value: (_) @value) @pair
+(pair key: (string) @key value: (_) @value) @pair
+(string) @str`,
+  },
+  check(match, ctx) {
+    if (isTestCode(ctx.file.path)) return;
+    const pair = match.get('pair');
+    if (pair) {
+      const keyNode = match.get('key');
+      const value = match.get('value');
+      const key = keyNode ? (ctx.syntax.stringValue(keyNode) ?? keyNode.text) : '';
+      if (!value || !/^(ssl|tls|sslmode|ssl_disabled)$/.test(key)) return;
+      if (pair.type === 'keyword_argument') {
+        const call = pair.parent?.parent;
+        if (!call || !ctx.syntax.isCall(call) || !PY_DB_CALLS.test(ctx.flow.resolvedPath(call))) return;
+      }
+      checkDbOption(ctx, pair, key, value);
+      return;
+    }
+    const str = match.get('str');
+    if (str) {
+      if (/sslmode|ssl=false|tls=false|ssl_mode=disabled/i.test(str.text)) checkUri(ctx, str);
+      return;
+    }
+    const call = match.get('call');
+    if (!call) return;
+    if (ctx.file.syntax === 'js') {
+      const path = normalisePath(ctx.flow.resolvedPath(call));
+      if (/(^|\.)createTransport$/.test(path) && (/^nodemailer\./.test(path) || [...ctx.flow.imports.values()].includes('nodemailer'))) checkNodemailer(ctx, call);
+      else checkJsClient(ctx, call);
+    } else {
+      checkSmtplib(ctx, call);
+      checkPyClient(ctx, call);
+    }
+  },
+};

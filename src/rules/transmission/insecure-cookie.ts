@@ -1,0 +1,245 @@
+import type { Node } from 'web-tree-sitter';
+import type { TaintItem } from '../../core/flow';
+import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
+import type { Classification, Severity } from '../../core/types';
+import { CATEGORY_RANK, classificationsOf, describeData, relatedFor } from '../common';
+import { fileConfidence, isTestCode, normalisePath, receiverOf } from './clients';
+import { appendArgument, insertIntoObject, replaceNode } from './edits';
+
+/** Cookie names that hold a session, a login or a token. */
+const SESSION_NAME = /(^|[^a-z])(sess|sid|session|auth|token|jwt|remember|login|logged|refresh|access|credential|identity|ident|sso|saml|oauth|csrf|xsrf)|connect\.sid|_session$|sessionid/i;
+const COOKIE_SETTINGS = /^(SESSION_COOKIE_SECURE|CSRF_COOKIE_SECURE|REMEMBER_COOKIE_SECURE|LANGUAGE_COOKIE_SECURE|JWT_COOKIE_SECURE)$/;
+
+interface Sensitivity {
+  severity: Severity;
+  items: TaintItem[];
+  /** What the cookie holds, for the message. */
+  holds?: string;
+  classifications: Classification[];
+}
+
+function sensitivity(ctx: RuleContext, name: string | undefined, value: Node | undefined, session = false): Sensitivity {
+  const items = value ? ctx.flow.sensitive(value) : [];
+  const byName = name ? ctx.classifier.classifyName(name) : [];
+  const top = Math.max(0, ...items.map((i) => CATEGORY_RANK[i.classification.category]), ...byName.map((c) => CATEGORY_RANK[c.category]));
+  const isSession = session || (name !== undefined && SESSION_NAME.test(name));
+  const classifications = [...byName, ...classificationsOf(items)];
+  if (top >= 5 || (isSession && !/csrf|xsrf/i.test(name ?? ''))) {
+    return { severity: 'error', items, classifications, holds: items.length ? describeData(ctx, items) : isSession ? 'a session or login token' : 'credentials' };
+  }
+  if (top > 0 || isSession) return { severity: 'warning', items, classifications, holds: items.length ? describeData(ctx, items) : 'a CSRF token' };
+  return { severity: 'note', items, classifications };
+}
+
+function report(ctx: RuleContext, node: Node, subject: string, sens: Sensitivity, fix: FixInput | undefined, confidence: 'high' | 'medium' | 'low' = 'high', why = 'is set without the Secure attribute'): void {
+  ctx.report({
+    node,
+    message: `${subject} ${why}: the browser also sends it over plain http://, where anyone on the network can read it${sens.holds ? ` — and it holds ${sens.holds}` : ''}.`,
+    severity: sens.severity,
+    confidence: fileConfidence(ctx, sens.severity === 'note' && confidence === 'high' ? 'medium' : confidence),
+    classifications: sens.classifications,
+    related: relatedFor(sens.items, node),
+    fixes: fix ? [fix] : [],
+  });
+}
+
+/** `secure` in an options object: 'absent', 'false', or 'set' (true, 'auto', or decided at run time). */
+function secureState(ctx: RuleContext, options: Node, key = 'secure'): { state: 'absent' | 'false' | 'set'; node?: Node } {
+  const v = ctx.syntax.property(options, key);
+  if (!v) {
+    // A spread (`...cookieDefaults`) may carry it.
+    return ctx.syntax.entries(options).some((e) => e.key === undefined) ? { state: 'set' } : { state: 'absent' };
+  }
+  return { state: v.type === 'false' ? 'false' : 'set', node: v };
+}
+
+function secureFix(ctx: RuleContext, options: Node, state: { state: string; node?: Node }): FixInput {
+  return {
+    title: 'Add secure: true',
+    safe: true,
+    edits: [state.node ? replaceNode(state.node, 'true') : insertIntoObject(ctx.file.text, options, 'secure: true')],
+  };
+}
+
+function checkJs(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const written = normalisePath(s.calleePath(call));
+  const method = written.slice(written.lastIndexOf('.') + 1);
+  // Cheap exits first: most calls are neither a session middleware nor a cookie setter.
+  const bare = /^[\w$]+$/.test(written);
+  if (!bare && !/^(cookie|setCookie|set|setHeader|header|append)$/.test(method)) return;
+  const resolved = bare ? (ctx.flow.imports.get(written) ?? written) : written;
+  const args = s.args(call);
+  const argList = call.childForFieldName('arguments');
+  // express-session / cookie-session
+  if (/^express-session$/.test(resolved) || /^cookie-session$/.test(resolved)) {
+    const options = args[0] ? ctx.flow.objectLiteralOf(args[0]) : undefined;
+    if (args[0] && !options) return;
+    const sens = sensitivity(ctx, 'session', undefined, true);
+    if (resolved === 'express-session') {
+      const cookie = options && s.property(options, 'cookie');
+      const cookieObj = cookie ? ctx.flow.objectLiteralOf(cookie) : undefined;
+      if (cookie && !cookieObj) return;
+      const st = cookieObj ? secureState(ctx, cookieObj) : { state: 'absent' as const };
+      if (st.state === 'set') return;
+      const fix: FixInput | undefined = cookieObj
+        ? secureFix(ctx, cookieObj, st)
+        : options
+          ? { title: 'Add cookie: { secure: true }', safe: true, edits: [insertIntoObject(ctx.file.text, options, 'cookie: { secure: true }')] }
+          : argList ? { title: 'Add cookie: { secure: true }', safe: true, edits: [appendArgument(ctx.file.text, argList, '{ cookie: { secure: true } }')] } : undefined;
+      report(ctx, call, 'The express-session cookie', sens, fix, 'high', st.state === 'false' ? 'has `cookie.secure: false`' : 'has no `cookie.secure`');
+      return;
+    }
+    const st = options ? secureState(ctx, options) : { state: 'absent' as const };
+    if (st.state === 'set') return;
+    // cookie-session's default follows the request protocol, which is http behind a TLS-terminating proxy.
+    report(ctx, call, 'The cookie-session cookie', sens, options ? secureFix(ctx, options, st) : undefined, st.state === 'false' ? 'high' : 'medium', st.state === 'false' ? 'has `secure: false`' : 'has no `secure: true` (its default follows the request protocol, which is http behind a TLS-terminating proxy)');
+    return;
+  }
+  const receiver = receiverOf(call)?.text.replace(/\s+/g, '') ?? '';
+  const express = method === 'cookie' && /(^|\.)(res|response|resp)$/.test(receiver);
+  const fastify = method === 'setCookie' && /(^|\.)(reply|res|response)$/.test(receiver);
+  const koaLike = method === 'set' && /(^|\.)cookies(\(\))?$/.test(receiver);
+  if (express || fastify || koaLike) {
+    if (args.length < 2 || s.stringValue(args[1]) === '') return;
+    const name = s.stringValue(args[0]);
+    const options = args[2] ? ctx.flow.objectLiteralOf(args[2]) : undefined;
+    if (args[2] && !options) return;
+    const st = options ? secureState(ctx, options) : { state: 'absent' as const };
+    if (st.state === 'set') return;
+    const sens = sensitivity(ctx, name, args[1]);
+    // Koa and Next.js choose the default from the request protocol: report only what is worth a session.
+    if (koaLike && st.state === 'absent' && sens.severity === 'note') return;
+    const fix: FixInput | undefined = options ? secureFix(ctx, options, st) : argList && args.length === 2 ? { title: 'Add { secure: true }', safe: true, edits: [appendArgument(ctx.file.text, argList, '{ secure: true }')] } : undefined;
+    report(ctx, call, `Cookie ${name !== undefined ? `\`${name}\`` : `set by \`${written}\``}`, sens, fix, koaLike && st.state === 'absent' ? 'medium' : 'high', st.state === 'false' ? 'is set with `secure: false`' : undefined);
+    return;
+  }
+  // res.setHeader('Set-Cookie', 'sid=…; HttpOnly')
+  if (/^(setHeader|header|set|append)$/.test(method) && args.length >= 2 && /^set-cookie$/i.test(s.stringValue(args[0]) ?? '')) {
+    const literals = args[1].type === 'array' ? args[1].namedChildren.filter((c): c is Node => !!c) : [args[1]];
+    for (const lit of literals) {
+      if (lit.type !== 'string' && lit.type !== 'template_string') continue;
+      const staticText = lit.type === 'string' ? (s.stringValue(lit) ?? '') : lit.namedChildren.filter((c) => c?.type === 'string_fragment').map((c) => c?.text).join('');
+      if (/;\s*secure\b/i.test(staticText)) continue;
+      const name = /^\s*([^=;\s]+)=/.exec(staticText)?.[1];
+      const sens = sensitivity(ctx, name, lit);
+      report(ctx, lit, `Set-Cookie header${name ? ` for \`${name}\`` : ''}`, sens, undefined, 'high', 'has no `Secure` attribute');
+    }
+  }
+}
+
+function isFalse(n: Node | undefined): boolean {
+  return n?.type === 'false';
+}
+
+/** Framework defaults (Django's global_settings.py, a package's default config) declare defaults, not a deployment. */
+function isDefaultsFile(path: string): boolean {
+  return /(^|\/)(global_settings|default_settings|defaults?|settings_default)\.py$/i.test(path);
+}
+
+function checkPythonCall(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const path = s.calleePath(call);
+  const method = path.slice(path.lastIndexOf('.') + 1);
+  const argList = call.childForFieldName('arguments');
+  if (method === 'set_cookie' || method === 'set_signed_cookie') {
+    const args = s.args(call);
+    if (argList?.namedChildren.some((c) => c?.type === 'dictionary_splat')) return;
+    // http.cookiejar's `jar.set_cookie(cookie)` takes a Cookie object: not a response cookie.
+    if (args.length + (s.kwarg(call, 'key') ? 1 : 0) + (s.kwarg(call, 'value') ? 1 : 0) < 2) return;
+    const secure = s.kwarg(call, 'secure') ?? args[6];
+    if (secure && !isFalse(secure)) return;
+    // Django's own `delete_cookie` and similar helpers pass `secure=` through: defined, not literal.
+    const nameNode = s.kwarg(call, 'key') ?? args[0];
+    const name = nameNode ? (ctx.flow.staticString(nameNode) ?? (nameNode.type === 'identifier' || nameNode.type === 'attribute' ? nameNode.text : undefined)) : undefined;
+    const value = s.kwarg(call, 'value') ?? args[1];
+    // An empty value (with an expiry in the past) deletes the cookie: `delete_cookie` helpers.
+    if (value && s.stringValue(value) === '') return;
+    const sens = sensitivity(ctx, name, value);
+    const fix: FixInput | undefined = secure
+      ? { title: 'Set secure=True', safe: true, edits: [replaceNode(secure, 'True')] }
+      : argList ? { title: 'Add secure=True', safe: true, edits: [appendArgument(ctx.file.text, argList, 'secure=True')] } : undefined;
+    const shown = name !== undefined && ctx.flow.staticString(nameNode as Node) !== undefined ? `Cookie \`${name}\`` : `The cookie set by \`${path}\``;
+    report(ctx, call, shown, sens, fix, 'high', secure ? 'is set with `secure=False`' : 'is set without `secure=True`');
+    return;
+  }
+  // app.config.update(SESSION_COOKIE_SECURE=False)
+  for (const a of argList?.namedChildren ?? []) {
+    if (a?.type !== 'keyword_argument') continue;
+    const name = a.childForFieldName('name')?.text ?? '';
+    const value = a.childForFieldName('value') ?? undefined;
+    if (COOKIE_SETTINGS.test(name) && isFalse(value)) settingFinding(ctx, a, name, value as Node);
+  }
+}
+
+/**
+ * A framework's defaults (`default_config = ImmutableDict({...})`) or a development / test configuration class
+ * (`class DevelopmentConfig: SESSION_COOKIE_SECURE = False`): not what production runs.
+ */
+function inDefaultsOrDevConfig(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (p.type === 'class_definition' && /default|dev|local|test|debug/i.test(p.childForFieldName('name')?.text ?? '')) return true;
+    if (p.type === 'assignment' && /default/i.test(p.childForFieldName('left')?.text ?? '')) return true;
+    if (p.type === 'function_definition') return false;
+  }
+  return false;
+}
+
+function settingFinding(ctx: RuleContext, node: Node, name: string, value: Node): void {
+  if (isDefaultsFile(ctx.file.path) || inDefaultsOrDevConfig(node)) return;
+  const csrf = /^CSRF|LANGUAGE/.test(name);
+  const sens: Sensitivity = csrf
+    ? { severity: name.startsWith('LANGUAGE') ? 'note' : 'warning', items: [], classifications: [], holds: name.startsWith('LANGUAGE') ? undefined : 'the CSRF token' }
+    : { severity: 'error', items: [], classifications: [], holds: 'the session id' };
+  report(ctx, node, `\`${name} = False\`: the ${csrf ? (name.startsWith('LANGUAGE') ? 'language' : 'CSRF') : name.startsWith('REMEMBER') ? 'remember-me' : 'session'} cookie`, sens, { title: `Set ${name} = True`, safe: true, edits: [replaceNode(value, 'True')] }, 'high', 'is sent without the Secure attribute');
+}
+
+export const insecureCookie: RuleDefinition = {
+  id: 'transmission/insecure-cookie',
+  family: 'transmission',
+  title: 'Cookie without the Secure attribute',
+  description: 'A cookie is set without `Secure` (Express res.cookie, express-session, cookie-session, Koa, fastify, Flask/Django/Starlette set_cookie, SESSION_COOKIE_SECURE / CSRF_COOKIE_SECURE = False), so browsers also send it over plain HTTP.',
+  severity: 'warning',
+  confidence: 'high',
+  cwe: [614, 319],
+  owasp: ['A05:2021 Security Misconfiguration', 'A07:2021 Identification and Authentication Failures'],
+  standards: ['PCI DSS 4.2.1', 'GDPR Art. 32', 'ASVS 3.4.1'],
+  fixable: true,
+  keywords: 'cookie|session',
+  guidance: {
+    why: 'A cookie without `Secure` is sent on every plain http:// request to the site: one link to http://, a captive portal or an attacker on the network who injects a request is enough to read it. For a session cookie that is a session takeover. Session, login and token cookies and cookies that carry credentials, government ids or payment data are errors; cookies with other personal data or CSRF tokens are warnings; other cookies (a theme, a locale) are notes. A value decided at run time is trusted and not reported: `secure: process.env.NODE_ENV === \'production\'`, `secure: req.secure`, `secure=settings.SESSION_COOKIE_SECURE` keep local development on http:// working while production sets Secure; make sure production really sets NODE_ENV (or prefer `secure: true` everywhere: browsers accept Secure cookies on http://localhost). Koa, Next.js and cookie-session pick their default from the request protocol, which is http behind a TLS-terminating proxy unless the proxy is trusted; an absent flag is reported there with medium confidence. Framework defaults (`global_settings.py`, a `default_config` mapping), development / test configuration classes (`class DevelopmentConfig`) and test code are not reported.',
+    bad: "res.cookie('sid', sessionId, { httpOnly: true });\napp.use(session({ secret, cookie: { httpOnly: true } }));\nresponse.set_cookie('session', token, httponly=True)",
+    good: "res.cookie('sid', sessionId, { httpOnly: true, secure: true, sameSite: 'lax' });\napp.use(session({ secret, cookie: { httpOnly: true, secure: true } }));\nresponse.set_cookie('session', token, httponly=True, secure=True)",
+    fix: 'Add `secure: true` (`secure=True`; `SESSION_COOKIE_SECURE = True`, `CSRF_COOKIE_SECURE = True` in Django and Flask). Behind a proxy that terminates TLS, trust it (`app.set(\'trust proxy\', 1)`, `app.proxy = true`, Werkzeug `ProxyFix`) so the app knows the request was https. Add `HttpOnly` and `SameSite` while you are there.',
+  },
+  queries: {
+    js: `(call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call`,
+    python: `(call function: [(identifier) (attribute)] arguments: (argument_list)) @call
+(assignment left: [(identifier) (subscript) (attribute)] @left right: (false)) @assign
+(pair key: (string) @key value: (false)) @pair`,
+  },
+  check(match, ctx) {
+    if (isTestCode(ctx.file.path)) return;
+    const call = match.get('call');
+    if (call) {
+      if (ctx.file.syntax === 'js') checkJs(ctx, call);
+      else checkPythonCall(ctx, call);
+      return;
+    }
+    const assign = match.get('assign');
+    const left = match.get('left');
+    if (assign && left) {
+      const name = left.type === 'subscript' ? ctx.syntax.stringValue(left.childForFieldName('subscript') ?? left) : left.type === 'attribute' ? left.childForFieldName('attribute')?.text : left.text;
+      const value = assign.childForFieldName('right');
+      if (name && value && COOKIE_SETTINGS.test(name)) settingFinding(ctx, assign, name, value);
+      return;
+    }
+    const pair = match.get('pair');
+    const key = match.get('key');
+    if (pair && key) {
+      const name = ctx.syntax.stringValue(key);
+      const value = pair.childForFieldName('value');
+      if (name && value && COOKIE_SETTINGS.test(name)) settingFinding(ctx, pair, name, value);
+    }
+  },
+};

@@ -1,0 +1,282 @@
+import type { Node } from 'web-tree-sitter';
+import type { TaintItem } from '../../core/flow';
+import type { RuleContext, RuleDefinition } from '../../core/rule';
+import type { Classification, DataCategory, Severity } from '../../core/types';
+import { CATEGORY_RANK, capitalise, classificationsOf, describeData, relatedFor } from '../common';
+import { hostMatches } from '../hosts';
+import { creationOf, fileConfidence, fileMentions, httpCall, isTestCode, normalisePath, receiverOf } from './clients';
+import { urlTarget, urlValue } from './urls';
+
+/** A third-party SDK that sends what it is given to the vendor's servers. */
+interface Sdk {
+  vendor: string;
+  /** The vendor's ingestion hosts (patterns): calls to them are the SDK's calls, and approving one approves the SDK. */
+  hosts: string[];
+  /** Calls matched against the callee path (imports resolved, `window.` dropped). */
+  js?: RegExp;
+  python?: RegExp;
+  /** Client factories, and the data methods called on the clients they return. */
+  jsFactory?: RegExp;
+  pyFactory?: RegExp;
+  methods?: RegExp;
+}
+
+const SDKS: readonly Sdk[] = [
+  {
+    vendor: 'Segment',
+    hosts: ['*.segment.io', '*.segment.com', '*.rudderstack.com'],
+    js: /^(analytics|rudderanalytics|@segment\/analytics-next\.analytics|analytics\.default)\.(identify|track|page|screen|group|alias)$/,
+    python: /^(analytics|segment\.analytics|rudderstack\.analytics|rudder_analytics)\.(identify|track|page|screen|group|alias)$/,
+    jsFactory: /^(new (@segment\/analytics-node\.Analytics|analytics-node|@rudderstack\/rudder-sdk-node)|@segment\/analytics-next\.AnalyticsBrowser\.load)$/,
+    pyFactory: /^(segment\.analytics|analytics)\.Client$/,
+    methods: /^(identify|track|page|screen|group|alias)$/,
+  },
+  {
+    vendor: 'Mixpanel',
+    hosts: ['*.mixpanel.com'],
+    js: /^(mixpanel|mixpanel-browser)\.(track|identify|register|register_once|alias|track_links|people\.(set|set_once|append|union|increment))$/,
+    jsFactory: /^(mixpanel|mixpanel-browser)\.init$/,
+    pyFactory: /^mixpanel\.Mixpanel$/,
+    methods: /^(track|identify|register|register_once|alias|set|set_once|append|union|people_set|people_set_once|people_append|people_union|import_data)$/,
+  },
+  {
+    vendor: 'Google Analytics',
+    hosts: ['*.google-analytics.com', '*.googletagmanager.com', 'analytics.google.com'],
+    js: /^(gtag|ga|dataLayer\.push|ReactGA\.(event|set|send|gtag)|react-ga4?\.(event|set|send|gtag)|react-ga4?\.default\.(event|set|send|gtag))$/,
+  },
+  {
+    vendor: 'Amplitude',
+    hosts: ['*.amplitude.com'],
+    js: /^(amplitude|@amplitude\/analytics-(browser|node|react-native)|amplitude\.getInstance\(\)|amplitude-js\.getInstance\(\))\.(track|logEvent|setUserId|setUserProperties|identify|setGroup|groupIdentify)$/,
+    python: /^amplitude\.(track|identify)$/,
+    pyFactory: /^amplitude\.Amplitude$/,
+    methods: /^(track|identify|set_group|group_identify)$/,
+  },
+  {
+    vendor: 'Sentry',
+    hosts: ['*.sentry.io'],
+    js: /^(Sentry|@sentry\/[\w-]+)\.(setUser|setContext|setExtra|setExtras|setTag|setTags|captureException|captureMessage|captureEvent|addBreadcrumb)$/,
+    python: /^sentry_sdk\.(set_user|set_context|set_extra|set_tag|capture_message|capture_exception|capture_event|add_breadcrumb)$/,
+  },
+  {
+    vendor: 'Datadog',
+    hosts: ['*.datadoghq.com', '*.datadoghq.eu', '*.ddog-gov.com', 'browser-intake-datadoghq.com'],
+    js: /^(datadogRum|DD_RUM|@datadog\/browser-rum\.datadogRum)\.(setUser|setUserProperty|addAction|addError|setGlobalContextProperty|setGlobalContext|addTiming)$|^(datadogLogs|DD_LOGS|@datadog\/browser-logs\.datadogLogs)\.logger\.(log|debug|info|warn|error)$|^(dd-trace|dd-trace\.default|tracer)\.setUser$/,
+    python: /^(ddtrace\.contrib\.trace_utils\.set_user|trace_utils\.set_user)$/,
+  },
+  {
+    vendor: 'PostHog',
+    hosts: ['*.posthog.com'],
+    js: /^(posthog|posthog-js|posthog-js\.default)\.(identify|capture|alias|group|setPersonProperties|register|people\.set)$/,
+    python: /^posthog\.(capture|identify|alias|set|group_identify)$/,
+    jsFactory: /^new posthog-node\.PostHog$/,
+    pyFactory: /^posthog\.Posthog$/,
+    methods: /^(identify|capture|alias|set|group_identify|groupIdentify)$/,
+  },
+  { vendor: 'Heap', hosts: ['*.heapanalytics.com', '*.heap.io'], js: /^heap\.(identify|addUserProperties|track|addEventProperties)$/ },
+  { vendor: 'FullStory', hosts: ['*.fullstory.com'], js: /^(FS|FullStory|@fullstory\/browser)\.(identify|setUserVars|event|setIdentity|setProperties)$/ },
+  { vendor: 'LogRocket', hosts: ['*.logrocket.io', '*.lr-ingest.io', '*.logrocket.com'], js: /^(LogRocket|logrocket|logrocket\.default)\.(identify|track|captureMessage|captureException)$/ },
+  { vendor: 'Hotjar', hosts: ['*.hotjar.com', '*.hotjar.io'], js: /^(hj|(Hotjar|@hotjar\/browser)\.(identify|event))$/ },
+  {
+    vendor: 'Bugsnag',
+    hosts: ['*.bugsnag.com'],
+    js: /^(Bugsnag|@bugsnag\/js|@bugsnag\/[\w-]+)\.(setUser|notify|leaveBreadcrumb|addMetadata)$/,
+    python: /^bugsnag\.(notify|configure_request)$/,
+  },
+  {
+    vendor: 'Rollbar',
+    hosts: ['*.rollbar.com'],
+    js: /^(Rollbar|rollbar)\.(configure|log|debug|info|warning|warn|error|critical)$/,
+    python: /^rollbar\.(report_message|report_exc_info)$/,
+    jsFactory: /^new rollbar$/,
+    methods: /^(configure|log|debug|info|warning|warn|error|critical)$/,
+  },
+  { vendor: 'Meta Pixel', hosts: ['*.facebook.com', '*.facebook.net'], js: /^fbq$/ },
+  { vendor: 'Intercom', hosts: ['*.intercom.io', '*.intercomcdn.com'], js: /^(Intercom|@intercom\/messenger-js-sdk(\.default|\.update|\.boot)?)$/ },
+];
+
+/** Any SDK client's data method, and the modules whose factories create such clients (cheap gates). */
+const FACTORY_METHODS = new RegExp(SDKS.filter((s) => s.methods).map((s) => (s.methods as RegExp).source).join('|'));
+const FACTORY_MODULES = /^(mixpanel|mixpanel-browser|analytics-node|@segment\/|segment\.analytics|analytics$|@rudderstack\/|rudderstack|posthog|posthog-node|rollbar|amplitude)/;
+
+/** SDK clients come from factories of imported modules: look them up only in files that import one. */
+function importsSdkFactory(ctx: RuleContext): boolean {
+  let v = ctx.state.get('imports-sdk-factory') as boolean | undefined;
+  if (v === undefined) {
+    v = [...ctx.flow.imports.values()].some((m) => FACTORY_MODULES.test(m));
+    ctx.state.set('imports-sdk-factory', v);
+  }
+  return v;
+}
+
+/** Names of whole records about a person: passing the object sends every field it has. */
+const RECORD_NAMES = /^(user|currentUser|current_user|customer|patient|profile|userProfile|user_profile|member|person|contact|employee|me|account|client)$/;
+
+function stripStar(h: string): string {
+  return h.replace(/^\*\./, '');
+}
+
+/** True when the team approved the vendor (any of its hosts) in `hosts.approved`. */
+export function vendorApproved(sdk: Sdk, approved: readonly string[] | undefined): boolean {
+  if (!approved) return false;
+  return approved.some((a) => sdk.hosts.some((h) => hostMatches(stripStar(h), [a]) || hostMatches(stripStar(a), [h])));
+}
+
+function vendorOfHost(host: string): Sdk | undefined {
+  return SDKS.find((s) => hostMatches(host, s.hosts));
+}
+
+function sdkOf(ctx: RuleContext, call: Node): Sdk | undefined {
+  const python = ctx.file.syntax === 'python';
+  const written = normalisePath(ctx.syntax.calleePath(call));
+  const resolved = normalisePath(ctx.flow.resolvedPath(call));
+  for (const sdk of SDKS) {
+    const re = python ? sdk.python : sdk.js;
+    if (re && (re.test(resolved) || re.test(written))) return sdk;
+  }
+  // Sentry's scope callbacks: `Sentry.withScope((scope) => scope.setUser(…))`.
+  if (/^(scope|currentScope|isolationScope)\.(setUser|setContext|setExtra|setExtras|setTag|setTags|set_user|set_context|set_extra|set_tag)$/.test(written)) {
+    return fileMentions(ctx, 'sentry', /sentry/i) ? SDKS.find((s) => s.vendor === 'Sentry') : undefined;
+  }
+  // Methods on a client an SDK factory returned (`const mp = Mixpanel.init(token); mp.track(…)`).
+  const method = written.slice(written.lastIndexOf('.') + 1);
+  if (!FACTORY_METHODS.test(method) || !importsSdkFactory(ctx)) return undefined;
+  const receiver = receiverOf(call);
+  if (!receiver) return undefined;
+  const base = receiver.type === 'member_expression' && /\.people$/.test(receiver.text) ? receiver.childForFieldName('object') ?? receiver : receiver;
+  const creation = creationOf(ctx, base);
+  if (!creation) return undefined;
+  const factory = normalisePath(ctx.flow.resolvedPath(creation));
+  return SDKS.find((s) => (python ? s.pyFactory : s.jsFactory)?.test(factory) && s.methods?.test(method));
+}
+
+interface Sent {
+  items: TaintItem[];
+  /** Whole person records passed as they are (`Sentry.setUser(user)`). */
+  records: Node[];
+}
+
+function sentTo(ctx: RuleContext, call: Node, categories?: readonly DataCategory[]): Sent {
+  const e = ctx.syntax.expr(call);
+  const args = e.kind === 'call' ? e.args : [];
+  const items = args.flatMap((a) => ctx.flow.sensitive(a, categories ? { categories } : {}));
+  const records = args.filter((a) => {
+    const t = a.type === 'member_expression' || a.type === 'attribute' ? (a.childForFieldName(a.type === 'attribute' ? 'attribute' : 'property')?.text ?? '') : a.type === 'identifier' ? a.text : '';
+    return RECORD_NAMES.test(t);
+  });
+  return { items, records };
+}
+
+function severityOf(items: TaintItem[]): Severity {
+  const top = Math.max(0, ...items.map((i) => CATEGORY_RANK[i.classification.category]));
+  return top >= 4 ? 'error' : 'warning';
+}
+
+function describe(ctx: RuleContext, sent: Sent): string {
+  const parts: string[] = [];
+  if (sent.items.length) parts.push(describeData(ctx, sent.items));
+  if (sent.records.length) parts.push(`the whole \`${sent.records[0].text}\` record`);
+  return parts.join(' and ');
+}
+
+function recordClassification(node: Node): Classification {
+  return { type: 'personal_record', category: 'personal', explanation: `\`${node.text}\` is a whole record about a person: every field it has is sent`, by: 'name' };
+}
+
+function reportSent(ctx: RuleContext, call: Node, sent: Sent, to: string, approvedList: boolean, fingerprint: string): void {
+  const what = describe(ctx, sent);
+  const notApproved = approvedList ? ', which is not on the team\'s approved hosts list (`hosts.approved` in .sealant.yml)' : ' (a third party)';
+  ctx.report({
+    node: call,
+    message: `${capitalise(what)} ${new Set(sent.items.map((i) => i.classification.type)).size + sent.records.length > 1 ? 'are' : 'is'} sent to ${to}${notApproved}.`,
+    severity: sent.items.length ? severityOf(sent.items) : 'warning',
+    confidence: fileConfidence(ctx, sent.items.length ? 'high' : 'medium'),
+    classifications: [...classificationsOf(sent.items), ...sent.records.map(recordClassification)],
+    related: relatedFor(sent.items, call),
+    fingerprintKey: fingerprint,
+  });
+}
+
+function checkSdk(ctx: RuleContext, call: Node, sdk: Sdk): void {
+  const approved = ctx.hosts.approved;
+  if (vendorApproved(sdk, approved)) return;
+  const sent = sentTo(ctx, call);
+  if (sent.items.length === 0 && sent.records.length === 0) return;
+  reportSent(ctx, call, sent, sdk.vendor, !!approved, `${ctx.syntax.calleePath(call)} ${sdk.vendor}`);
+}
+
+/** `sentry_sdk.init(send_default_pii=True)` / `Sentry.init({ sendDefaultPii: true })`: the SDK attaches users, cookies and IPs. */
+function checkSentryInit(ctx: RuleContext, call: Node): boolean {
+  if (!/\.init$/.test(ctx.syntax.calleePath(call))) return false;
+  const path = normalisePath(ctx.flow.resolvedPath(call));
+  if (!/^(sentry_sdk|Sentry|@sentry\/[\w-]+)\.init$/.test(path) && !/^(sentry_sdk|Sentry)\.init$/.test(ctx.syntax.calleePath(call))) return false;
+  const sdk = SDKS.find((s) => s.vendor === 'Sentry') as Sdk;
+  if (vendorApproved(sdk, ctx.hosts.approved)) return true;
+  const first = ctx.syntax.args(call)[0];
+  const options = first ? ctx.flow.objectLiteralOf(first) : undefined;
+  const flag = ctx.syntax.kwarg(call, 'send_default_pii') ?? (options ? ctx.syntax.property(options, 'sendDefaultPii') : undefined);
+  if (flag?.type !== 'true') return true;
+  ctx.report({
+    node: flag.parent ?? call,
+    message: `Sentry is initialised with ${flag.parent?.text ?? 'sendDefaultPii'}: it attaches user ids, emails, IP addresses, cookies and request bodies to every event sent to Sentry${ctx.hosts.approved ? ', which is not on the team\'s approved hosts list' : ' (a third party)'}.`,
+    severity: 'warning',
+    confidence: fileConfidence(ctx, 'high'),
+  });
+  return true;
+}
+
+const NOT_CREDENTIALS: readonly DataCategory[] = ['government_id', 'financial', 'contact', 'personal', 'health', 'biometric', 'location'];
+
+function checkRequest(ctx: RuleContext, call: Node): void {
+  const req = httpCall(ctx, call);
+  if (!req || req.creates || !req.target) return;
+  const own = urlValue(ctx, req.target);
+  const absolute = own && /^[a-z][a-z0-9+.-]*:\/\//i.test(own.prefix);
+  const t = absolute ? urlTarget(ctx, req.target) : req.base ? urlTarget(ctx, req.base) : undefined;
+  if (!t || t.kind !== 'public' || !t.host || !/^(https?|wss?)$/.test(t.scheme)) return;
+  const vendor = vendorOfHost(t.host);
+  const approved = ctx.hosts.approved;
+  if (vendor) {
+    if (vendorApproved(vendor, approved)) return;
+    const sent = sentTo(ctx, call);
+    if (sent.items.length) reportSent(ctx, call, { items: sent.items, records: [] }, `${vendor.vendor} at ${t.host}`, !!approved, `${ctx.syntax.calleePath(call)} ${t.host}`);
+    return;
+  }
+  // Any other external host: only once the team lists the hosts it approved.
+  if (!approved || hostMatches(t.host, approved)) return;
+  const sent = sentTo(ctx, call, NOT_CREDENTIALS);
+  if (sent.items.length === 0) return;
+  reportSent(ctx, call, { items: sent.items, records: [] }, t.host, true, `${ctx.syntax.calleePath(call)} ${t.host}`);
+}
+
+export const piiToThirdParty: RuleDefinition = {
+  id: 'transmission/pii-to-third-party',
+  family: 'transmission',
+  title: 'Personal data sent to a third party',
+  description: 'Classified personal data is handed to an analytics, advertising or error-tracking SDK (Segment, Mixpanel, Google Analytics, Amplitude, Sentry, Datadog, PostHog, …), or sent to an external host that is not on the team\'s approved list.',
+  severity: 'warning',
+  confidence: 'high',
+  cwe: [359],
+  owasp: ['A01:2021 Broken Access Control', 'A04:2021 Insecure Design'],
+  standards: ['GDPR Art. 5(1)(b)-(c), Art. 28, Art. 44', 'CCPA 1798.100', 'PCI DSS 3.2.1'],
+  fixable: false,
+  keywords: 'analytics|segment|mixpanel|gtag|\\bga\\(|amplitude|sentry|datadog|DD_RUM|dd-trace|ddtrace|posthog|heap\\.|FS\\.|FullStory|LogRocket|hotjar|\\bhj\\(|bugsnag|rollbar|fbq|dataLayer|Intercom|https?://',
+  guidance: {
+    why: 'Analytics, advertising and error-tracking vendors keep what they receive on their own servers, often in other countries, for their own retention periods, and show it to everyone with access to the dashboard. Emails, names, phone numbers, government ids or health data sent there need a legal basis, a data-processing agreement and a line in the privacy notice (GDPR Art. 5, 28, 44; CCPA), and they are out of reach of deletion requests. An error for government ids, payment, health and biometric data and credentials; a warning for contact and other personal data, and for a whole user record passed as it is (`Sentry.setUser(user)`). Once the team config lists approved hosts (`hosts.approved` in `.sealant.yml`), personal data sent to any external host that is not on the list is reported too, and a vendor whose hosts are approved (`*.sentry.io`) is no longer reported. Test code is not reported.',
+    bad: "analytics.identify(user.id, { email: user.email, phone: user.phone });\nSentry.setUser({ id: user.id, email: user.email });",
+    good: "analytics.identify(user.id, { plan: user.plan });\nSentry.setUser({ id: user.id });",
+    fix: 'Send an opaque id instead of the data (the user id, or a keyed hash of it), drop the personal fields, or turn on the vendor\'s masking. If the vendor is approved (a DPA is signed, the privacy notice names it), add its host to `hosts.approved` in `.sealant.yml`.',
+  },
+  queries: {
+    js: `(call_expression function: [(identifier) (member_expression) (await_expression)] arguments: (arguments)) @call`,
+    python: `(call function: [(identifier) (attribute)] arguments: (argument_list)) @call`,
+  },
+  check(match, ctx) {
+    const call = match.get('call');
+    if (!call || isTestCode(ctx.file.path)) return;
+    if (checkSentryInit(ctx, call)) return;
+    const sdk = sdkOf(ctx, call);
+    if (sdk) return checkSdk(ctx, call, sdk);
+    checkRequest(ctx, call);
+  },
+};

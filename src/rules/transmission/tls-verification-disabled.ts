@@ -1,0 +1,284 @@
+import type { Node } from 'web-tree-sitter';
+import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
+import type { Severity } from '../../core/types';
+import { classificationsOf, describeData, relatedFor } from '../common';
+import { creationOf, fileConfidence, httpCall, isTestCode } from './clients';
+import { removeEntry, removeStatement, replaceNode, statementOf } from './edits';
+import { sentData } from './insecure-request';
+
+/** Python calls whose `verify=` / `verify_certs=` keyword switches certificate checks. */
+const PY_VERIFY_CALLEES = /(^|\.)(get|post|put|patch|delete|head|options|request|send|stream|urlopen|Client|AsyncClient|Session|session|client|resource|Elasticsearch|OpenSearch|AsyncElasticsearch|TCPConnector|HTTPAdapter|Transport|AsyncHTTPTransport|HTTPTransport|Jira|JIRA|Gitlab|Github|Minio|Consul|Vault|KubernetesClient|Configuration|ws_connect|connect)$/;
+const PY_NOT_TLS = /(^|\.)(decode|verify_signature|jwt\.[A-Za-z_.]+)$|^jwt\./;
+const PY_SESSIONS = /^(requests\.(Session|session)|httpx\.(Client|AsyncClient)|aiohttp\.ClientSession)$/;
+const SESSION_NAMES = /^(self\.|cls\.)?_?(session|sess|s|client|http|http_client|api)$/;
+
+function isFalse(node: Node | undefined): boolean {
+  if (!node) return false;
+  if (node.type === 'false') return true;
+  return node.type === 'number' && node.text === '0';
+}
+
+function falsyString(ctx: RuleContext, node: Node): boolean {
+  const v = ctx.syntax.stringValue(node);
+  return (v !== undefined && /^(0|false)$/i.test(v)) || node.text === '0';
+}
+
+/** `() => undefined`, `() => {}`, `function () { return; }`, `lambda *a: None`: accepts every certificate. */
+function acceptsEverything(fn: Node): boolean {
+  if (!/^(arrow_function|function_expression|function|lambda)$/.test(fn.type)) return false;
+  const body = fn.childForFieldName('body');
+  if (!body) return false;
+  if (body.type === 'statement_block') {
+    const statements = body.namedChildren.filter((c) => c && c.type !== 'comment');
+    if (statements.length === 0) return true;
+    return statements.length === 1 && statements[0]?.type === 'return_statement' && /^return\s*(undefined|null|void 0)?\s*;?$/.test(statements[0].text);
+  }
+  return /^(undefined|null|void 0)$/.test(body.text);
+}
+
+/** Conditions that make a switch an opt-in (`if (this._ignoreSslError)`, `if not server_hostname:`). */
+const OPT_IN = /ignore|insecure|skip|unsafe|allow|disable|no_?verif|unverif|verif|validat|trust|self.?signed|strict|reject|hostname|cert_?reqs|ca_?certs|debug|development/i;
+
+/** The condition of the innermost `if` (inside the same function) that guards a node, if any. */
+function guard(ctx: RuleContext, node: Node): string | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (ctx.syntax.isFunction(p)) {
+      // A helper that exists to build the unverified variant: `def load_ssl_context_no_verify(self)`.
+      const name = ctx.syntax.functionName(p) ?? '';
+      return /no_?verif|unverif|insecure|noverif|skip_?verif/i.test(name) ? name : undefined;
+    }
+    if (p.type === 'if_statement' || p.type === 'else_clause' || p.type === 'elif_clause') {
+      const ifNode = p.type === 'if_statement' ? p : p.parent;
+      return ifNode?.childForFieldName('condition')?.text;
+    }
+  }
+  return undefined;
+}
+
+/** Low confidence for a switch that only runs when the caller asked for it (a client library's `verify=False` option). */
+function optInConfidence(ctx: RuleContext, node: Node): 'high' | 'low' {
+  const cond = guard(ctx, node);
+  return cond && OPT_IN.test(cond) ? 'low' : 'high';
+}
+
+interface Hit {
+  node: Node;
+  what: string;
+  severity: Severity;
+  confidence?: 'high' | 'medium' | 'low';
+  /** The request whose data makes it an error. */
+  request?: Node;
+  fix?: FixInput;
+}
+
+function report(ctx: RuleContext, hit: Hit): void {
+  const items = hit.request ? sentData(ctx, [hit.request]) : [];
+  ctx.report({
+    node: hit.node,
+    message: items.length > 0
+      ? `${hit.what}, and this request sends ${describeData(ctx, items)}: anyone on the network path can read it.`
+      : `${hit.what}: anyone on the network path can impersonate the server and read or change the traffic.`,
+    severity: items.length > 0 ? 'error' : hit.severity,
+    confidence: fileConfidence(ctx, hit.confidence ?? 'high'),
+    classifications: classificationsOf(items),
+    related: relatedFor(items, hit.node),
+    fixes: hit.fix ? [hit.fix] : [],
+  });
+}
+
+/** The HTTP request an options object belongs to (through nesting: `axios.post(url, data, { httpsAgent: new Agent({…}) })`). */
+function enclosingRequest(ctx: RuleContext, node: Node): Node | undefined {
+  for (let p = node.parent, i = 0; p && i < 8; p = p.parent, i++) {
+    if (ctx.syntax.isFunction(p) || /_statement$|_declaration$/.test(p.type)) return undefined;
+    if (ctx.syntax.isCall(p) && httpCall(ctx, p)) return p;
+  }
+  return undefined;
+}
+
+function checkJs(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {
+  const text = ctx.file.text;
+  const pair = match.get('pair');
+  if (pair) {
+    const key = match.get('key')?.text.replace(/^['"]|['"]$/g, '');
+    const value = match.get('value');
+    if (!key || !value) return;
+    if ((key === 'rejectUnauthorized' && isFalse(value)) || (key === 'strictSSL' && isFalse(value))) {
+      const request = enclosingRequest(ctx, pair);
+      const cond = guard(ctx, pair);
+      report(ctx, {
+        node: pair,
+        what: `\`${key}: false\` switches off TLS certificate verification${cond && OPT_IN.test(cond) ? ' (when the guarding option is on)' : ''}`,
+        severity: 'warning',
+        confidence: cond && OPT_IN.test(cond) ? 'low' : 'high',
+        request,
+        fix: { title: `Remove \`${key}: false\` (verify certificates; pass a private CA with \`ca\` instead)`, safe: false, edits: [removeEntry(text, pair)] },
+      });
+    } else if (key === 'checkServerIdentity' && acceptsEverything(value)) {
+      report(ctx, {
+        node: pair,
+        what: '`checkServerIdentity` accepts every certificate, so the server name is never checked',
+        severity: 'warning',
+        fix: { title: 'Remove the `checkServerIdentity` override (Node checks the host name by default)', safe: false, edits: [removeEntry(text, pair)] },
+      });
+    } else if (key === 'NODE_TLS_REJECT_UNAUTHORIZED' && falsyString(ctx, value)) {
+      report(ctx, { node: pair, what: '`NODE_TLS_REJECT_UNAUTHORIZED=0` switches off certificate verification for every TLS connection of the process', severity: 'error' });
+    }
+    return;
+  }
+  const assign = match.get('assign');
+  const left = match.get('left');
+  const right = match.get('right');
+  if (!assign || !left || !right) return;
+  const target = left.text.replace(/\s+/g, '').replace(/\[['"`]([\w$]+)['"`]\]/g, '.$1');
+  if (/(^|\.)env\.NODE_TLS_REJECT_UNAUTHORIZED$/.test(target) && falsyString(ctx, right)) {
+    const statement = statementOf(assign);
+    report(ctx, {
+      node: assign,
+      what: '`NODE_TLS_REJECT_UNAUTHORIZED = \'0\'` switches off certificate verification for every TLS connection of the process',
+      severity: 'error',
+      fix: statement.type === 'expression_statement'
+        ? { title: 'Remove the assignment (give private CAs with NODE_EXTRA_CA_CERTS instead)', safe: false, edits: [removeStatement(text, statement)] }
+        : undefined,
+    });
+  } else if (/\.rejectUnauthorized$/.test(target) && isFalse(right)) {
+    report(ctx, { node: assign, what: '`rejectUnauthorized = false` switches off TLS certificate verification', severity: /globalAgent/.test(target) ? 'error' : 'warning' });
+  }
+}
+
+function checkPython(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {
+  const s = ctx.syntax;
+  const kw = match.get('kw');
+  if (kw) {
+    const name = match.get('name')?.text ?? '';
+    const value = match.get('value');
+    const call = kw.parent?.parent;
+    if (!value || !call || !s.isCall(call)) return;
+    const path = ctx.flow.resolvedPath(call);
+    if (/^(verify|verify_certs|verify_ssl|ssl_verify|validate_certs)$/.test(name) && isFalse(value)) {
+      if (PY_NOT_TLS.test(path) || !(PY_VERIFY_CALLEES.test(path) || httpCall(ctx, call))) return;
+      report(ctx, {
+        node: kw,
+        what: `\`${name}=False\` switches off TLS certificate verification`,
+        severity: 'warning',
+        confidence: optInConfidence(ctx, kw),
+        request: httpCall(ctx, call) ? call : undefined,
+        fix: { title: `Set ${name}=True (pass a CA bundle path instead for a private CA)`, safe: false, edits: [replaceNode(value, 'True')] },
+      });
+    } else if (name === 'ssl' && isFalse(value)) {
+      // aiohttp: ssl=False skips certificate checks.
+      const req = httpCall(ctx, call);
+      if (!/(^|\.)TCPConnector$/.test(path) && !(req && /aiohttp|session/i.test(req.library + path))) return;
+      report(ctx, { node: kw, what: '`ssl=False` makes aiohttp skip TLS certificate verification', severity: 'warning', request: req ? call : undefined, fix: { title: 'Remove `ssl=False`', safe: false, edits: [removeEntry(ctx.file.text, kw)] } });
+    } else if (/^(ssl_)?cert_reqs$/.test(name) && /(^|\.|['"])CERT_NONE['"]?$/.test(value.text)) {
+      report(ctx, {
+        node: kw,
+        what: `\`${name}=CERT_NONE\` accepts any certificate`,
+        severity: 'warning',
+        fix: { title: 'Require certificates (CERT_REQUIRED)', safe: false, edits: [replaceNode(value, value.text.replace('CERT_NONE', 'CERT_REQUIRED'))] },
+      });
+    } else if (/^(assert_hostname|check_hostname)$/.test(name) && isFalse(value)) {
+      report(ctx, { node: kw, what: `\`${name}=False\` switches off the check that the certificate belongs to the host`, severity: 'warning', confidence: 'medium' });
+    }
+    return;
+  }
+  const assign = match.get('assign');
+  const left = match.get('left');
+  const right = match.get('right');
+  if (assign && left && right) {
+    const target = left.text.replace(/\s+/g, '');
+    // `self.check_hostname = False` inside a class: code that implements a TLS context (a library's own
+    // SSLContext shim) sets its defaults, it does not switch checks off for a connection.
+    if (/^(self|cls)\.(check_hostname|verify_mode|verify)$/.test(target)) return;
+    if (/\._create_default_https_context$/.test(target) && /_create_unverified_context$/.test(right.text)) {
+      report(ctx, {
+        node: assign,
+        what: 'Replacing `ssl._create_default_https_context` with the unverified context switches off certificate verification for every HTTPS connection of the process',
+        severity: 'error',
+        fix: { title: 'Remove the override', safe: false, edits: [removeStatement(ctx.file.text, statementOf(assign))] },
+      });
+    } else if (/\.verify_mode$/.test(target) && /(^|\.)CERT_NONE$/.test(right.text)) {
+      report(ctx, {
+        node: assign,
+        what: '`verify_mode = CERT_NONE` accepts any certificate',
+        severity: 'warning',
+        confidence: optInConfidence(ctx, assign),
+        fix: { title: 'Require certificates (CERT_REQUIRED)', safe: false, edits: [replaceNode(right, right.text.replace('CERT_NONE', 'CERT_REQUIRED'))] },
+      });
+    } else if (/\.check_hostname$/.test(target) && isFalse(right)) {
+      // `if not server_hostname: ctx.check_hostname = False`: nothing to check against; an opt-in branch is the caller's choice.
+      const cond = guard(ctx, assign);
+      if (cond && OPT_IN.test(cond)) return;
+      // `ctx.check_hostname = False` next to `ctx.verify_mode = CERT_NONE`: one finding, on the CERT_NONE line.
+      const object = target.slice(0, -'.check_hostname'.length);
+      const block = statementOf(assign).parent;
+      if (block && block.namedChildren.some((st) => st && st.text.replace(/\s+/g, '').startsWith(`${object}.verify_mode=`) && /CERT_NONE/.test(st.text))) return;
+      report(ctx, { node: assign, what: '`check_hostname = False` switches off the check that the certificate belongs to the host', severity: 'warning', confidence: 'medium' });
+    } else if (/\.verify$/.test(target) && isFalse(right)) {
+      const object = left.childForFieldName('object');
+      const created = object ? creationOf(ctx, object) : undefined;
+      const isSession = created ? PY_SESSIONS.test(ctx.flow.resolvedPath(created)) : SESSION_NAMES.test(object?.text ?? '');
+      if (!isSession) return;
+      report(ctx, {
+        node: assign,
+        what: '`session.verify = False` switches off TLS certificate verification for every request of the session',
+        severity: 'warning',
+        confidence: optInConfidence(ctx, assign),
+        fix: { title: 'Set verify = True (or the path of a CA bundle)', safe: false, edits: [replaceNode(right, 'True')] },
+      });
+    } else if (/^os\.environ(\.|\[)/.test(target) || /^os\.environ$/.test(left.childForFieldName('value')?.text ?? '')) {
+      const key = left.type === 'subscript' ? s.stringValue(left.childForFieldName('subscript') ?? left) : undefined;
+      const value = s.stringValue(right);
+      if ((key === 'PYTHONHTTPSVERIFY' && value === '0') || (/^(CURL_CA_BUNDLE|REQUESTS_CA_BUNDLE)$/.test(key ?? '') && value === '')) {
+        report(ctx, { node: assign, what: `Setting ${key} to ${value === '' ? 'an empty string' : "'0'"} switches off certificate verification for the process`, severity: 'error' });
+      }
+    }
+    return;
+  }
+  const call = match.get('call');
+  if (call) {
+    const path = s.calleePath(call);
+    if (!/(^|\.)_create_(unverified|stdlib)_context$/.test(path)) return;
+    // An explicit `cert_reqs=` other than CERT_NONE decides the verification itself.
+    const reqs = s.kwarg(call, 'cert_reqs');
+    if (reqs && !/CERT_NONE/.test(reqs.text)) return;
+    const fn = call.childForFieldName('function');
+    report(ctx, {
+      node: call,
+      what: `\`${path}()\` creates a TLS context that accepts any certificate`,
+      severity: 'warning',
+      fix: fn && /^ssl\._create_unverified_context$/.test(path) ? { title: 'Use ssl.create_default_context()', safe: false, edits: [replaceNode(fn, 'ssl.create_default_context')] } : undefined,
+    });
+  }
+}
+
+export const tlsVerificationDisabled: RuleDefinition = {
+  id: 'transmission/tls-verification-disabled',
+  family: 'transmission',
+  title: 'TLS certificate verification switched off',
+  description: 'A client accepts any TLS certificate (rejectUnauthorized: false, NODE_TLS_REJECT_UNAUTHORIZED=0, verify=False, CERT_NONE, check_hostname=False), so HTTPS no longer protects against interception.',
+  severity: 'warning',
+  confidence: 'high',
+  cwe: [295],
+  owasp: ['A02:2021 Cryptographic Failures', 'A07:2021 Identification and Authentication Failures'],
+  standards: ['PCI DSS 4.2.1', 'GDPR Art. 32', 'ASVS 9.2.1'],
+  fixable: true,
+  keywords: 'rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity|strictSSL|verify|CERT_NONE|check_hostname|assert_hostname|_create_unverified_context|_create_stdlib_context|HTTPSVERIFY|CA_BUNDLE|ssl\\s*=\\s*False',
+  guidance: {
+    why: 'TLS only protects data in transit when the client checks that the certificate is valid and belongs to the host. With verification off, anyone who can intercept the connection (a hostile Wi-Fi, a compromised proxy, DNS spoofing) presents their own certificate and reads or changes every request, including credentials and personal data, while the code still says https://. Process-wide switches (`NODE_TLS_REJECT_UNAUTHORIZED=0`, replacing `ssl._create_default_https_context`, `PYTHONHTTPSVERIFY=0`) are errors; per-client ones are warnings, and errors when the same request carries credentials or personal data. Values decided at run time (`rejectUnauthorized: process.env.NODE_ENV === \'production\'`, `verify=settings.VERIFY_SSL`) are not reported. Test code is not reported: local test servers use self-signed certificates.',
+    bad: "const agent = new https.Agent({ rejectUnauthorized: false });\nrequests.post(url, json=payload, verify=False)",
+    good: "const agent = new https.Agent({ ca: fs.readFileSync('corp-ca.pem') });\nrequests.post(url, json=payload, verify='/etc/ssl/corp-ca.pem')",
+    fix: 'Remove the switch. For a server with a private or self-signed certificate, trust that CA explicitly (`ca:` in Node, `NODE_EXTRA_CA_CERTS`, `verify="/path/ca.pem"` in requests, `cafile=` in `ssl.create_default_context`) instead of trusting everything. The quick fixes are offered, not preferred: check that the certificate is valid first.',
+  },
+  queries: {
+    js: `(pair key: (_) @key value: (_) @value) @pair
+(assignment_expression left: [(member_expression) (subscript_expression)] @left right: (_) @right) @assign`,
+    python: `(keyword_argument name: (identifier) @name value: (_) @value) @kw
+(assignment left: [(attribute) (subscript)] @left right: (_) @right) @assign
+(call function: [(attribute) (identifier)] arguments: (argument_list)) @call`,
+  },
+  check(match, ctx) {
+    if (isTestCode(ctx.file.path)) return;
+    if (ctx.file.syntax === 'js') checkJs(match, ctx);
+    else checkPython(match, ctx);
+  },
+};

@@ -1,0 +1,5 @@
+import analytics from 'analytics';
+
+export function track(user) {
+  analytics.track(user.email);
+}

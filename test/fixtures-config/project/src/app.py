@@ -1,0 +1,6 @@
+import segment
+
+
+def identify(customer):
+    segment.identify(customer.ssn)
+    segment.identify(customer.plan)

@@ -1,0 +1,3 @@
+export function debugSignup(user) {
+  console.log('new signup', user.ssn);
+}

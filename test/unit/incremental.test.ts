@@ -1,0 +1,199 @@
+/** Incremental analysis for the editor: after an edit inside a function only that function is checked again. */
+import assert from 'node:assert/strict';
+import type { Tree } from 'web-tree-sitter';
+import { nodeHost } from '../../src/cli/node-host';
+import { Engine } from '../../src/core/engine';
+import { REFRESH_EVERY } from '../../src/core/incremental';
+import type { RuleDefinition } from '../../src/core/rule';
+import type { Finding } from '../../src/core/types';
+import { languageById } from '../../src/languages/registry';
+import { BUILTIN_RULES } from '../../src/rules';
+import { REPO_ROOT } from './helpers/paths';
+
+/** Counts the matches it is shown, and reports every `leak(...)` call. */
+function leakRule(counter: { checks: number }, finish = false): RuleDefinition {
+  return {
+    id: 'storage/test-leak',
+    family: 'storage',
+    title: 'leak() called',
+    description: 'Test rule.',
+    severity: 'warning',
+    confidence: 'high',
+    cwe: [312],
+    owasp: [],
+    fixable: false,
+    guidance: { why: 'x', bad: 'x', good: 'x', fix: 'x' },
+    queries: { js: '(call_expression function: (identifier) @fn (#eq? @fn "leak")) @call' },
+    check(match, ctx) {
+      counter.checks++;
+      const call = match.get('call');
+      if (call) ctx.report({ node: call, message: `leak of ${call.text.length} characters` });
+    },
+    ...(finish ? { finish() {} } : {}),
+  };
+}
+
+const DOC = `const base = 'x';
+function one(a) {
+  leak(a);
+  return 1;
+}
+class Store {
+  save(b) {
+    leak(b);
+    leak(b);
+    return b;
+  }
+  load(c) {
+    return c;
+  }
+}
+function three(d) {
+  leak(d);
+  leak(d, base);
+}
+`;
+
+const language = languageById('javascript')!;
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  const before = text.slice(0, index).split('\n');
+  return { row: before.length - 1, column: before[before.length - 1].length };
+}
+
+/** Replaces `from` by `to` (first occurrence after `after`) in the text and the tree, as an editor would. */
+function edit(text: string, tree: Tree, from: string, to: string, after = ''): string {
+  const at = text.indexOf(from, after ? text.indexOf(after) : 0);
+  assert.ok(at >= 0, `"${from}" not in the document`);
+  const next = text.slice(0, at) + to + text.slice(at + from.length);
+  tree.edit({
+    startIndex: at,
+    oldEndIndex: at + from.length,
+    newEndIndex: at + to.length,
+    startPosition: pointAt(text, at),
+    oldEndPosition: pointAt(text, at + from.length),
+    newEndPosition: pointAt(next, at + to.length),
+  });
+  return next;
+}
+
+function asData(findings: Finding[]): unknown {
+  return JSON.parse(JSON.stringify(findings));
+}
+
+describe('incremental analysis', function () {
+  this.timeout(60_000);
+  const engines: Engine[] = [];
+  const make = (rules: readonly RuleDefinition[], incremental: boolean) => {
+    const e = new Engine(nodeHost({ root: REPO_ROOT }), { rules, incremental });
+    engines.push(e);
+    return e;
+  };
+  after(async () => {
+    for (const e of engines) await e.dispose();
+  });
+
+  /** Analyses DOC, applies the edits one by one, and returns the check counts and the last findings. */
+  async function session(rules: readonly RuleDefinition[], incremental: boolean, edits: [string, string, string?][], counter: { checks: number }) {
+    const engine = make(rules, incremental);
+    let text = DOC;
+    let tree = (await engine.parse(language, text))!;
+    let findings = await engine.analyzeTree({ path: 'doc.js', text }, language, tree);
+    const counts: number[] = [];
+    for (const [from, to, after] of edits) {
+      text = edit(text, tree, from, to, after);
+      const next = (await engine.parse(language, text, tree))!;
+      tree.delete();
+      tree = next;
+      counter.checks = 0;
+      findings = await engine.analyzeTree({ path: 'doc.js', text }, language, tree);
+      counts.push(counter.checks);
+    }
+    tree.delete();
+    return { counts, findings, text };
+  }
+
+  async function reference(rules: readonly RuleDefinition[], text: string): Promise<Finding[]> {
+    return (await make(rules, false).analyze({ path: 'doc.js', text })).findings;
+  }
+
+  it('checks only the edited method again and returns what a full analysis returns', async () => {
+    const counter = { checks: 0 };
+    const rules = [leakRule(counter)];
+    // Add a call (and a line) inside Store.save: the findings of three() move down one line.
+    const { counts, findings, text } = await session(rules, true, [['return b;', 'leak(b, 1);\n    return b;']], counter);
+    assert.deepEqual(counts, [3], 'only the three leak() calls of save() are checked again');
+    const full = await reference(rules, text);
+    assert.equal(full.length, 6);
+    assert.deepEqual(asData(findings), asData(full));
+    assert.deepEqual(findings.map((f) => f.range.start.line), [2, 7, 8, 9, 17, 18]);
+  });
+
+  it('drops the findings of the edited function that are gone, keeping fingerprints as a full analysis makes them', async () => {
+    const counter = { checks: 0 };
+    const rules = [leakRule(counter)];
+    const { counts, findings, text } = await session(rules, true, [['leak(d);', 'keep(d);'], ['leak(d, base)', 'leak(d)'], ['leak(a);', 'leak(a, a);']], counter);
+    assert.deepEqual(counts, [1, 1, 1]);
+    assert.deepEqual(asData(findings), asData(await reference(rules, text)));
+  });
+
+  it('analyses the whole file after an edit outside every function', async () => {
+    const counter = { checks: 0 };
+    const rules = [leakRule(counter)];
+    const { counts, findings, text } = await session(rules, true, [["const base = 'x';", "const base = 'y';\nleak(base);"]], counter);
+    assert.deepEqual(counts, [6]);
+    assert.deepEqual(asData(findings), asData(await reference(rules, text)));
+  });
+
+  it('shows a rule with a finish step the whole file, and analyses everything when the engine is not incremental', async () => {
+    const counter = { checks: 0 };
+    const withFinish = [leakRule(counter, true)];
+    const scoped = await session(withFinish, true, [['return 1;', 'return 2;'], ['leak(b);', 'keep(b);']], counter);
+    assert.deepEqual(scoped.counts, [5, 4], 'the finish rule sees every leak() call, through its own query');
+    assert.deepEqual(asData(scoped.findings), asData(await reference(withFinish, scoped.text)));
+    assert.deepEqual((await session([leakRule(counter)], false, [['return 1;', 'return 2;']], counter)).counts, [5]);
+  });
+
+  it(`analyses the whole file every ${REFRESH_EVERY} edits`, async () => {
+    const counter = { checks: 0 };
+    const edits: [string, string][] = Array.from({ length: REFRESH_EVERY + 1 }, (_, i) => [`return ${i + 1};`, `return ${i + 2};`]);
+    const { counts } = await session([leakRule(counter)], true, edits, counter);
+    assert.deepEqual(counts.slice(0, 3), [1, 1, 1]);
+    assert.equal(counts[REFRESH_EVERY], 5);
+  });
+
+  it('gives the same findings as a full analysis with the built-in rules while typing a statement', async () => {
+    const source = `const express = require('express');
+const app = express();
+function signup(req, res) {
+  const password = req.body.password;
+  console.log('signup', req.body.email);
+  res.send('ok');
+}
+function report(user) {
+  fetch('http://api.partner.com/report', { method: 'POST', body: JSON.stringify({ ssn: user.ssn }) });
+}
+`;
+    const engine = make(BUILTIN_RULES, true);
+    const plain = make(BUILTIN_RULES, false);
+    let text = source;
+    let tree = (await engine.parse(language, text))!;
+    const first = await engine.analyzeTree({ path: 'app.js', text }, language, tree);
+    assert.ok(first.length > 0, 'the sample must have findings, or this test proves nothing');
+    const typed = "\n  console.log('pw', password);";
+    let at = text.indexOf("console.log('signup'") - 3;
+    for (const ch of typed) {
+      const next = text.slice(0, at) + ch + text.slice(at);
+      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
+      text = next;
+      const t = (await engine.parse(language, text, tree))!;
+      tree.delete();
+      tree = t;
+      const findings = await engine.analyzeTree({ path: 'app.js', text }, language, tree);
+      const full = (await plain.analyze({ path: 'app.js', text })).findings;
+      assert.deepEqual(asData(findings), asData(full), `after typing up to "${text.slice(at - 10, at + 1)}"`);
+      at++;
+    }
+    tree.delete();
+  });
+});

