@@ -30,7 +30,7 @@ export class EngineSet {
       if (i < 0) engine = new Engine(this.host, { rules: BUILTIN_RULES, config: this.base });
       else {
         const rules = rulesFor(this.team[i]);
-        engine = new Engine(this.host, { rules, config: engineConfigFor(this.team[i], rules) });
+        engine = new Engine(this.host, { rules, config: { ...engineConfigFor(this.team[i], rules), ...(this.base?.inventory ? { inventory: true } : {}) } });
       }
       this.engines.set(i, engine);
     }

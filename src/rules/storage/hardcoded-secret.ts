@@ -140,9 +140,15 @@ export const hardcodedSecret: RuleDefinition = {
   },
   check(match, ctx) {
     const lit = match.get('str');
-    if (!lit || lit.parent?.type === 'concatenated_string' || isNotAValue(ctx, lit)) return;
+    if (!lit) return;
     const value = ctx.syntax.stringValue(lit);
     if (value === undefined || value.length < 4 || value.length > 16_384) return;
+    // Judge the value before its context: most literals are short words that cannot be secrets.
+    if (!FORMAT_HINT.test(value) && !CONNECTION_STRING.test(value)) {
+      if (looksLikePlaceholder(value)) return;
+      if (!plausible(ctx, 'password', value, false) && !/^(arguments|argument_list|pair|keyword_argument)$/.test(lit.parent?.type ?? '')) return;
+    }
+    if (lit.parent?.type === 'concatenated_string' || isNotAValue(ctx, lit)) return;
     const lc = literalContext(ctx, lit);
 
     // 1. Keys in a well-known format, wherever they are.

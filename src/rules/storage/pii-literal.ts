@@ -87,9 +87,11 @@ export const piiLiteral: RuleDefinition = {
   },
   check(match, ctx) {
     const lit = match.get('str');
-    if (!lit || isNotAValue(ctx, lit)) return;
+    if (!lit) return;
     const value = literalValue(ctx, lit);
     if (value === undefined || value.length < 9 || value.length > 4096 || !/\d{3}/.test(value)) return;
+    // The value first (cheap), then where it sits.
+    if (!find(value, true) || isNotAValue(ctx, lit)) return;
     const lc = literalContext(ctx, lit);
     const byName = lc.name ? ctx.classifier.classifyName(lc.name) : [];
     const found = find(value, byName.some((c) => c.type === 'ssn'));

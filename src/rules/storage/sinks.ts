@@ -70,12 +70,45 @@ export function sinkAt(ctx: RuleContext, node: Node): Sink | undefined {
   if (known !== undefined) return known ?? undefined;
   let sink: Sink | undefined;
   try {
-    if (ctx.syntax.isCall(node)) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
+    if (ctx.syntax.isCall(node)) {
+      if (SINK_NAMES.has(calleeName(node))) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
+    }
     else if (node.type === 'assignment_expression' || node.type === 'assignment') sink = assignmentSink(ctx, node);
   } finally {
     cache.set(node.id, sink ?? null);
   }
   return sink;
+}
+
+/** Last names of every call `jsCallSink` / `pyCallSink` may recognise: a cheap test before the real work. */
+const SINK_NAMES: ReadonlySet<string> = new Set([
+  // files
+  'writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'outputFile', 'outputFileSync', 'writeJson', 'writeJsonSync',
+  'writeJSON', 'writeJSONSync', 'outputJson', 'outputJsonSync', 'outputJSON', 'write', 'end', 'writelines', 'write_text',
+  'write_bytes', 'dump', 'safe_dump', 'dump_all', 'writerow', 'writerows',
+  // browser and device storage
+  'setItem', 'put', 'add', 'set', 'update',
+  // cookies
+  'cookie', 'setCookie', 'serialize', 'set_cookie', 'set_signed_cookie',
+  // caches and Redis
+  'setnx', 'getset', 'setEx', 'setex', 'psetex', 'pSetEx', 'hset', 'hSet', 'hsetnx', 'hSetNX', 'hmset', 'hMSet', 'lpush', 'rpush',
+  'lPush', 'rPush', 'sadd', 'sAdd', 'mset', 'mSet', 'set_many', 'setMany', 'append',
+  // SQL and ORMs
+  'query', 'execute', 'run', 'raw', 'none', 'one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'result', 'multi', 'exec', 'unsafe',
+  'sql', 'executemany', 'exec_driver_sql', 'values', 'add_all', 'merge', 'bulk_save_objects', 'create', 'get_or_create',
+  'update_or_create', 'bulk_create', 'bulk_update', 'insert_one', 'insert_many', 'replace_one', 'update_one', 'update_many',
+  'find_one_and_update', 'find_one_and_replace', 'save', 'insertOne', 'insertMany', 'bulkCreate', 'createMany', 'upsert',
+  'findOrCreate', 'replaceOne', 'updateOne', 'updateMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'findOneAndReplace',
+  'bulkWrite', 'insert', 'persist', 'write',
+]);
+
+/** The last name of a call's callee, read straight from the tree (`db.users.insert` → `insert`). */
+function calleeName(call: Node): string {
+  const fn = call.childForFieldName('function') ?? call.childForFieldName('constructor');
+  if (!fn) return '';
+  if (fn.type === 'identifier') return fn.text;
+  const prop = fn.childForFieldName('property') ?? fn.childForFieldName('attribute');
+  return prop?.text ?? '';
 }
 
 // ── taint of what a sink stores ──────────────────────────────────────────────────────────────────────────
@@ -615,6 +648,9 @@ function assignmentSink(ctx: RuleContext, assign: Node): Sink | undefined {
   }
   // `user.password = value` followed by a write of `user` in the same function.
   if (e.kind !== 'member') return undefined;
+  // Only worth the search when the field or the value is named like sensitive data.
+  const valueName = right.text.length <= 80 ? (right.text.split(/[.[\]'"]+/).filter(Boolean).pop() ?? '') : '';
+  if (ctx.classifier.classifyName(e.key).length === 0 && (!valueName || ctx.classifier.classifyName(valueName).length === 0)) return undefined;
   const target = stripAwait(e.object);
   if (target.type !== 'identifier' && !(target.type === 'this' || target.text === 'self')) return undefined;
   const write = laterWriteOf(ctx, target.text, assign, left.type === 'attribute' || left.type === 'member_expression');

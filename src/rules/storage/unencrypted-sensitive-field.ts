@@ -102,9 +102,9 @@ function enclosingClass(node: Node): Node | undefined {
 
 function checkPyDeclaration(ctx: RuleContext, assign: Node): void {
   const left = assign.childForFieldName('left');
-  if (left?.type !== 'identifier' || !enclosingClass(assign)) return;
+  if (left?.type !== 'identifier') return;
   const classes = fieldClassifications(ctx, left.text);
-  if (classes.length === 0) return;
+  if (classes.length === 0 || !enclosingClass(assign)) return;
   const right = assign.childForFieldName('right');
   const type = assign.childForFieldName('type');
   let where: string | undefined;

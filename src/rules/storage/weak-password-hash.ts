@@ -19,6 +19,7 @@ interface Weakness {
   reason: string;
 }
 
+const WEAK_CALLEE = /md5|md4|sha|hash|hmac|ripemd|blake|digest|update|btoa|base64|b64|hex|toString|encode|new$|MD5|SHA/i;
 const BROKEN = /^(md4|md5|sha1|sha-1|ripemd160|md5-sha1)$/i;
 
 /** The fast hash a call applies, with its input. */
@@ -156,7 +157,8 @@ export const weakPasswordHash: RuleDefinition = {
     const node = match.get('call') ?? match.get('assign');
     if (!node) return;
     // Fast hashes and encodings whose input is a password, used as the stored form of it.
-    if (ctx.syntax.isCall(node)) {
+    // Cheap test on the callee before asking for sanitizers: hashes and encodings have telling names.
+    if (ctx.syntax.isCall(node) && WEAK_CALLEE.test(node.childForFieldName('function')?.text.slice(-60) ?? '')) {
       const weakness = weaknessOf(ctx, node);
       if (weakness) {
         let items = weakness.inputs.flatMap((i) => ctx.flow.sensitive(i, { types: ['password'] }));
