@@ -31,7 +31,7 @@ export function helpText(): string {
   return `Usage: sealant <command> [options]
 
 Finds clear-text storage of credentials and personal data, unencrypted transmission,
-and unvalidated file uploads in JavaScript, TypeScript and Python.
+and unvalidated file uploads in JavaScript, TypeScript, Python, Java, C#, Go, PHP and Ruby.
 
 Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`).join('\n')}

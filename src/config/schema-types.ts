@@ -50,7 +50,7 @@ export type Phrase = string;
  * This interface was referenced by `SealantConfig`'s JSON-Schema
  * via the `definition` "Language".
  */
-export type Language = 'js' | 'python';
+export type Language = 'js' | 'python' | 'go' | 'java' | 'csharp' | 'php' | 'ruby';
 /**
  * A host name (`api.partner.com`) or every subdomain of one (`*.partner.com`).
  *
@@ -260,11 +260,16 @@ export interface CustomRuleConfig {
   guidance?: CustomRuleGuidance;
 }
 /**
- * A tree-sitter query per syntax family (`js` runs on JavaScript, TypeScript, JSX and TSX; `python`).
+ * A tree-sitter query per syntax family (`js` runs on JavaScript, TypeScript, JSX and TSX; `python`; `go`; `java`; `csharp`).
  */
 export interface CustomRuleQuery {
   js?: string;
   python?: string;
+  go?: string;
+  php?: string;
+  ruby?: string;
+  java?: string;
+  csharp?: string;
 }
 /**
  * This interface was referenced by `SealantConfig`'s JSON-Schema

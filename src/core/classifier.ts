@@ -292,6 +292,8 @@ export class Classifier {
   private readonly table: Table;
   /** Name → classifications, least recently used first. */
   private readonly cache = new Map<string, readonly Classification[]>();
+  /** The last text given to lettersAndDigits, and its answer (every gate of a file asks about the same text). */
+  private stripped: { text: string; value: string } | undefined;
 
   constructor(dictionary: readonly DataTypeDef[] = DATA_DICTIONARY, extension?: ClassifierExtension) {
     this.table = compile(mergeDictionary(dictionary, extension));
@@ -343,6 +345,41 @@ export class Classifier {
   /** Type definition by id. */
   type(id: string): DataTypeDef | undefined {
     return this.table.types.get(id);
+  }
+
+  /**
+   * A cheap test that a text may hold a name classified as one of `types` (or as a type a hash word turns into one
+   * of them), for rule gates (`RuleDefinition.gateTypes`): false only when no name in the text can spell a phrase of
+   * those types. A phrase matches a run of whole words of a name, its words run together, or (five letters or more)
+   * the end of a longer word; a name's words are runs of letters and digits. So a long phrase must appear in the
+   * text once it is lower-cased and stripped of everything but letters and digits, and a short one must start
+   * where a word can start (after a character that is not a lower-case letter, or at an upper-case letter). Phrases
+   * with letters outside ASCII only make the test pass more often.
+   */
+  mayName(types: readonly string[]): (text: string) => boolean {
+    const wanted = new Set(types);
+    const keys = new Set<string>();
+    for (const t of this.table.types.values()) {
+      if (!wanted.has(t.id) && !wanted.has(HASHED_TYPES[t.id] ?? '')) continue;
+      for (const phrase of [...t.names, ...(t.wholeNames ?? [])]) keys.add(keyOf(phrase));
+    }
+    const escape = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+    const either = (c: string): string => (c.toLowerCase() === c.toUpperCase() ? escape(c) : `[${escape(c.toLowerCase())}${escape(c.toUpperCase())}]`);
+    const long = [...keys].filter((k) => k.length >= MIN_SUFFIX_LENGTH);
+    const short = [...keys].filter((k) => k.length < MIN_SUFFIX_LENGTH).map((k) => {
+      const [first = '', ...rest] = [...k];
+      // ASCII classes (no `u` flag: several times faster): a non-ASCII letter counts as a separator, which only widens.
+      return `(?:(?<![a-z])${either(first)}|${escape(first.toUpperCase())})${rest.map((c) => `[^A-Za-z0-9]*${either(c)}`).join('')}`;
+    });
+    const shortRe = short.length > 0 ? new RegExp(short.join('|')) : undefined;
+    const longRe = long.length > 0 ? new RegExp(long.map(escape).join('|')) : undefined;
+    return (text) => (!!shortRe && shortRe.test(text)) || (!!longRe && longRe.test(this.lettersAndDigits(text)));
+  }
+
+  /** The text lower-cased, with every character that is not a letter or a digit removed (the last one kept). */
+  private lettersAndDigits(text: string): string {
+    if (this.stripped?.text !== text) this.stripped = { text, value: text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '') };
+    return this.stripped.value;
   }
 
   private computeName(name: string): Classification[] {

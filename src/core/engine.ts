@@ -8,11 +8,16 @@ import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 import { GRAMMAR_FILES, GRAMMAR_SYNTAX, RUNTIME_WASM_FILE, languageById, languageForPath, type GrammarId, type LanguageInfo } from '../languages/registry';
 import { jsSyntax } from '../languages/js';
 import { pythonSyntax } from '../languages/python';
+import { goSyntax } from '../languages/go';
+import { phpSyntax } from '../languages/php';
+import { rubySyntax } from '../languages/ruby';
+import { javaSyntax } from '../languages/java';
+import { csharpSyntax } from '../languages/csharp';
 import { META_RULES } from '../rules/meta';
 import { SANITIZERS, type SanitizerDef } from '../rules/sanitizers';
 import { Classifier, type ClassifierExtension } from './classifier';
 import { FingerprintCounter } from './fingerprint';
-import { EditMemo, mergeScoped } from './incremental';
+import { EditMemo, REFRESH_EVERY, mergeScoped } from './incremental';
 import { DataFlow } from './flow';
 import { NEVER_CANCELLED, type Cancellation, type Host } from './host';
 import type { FactInput, FixInput, RelatedInput, ReportInput, RuleContext, RuleDefinition, RuleMatch } from './rule';
@@ -124,23 +129,37 @@ export interface SourceFile {
 
 interface CompiledRule {
   rule: RuleDefinition;
+  /** The keyword and data-type gates (see RuleDefinition); the data-type test is built on first use. */
   gate: RegExp | undefined;
+  gateTypes: readonly string[] | undefined;
+  /** The keyword pattern cannot match across lines (see activeAfterEdit). */
+  lineLocal: boolean;
   severity: Severity | undefined;
   options: Record<string, unknown>;
+}
+
+interface PatternOwner {
+  rule: CompiledRule;
+  local: number;
 }
 
 interface GrammarState {
   language: Language;
   parser: Parser;
   query: Query | undefined;
-  /** Pattern index of the combined query -> rule and the pattern's index inside the rule's own query. */
-  patterns: { rule: CompiledRule; local: number }[];
+  /** Pattern index of the combined query -> the rules that have it and its index inside each rule's own query. */
+  patterns: PatternOwner[][];
   rules: CompiledRule[];
   /** Rules whose query failed to compile for this grammar. */
   errors: string[];
 }
 
-export const SYNTAXES: Readonly<Record<string, Syntax>> = Object.freeze({ js: jsSyntax, python: pythonSyntax });
+/** Keyword patterns that may match a line break or depend on more than their own line (anchors, lookarounds). */
+const CROSSES_LINES = /\\[sSWDnr]|\[\^|[\^$]|\(\?|\\p\{/;
+/** Edits whose changed lines are longer than this test every gate on the whole text. */
+const MAX_EDIT_WINDOW = 4096;
+
+export const SYNTAXES: Readonly<Record<string, Syntax>> = Object.freeze({ js: jsSyntax, python: pythonSyntax, java: javaSyntax, csharp: csharpSyntax, go: goSyntax, php: phpSyntax, ruby: rubySyntax });
 
 let runtime: Promise<void> | undefined;
 
@@ -227,6 +246,8 @@ export class Engine {
       this.compiled.push({
         rule,
         gate: rule.keywords ? new RegExp(rule.keywords, 'i') : undefined,
+        gateTypes: rule.gateTypes,
+        lineLocal: !rule.keywords || !CROSSES_LINES.test(rule.keywords),
         severity: setting?.severity as Severity | undefined,
         options,
       });
@@ -237,6 +258,15 @@ export class Engine {
   get classifier(): Classifier {
     if (!this.classifierInstance) this.classifierInstance = new Classifier(undefined, this.dataTypes);
     return this.classifierInstance;
+  }
+
+  /** Data-type gate tests (Classifier.mayName) by the list of types, built on first use. */
+  private readonly typeGates = new Map<readonly string[], (text: string) => boolean>();
+
+  private namesAnyOf(types: readonly string[]): (text: string) => boolean {
+    let test = this.typeGates.get(types);
+    if (!test) this.typeGates.set(types, (test = this.classifier.mayName(types)));
+    return test;
   }
 
   /** Descriptors of every active rule plus Sealant's own notes, for reporters. */
@@ -270,6 +300,18 @@ export class Engine {
     const syntax = GRAMMAR_SYNTAX[id];
     const rules = this.compiled.filter((c) => c.rule.queries[syntax] !== undefined);
     const errors: string[] = [];
+    // Rules share patterns (the storage sinks, every string literal): compile each distinct pattern once and hand
+    // its matches to every rule that has it. Any surprise (a pattern not understood, a count that differs) falls
+    // back to compiling the rules' texts as they are.
+    const shared = sharedPatterns(rules.map((r) => ({ rule: r, source: r.rule.queries[syntax] ?? '' })));
+    if (shared) {
+      const q = tryQuery(language, shared.texts.join('\n'));
+      if (q instanceof Query && q.patternCount() === shared.texts.length) {
+        if (shared.texts.length === 0) q.delete();
+        return { language, parser, query: shared.texts.length > 0 ? q : undefined, patterns: shared.owners, rules, errors };
+      }
+      if (q instanceof Query) q.delete();
+    }
     // Compile every rule's patterns into one query. When that fails, find the culprits one by one.
     let usable = rules;
     let query = tryQuery(language, rules.map((r) => r.rule.queries[syntax] ?? '').join('\n'));
@@ -303,7 +345,7 @@ export class Engine {
       const at = query.startIndexForPattern(i);
       const owner = bounds.find((b) => at >= b.start && at < b.end) ?? bounds[bounds.length - 1];
       if (!firstOfRule.has(owner.rule)) firstOfRule.set(owner.rule, i);
-      patterns.push({ rule: owner.rule, local: i - (firstOfRule.get(owner.rule) ?? i) });
+      patterns.push([{ rule: owner.rule, local: i - (firstOfRule.get(owner.rule) ?? i) }]);
     }
     const hasPatterns = count > 0;
     if (!hasPatterns) query.delete();
@@ -349,10 +391,14 @@ export class Engine {
    */
   unsupportedReason(language: LanguageInfo, text: string): string | undefined {
     if (language.grammar !== 'python') return undefined;
-    const depth = pythonIndentDepth(text);
+    // analyze() asks before parse() asks again: the answer for the last text is kept.
+    if (this.lastIndent?.text !== text) this.lastIndent = { text, depth: pythonIndentDepth(text) };
+    const depth = this.lastIndent.depth;
     if (depth <= PYTHON_MAX_INDENT_LEVELS) return undefined;
     return `indentation nested ${depth} levels deep; the Python grammar is only safe up to ${PYTHON_MAX_INDENT_LEVELS}`;
   }
+
+  private lastIndent: { text: string; depth: number } | undefined;
 
   /** Runs a call into tree-sitter; a wasm trap marks the engine as crashed (see EngineCrashedError). */
   private guard<T>(what: string, run: () => T): T {
@@ -400,12 +446,39 @@ export class Engine {
     }
   }
 
-  private activeRules(language: LanguageInfo, text: string): CompiledRule[] {
+  /** The rules whose gates pass on a text; `path` (incremental engines) lets a document's edit update its last answer. */
+  private activeRules(language: LanguageInfo, text: string, path?: string): CompiledRule[] {
     const last = this.lastActive;
     if (last && last.syntax === language.syntax && last.text === text) return last.rules;
-    const rules = this.compiled.filter((c) => c.rule.queries[language.syntax] !== undefined && (!c.gate || c.gate.test(text)));
+    const rules = (path !== undefined ? this.activeAfterEdit(language, text, path) : undefined) ?? this.compiled.filter((c) => this.passes(c, language, text));
     this.lastActive = { text, syntax: language.syntax, rules };
     return rules;
+  }
+
+  private passes(c: CompiledRule, language: LanguageInfo, text: string): boolean {
+    return c.rule.queries[language.syntax] !== undefined && (!c.gate || c.gate.test(text)) && (!c.gateTypes || this.namesAnyOf(c.gateTypes)(text));
+  }
+
+  /**
+   * While typing (incremental engines): the active rules of the document's last analysis, updated from the lines the
+   * edit changed instead of testing every gate on the whole text again. A rule that was active stays active: a gate
+   * only says a rule cannot find anything without its words, so running it costs no false finding. An inactive
+   * rule is tested on the changed lines (data names and keywords do not span lines), or on the whole text when its
+   * keyword pattern may match across lines. Undefined (test the whole text) without a previous analysis, when a full
+   * analysis is due (see EditMemo.scope) or when the edit spans many lines.
+   */
+  private activeAfterEdit(language: LanguageInfo, text: string, path: string): CompiledRule[] | undefined {
+    const edits = this.edits;
+    const memo = edits?.last(path);
+    if (!edits || !memo || memo.languageId !== language.id || memo.scoped >= REFRESH_EVERY) return undefined;
+    const { prefix, suffix } = edits.changed(memo.text, text);
+    const from = text.lastIndexOf('\n', prefix - 1) + 1;
+    const nl = text.indexOf('\n', text.length - suffix);
+    const to = nl < 0 ? text.length : nl;
+    if (to - from > MAX_EDIT_WINDOW) return undefined;
+    const lines = text.slice(from, to);
+    const before = new Set(memo.rules);
+    return this.compiled.filter((c) => before.has(c) || this.passes(c, language, c.lineLocal ? lines : text));
   }
 
   /**
@@ -428,12 +501,14 @@ export class Engine {
     const syntax = SYNTAXES[language.syntax];
     const root = tree.rootNode;
     const lineIndex = new LineIndex(file.text);
-    const active = new Set(this.activeRules(language, file.text));
+    const active = new Set(this.activeRules(language, file.text, facts ? undefined : file.path));
     const activeList = [...active];
     // After an edit inside one function, only that function is queried again (incremental engines only).
     const wholeFile = (ruleId: string) => activeList.some((c) => c.rule.id === ruleId && !!c.rule.finish);
     const scope = facts ? undefined : this.edits?.scope(file.path, language.id, file.text, root, syntax, activeList, wholeFile, lineIndex);
-    const flow = new DataFlow(root, syntax, this.classifier, this.sanitizers);
+    const flow = new DataFlow(root, syntax, this.classifier, this.sanitizers, scope?.imports);
+    // The rules' view of the syntax: callee paths memoised for the file (every rule with a call pattern asks).
+    const ruleSyntax: Syntax = { ...syntax, calleePath: (call) => flow.calleePath(call) };
     const info = { path: file.path, text: file.text, languageId: language.id, syntax: language.syntax, isTestPath: isTestPath(file.path) };
     const pending: { finding: Finding; scopeName: string; key: string }[] = [];
     const contexts = new Map<CompiledRule, RuleContext>();
@@ -446,7 +521,7 @@ export class Engine {
         root,
         classifier: this.classifier,
         flow,
-        syntax,
+        syntax: ruleSyntax,
         state: new Map(),
         hosts: this.hosts,
         option: <T>(name: string) => c.options[name] as T,
@@ -467,17 +542,15 @@ export class Engine {
       const matches = this.guard('running the rule queries', () => query.matches(root, { progressCallback: overdue, ...(scope ? { startPosition: scope.startPosition, endPosition: scope.endPosition } : {}) }));
       for (const m of matches) {
         if (cancellation.isCancellationRequested || overdue()) break;
-        const p = state.patterns[m.patternIndex];
-        if (!p || !active.has(p.rule) || !p.rule.rule.check || (scope && p.rule.rule.finish)) continue;
-        const match: RuleMatch = {
-          pattern: p.local,
-          get: (name) => m.captures.find((cap) => cap.name === name)?.node,
-          all: (name) => m.captures.filter((cap) => cap.name === name).map((cap) => cap.node),
-        };
-        try {
-          p.rule.rule.check(match, contextFor(p.rule));
-        } catch (err) {
-          this.host.log?.('error', `rule ${p.rule.rule.id} failed on ${file.path}: ${String(err)}`);
+        const get = (name: string) => m.captures.find((cap) => cap.name === name)?.node;
+        const all = (name: string) => m.captures.filter((cap) => cap.name === name).map((cap) => cap.node);
+        for (const p of state.patterns[m.patternIndex] ?? []) {
+          if (!active.has(p.rule) || !p.rule.rule.check || (scope && p.rule.rule.finish)) continue;
+          try {
+            p.rule.rule.check({ pattern: p.local, get, all }, contextFor(p.rule));
+          } catch (err) {
+            this.host.log?.('error', `rule ${p.rule.rule.id} failed on ${file.path}: ${String(err)}`);
+          }
         }
       }
     }
@@ -529,7 +602,7 @@ export class Engine {
     for (const p of ordered) p.finding.fingerprint = counter.fingerprint(p.finding.ruleId, file.path, p.scopeName, p.key);
     if (this.edits) {
       if (late || cancellation.isCancellationRequested || facts) this.edits.forget(file.path);
-      else this.edits.remember(file.path, language.id, file.text, activeList, ordered, !!scope);
+      else this.edits.remember(file.path, language.id, file.text, activeList, ordered, !!scope, flow.knownImports);
     }
     const findings = ordered.map((p) => p.finding);
     findings.push(...this.applySuppressions(file, syntax, root, lineIndex, findings, counter));
@@ -631,6 +704,70 @@ export class Engine {
 
   private languageFor(id: GrammarId): Language | undefined {
     return this.loadedLanguages.get(id);
+  }
+}
+
+/**
+ * The distinct top-level patterns of the rules' query texts, and for each the rules that have it with its index in
+ * their own text. Undefined when a text is not understood (then the caller compiles the texts as they are).
+ */
+function sharedPatterns(sources: { rule: CompiledRule; source: string }[]): { texts: string[]; owners: PatternOwner[][] } | undefined {
+  const byText = new Map<string, PatternOwner[]>();
+  for (const { rule, source } of sources) {
+    const parts = splitPatterns(source);
+    if (!parts) return undefined;
+    parts.forEach((text, local) => {
+      const owners = byText.get(text);
+      if (owners) owners.push({ rule, local });
+      else byText.set(text, [{ rule, local }]);
+    });
+  }
+  return { texts: [...byText.keys()], owners: [...byText.values()] };
+}
+
+/**
+ * A query text split into its top-level patterns (each with its trailing quantifier and captures; comments between
+ * patterns dropped), or undefined when the text holds something else at the top level.
+ */
+export function splitPatterns(source: string): string[] | undefined {
+  const out: string[] = [];
+  const n = source.length;
+  let i = 0;
+  const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  for (;;) {
+    for (;;) {
+      while (i < n && space(source[i])) i++;
+      if (source[i] !== ';') break;
+      while (i < n && source[i] !== '\n') i++;
+    }
+    if (i >= n) return out;
+    if (source[i] !== '(' && source[i] !== '[') return undefined;
+    const start = i;
+    let depth = 0;
+    for (; i < n; i++) {
+      const c = source[i];
+      if (c === '"') {
+        for (i++; i < n && source[i] !== '"'; i++) if (source[i] === '\\') i++;
+      } else if (c === ';') {
+        while (i + 1 < n && source[i + 1] !== '\n') i++;
+      } else if (c === '(' || c === '[') {
+        depth++;
+      } else if (c === ')' || c === ']') {
+        depth--;
+        if (depth === 0) break;
+      }
+    }
+    if (depth !== 0 || i >= n) return undefined;
+    i++;
+    if (source[i] === '*' || source[i] === '+' || source[i] === '?') i++;
+    for (;;) {
+      let j = i;
+      while (j < n && space(source[j])) j++;
+      if (source[j] !== '@') break;
+      for (j++; j < n && /[\w.-]/.test(source[j]); j++);
+      i = j;
+    }
+    out.push(source.slice(start, i));
   }
 }
 

@@ -58,7 +58,18 @@ const NO_BINDINGS: Binding[] = [];
 const BULK_SOURCES: Record<SyntaxFamily, RegExp> = {
   js: /^(req|request|ctx\.request|ctx)\.(body|query|params)$/,
   python: /^request\.(form|json|data|POST|GET|args|values|files)$|^request\.get_json\(\)$/,
+  go: /^(r|req|request)\.(Form|PostForm|MultipartForm|Body)$|^(c|ctx)\.(Request\.Body|Request\.Form)$/,
+  ruby: /^params$|^params\.(permit|to_unsafe_h|require)\(\)$|^request\.(params|body|POST|GET)$/,
+  php: /^(_POST|_GET|_REQUEST|_FILES)$|^(request|req)\.(all|validated|getParsedBody|toArray)\(\)$|^request\(\)\.all\(\)$/,
+  java: /^(request|req|httpRequest|servletRequest)\.getParameterMap\(\)$/,
+  csharp: /^(Request|HttpContext\.Request)\.(Form|Query)$/,
 };
+
+/** Go reads of a request field, header, parameter or variable by a static key: `r.FormValue("ssn")`, `c.Query("email")`, `os.Getenv("DB_PASSWORD")`. */
+const GO_KEYED_READS = /^(FormValue|PostFormValue|PostForm|DefaultPostForm|Query|DefaultQuery|Param|QueryParam|FormParams|Get|GetHeader|Getenv|LookupEnv|GetString|Cookie)$/;
+
+/** PHP reads by a static key: `$request->input('ssn')`, `$request->get('email')`, `getenv('DB_PASSWORD')`, `filter_input(INPUT_POST, 'card')`. */
+const PHP_KEYED_READS = /^(input|get|post|query|cookie|header|string|integer|old|getenv|env|config)$/;
 
 interface CompiledSanitizer {
   kind: SanitizerKind;
@@ -92,12 +103,15 @@ export class DataFlow {
   private importMap: Map<string, string> | undefined;
   private depth = 0;
 
+  /** `imports`: the file's imports when the caller knows them already (an edit that touched no import). */
   constructor(
     readonly root: Node,
     readonly syntax: Syntax,
     readonly classifier: Classifier,
     sanitizers: readonly SanitizerDef[],
+    imports?: ReadonlyMap<string, string>,
   ) {
+    this.importMap = imports as Map<string, string> | undefined;
     this.sanitizers = sanitizers
       .filter((s) => !s.syntax || s.syntax.includes(syntax.family))
       .map((s) => ({ kind: s.kind, re: new RegExp(s.path), label: s.label }));
@@ -107,6 +121,11 @@ export class DataFlow {
   /** Local name -> imported module path. */
   get imports(): Map<string, string> {
     if (!this.importMap) this.importMap = this.syntax.imports(this.root);
+    return this.importMap;
+  }
+
+  /** The imports, if something asked for them (for the next analysis of the same document). */
+  get knownImports(): ReadonlyMap<string, string> | undefined {
     return this.importMap;
   }
 
@@ -120,7 +139,11 @@ export class DataFlow {
     return resolved;
   }
 
-  /** syntax.calleePath, memoised per node (rules ask about the same calls again and again). */
+  /** syntax.calleePath, memoised per node (the engine gives rules this one: they ask about the same calls again and again). */
+  calleePath(call: Node): string {
+    return this.calleePathOf(call);
+  }
+
   private calleePathOf(call: Node): string {
     let path = this.calleeMemo.get(call.id);
     if (path === undefined) {
@@ -354,7 +377,7 @@ export class DataFlow {
     if (prefix !== undefined && prefix !== '') return prefix;
     // `${BASE}/path`, BASE + '/x', f"{BASE}/x": the first part decides.
     const e = this.syntax.expr(node);
-    if (e.kind === 'union' && e.parts.length > 0 && (node.type.includes('template') || node.type.includes('binary') || node.type === 'string')) {
+    if (e.kind === 'union' && e.parts.length > 0 && (node.type.includes('template') || node.type.includes('binary') || node.type === 'string' || node.type === 'interpolated_string_expression')) {
       const first = e.parts[0];
       const startsWithPart = node.type === 'binary_expression' || node.type === 'binary_operator' || firstChildIsSubstitution(node);
       if (startsWithPart) {
@@ -399,7 +422,22 @@ export class DataFlow {
   }
 
   private classifyName(name: string, origin: Node): TaintItem[] {
-    return this.classifier.classifyName(name).map((classification) => ({ classification, origin }));
+    const found = this.classifier.classifyName(name);
+    const kept = found.length && this.fileAliases().size ? found.filter((c) => !this.fileAliases().has(c.type)) : found;
+    return kept.map((classification) => ({ classification, origin }));
+  }
+
+  private aliases: Set<string> | undefined;
+
+  /** Data types this file uses another meaning of (`ssn` next to `scSerialNumber`: a storage serial number). */
+  private fileAliases(): Set<string> {
+    if (!this.aliases) {
+      const text = this.root.text;
+      // A type is aliased when all of its entries hold: every present test matches, every absent one does not.
+      const types = new Set(FILE_ALIASES.map((a) => a.type));
+      this.aliases = new Set([...types].filter((t) => FILE_ALIASES.filter((a) => a.type === t).every((a) => a.test.test(text) !== (a.absent ?? false))));
+    }
+    return this.aliases;
   }
 
   private compute(node: Node): TaintItem[] {
@@ -418,6 +456,8 @@ export class DataFlow {
         return e.entries.flatMap((entry) => {
           const value = this.taint(entry.value);
           if (entry.key === undefined || !entry.keyNode) return value;
+          // `{ "password": "" }`, `{ token: None }`: the key names data the value does not hold.
+          if (isEmptyValue(this.syntax, entry.value)) return value;
           const byKey = entry.keyNode.id === entry.value.id ? [] : this.classifyName(entry.key, entry.keyNode);
           return combineNameAndValue(byKey, value);
         });
@@ -442,8 +482,16 @@ export class DataFlow {
     // assigned is known to be protected.
     // A SCREAMING_CASE constant bound to a plain string (`const PASSWORD_FIELD = 'password'`) names data, it does not hold it.
     if (/^[A-Z][A-Z0-9_]*$/.test(name) && def.value && this.syntax.stringValue(def.value) !== undefined) return fromValue;
+    // An object built from a class (`password = sql.Table('password', …)`, `new Token(…)`) is not the data its name says.
+    if (def.value && this.isConstruction(def.value)) return fromValue;
     const declared = this.classifyName(name, def.node);
     return combineNameAndValue(declared.length ? declared : byName, fromValue);
+  }
+
+  private isConstruction(value: Node): boolean {
+    const e = this.syntax.expr(value);
+    // `MD5(pw)` and `SHA256(pw)` are hash functions, not classes.
+    return e.kind === 'call' && constructs(e.path, this.syntax.family) && !/^[A-Z0-9_]+$/.test(lastSegment(e.path));
   }
 
   /** `value.key` where the access comes from destructuring. */
@@ -477,10 +525,10 @@ export class DataFlow {
       return inputs.flatMap((a) => this.taint(a)).map((item) => (item.sanitizedBy ? item : { ...item, sanitizedBy: mark }));
     }
     // Mapping reads with a static key: `form.get('ssn')`, `getattr(u, 'ssn')`, `os.environ.get('DB_PASSWORD')`.
-    if ((name === 'get' || name === 'getlist' || name === 'getattr' || name === 'getenv') && args.length > 0) {
+    if ((name === 'get' || name === 'getlist' || name === 'getattr' || name === 'getenv' || (this.syntax.family === 'go' && GO_KEYED_READS.test(name)) || (this.syntax.family === 'php' && PHP_KEYED_READS.test(name))) && args.length > 0) {
       const keyArg = name === 'getattr' ? args[1] : args[0];
       const key = keyArg ? this.syntax.stringValue(keyArg) : undefined;
-      if (key !== undefined && keyArg) return this.classifyName(key, keyArg);
+      if (key !== undefined && keyArg && !((this.syntax.family === 'go' || this.syntax.family === 'php') && !/^[\w.-]+$/.test(key))) return this.classifyName(key, keyArg);
     }
     // Methods that keep the receiver's data (string building, encoding, serialisation).
     if (this.passthrough.has(name)) {
@@ -489,9 +537,10 @@ export class DataFlow {
     // Chained hash objects: `createHash('md5').update(pw).digest('hex')` — digest/hexdigest keep the update's taint.
     if ((name === 'digest' || name === 'hexdigest') && receiver) return this.taint(receiver);
     // Building a model or record from data: `new User({...})`, `User(password=...)`.
-    const last = path.replace(/^new /, '').split('.').pop() ?? '';
-    if (path.startsWith('new ') || /^[A-Z][a-zA-Z0-9]*$/.test(last)) {
-      const fromEntries = this.syntax.family === 'python' ? this.syntax.entries(call).flatMap((en) => (en.key && en.keyNode ? combineNameAndValue(this.classifyName(en.key, en.keyNode), this.taint(en.value)) : this.taint(en.value))) : [];
+    if (constructs(path, this.syntax.family)) {
+      // A client or connection built with credentials (`NNTP(host, password=…)`) holds them; it is not the data.
+      if (CLIENT_CLASS.test(lastSegment(path))) return [];
+      const fromEntries = this.syntax.family === 'python' || this.syntax.family === 'csharp' ? this.syntax.entries(call).flatMap((en) => (en.key && en.keyNode ? combineNameAndValue(this.classifyName(en.key, en.keyNode), this.taint(en.value)) : this.taint(en.value))) : [];
       const positional = this.syntax.args(call).flatMap((a) => this.taint(a));
       return [...fromEntries, ...positional];
     }
@@ -594,6 +643,33 @@ function mentions(node: Node, names: Set<string>): boolean {
   return found;
 }
 
+function isEmptyValue(syntax: Syntax, node: Node): boolean {
+  return syntax.stringValue(node) === '' || /^(None|null|undefined|True|False|true|false|\d+)$/.test(node.text);
+}
+
+/**
+ * Names a file shows it uses for something else: an abbreviation on one line with its other meaning, or a word
+ * whose data meaning never shows up in the file (`absent`).
+ */
+const FILE_ALIASES: readonly { type: string; test: RegExp; absent?: boolean }[] = [
+  { type: 'ssn', test: /\bssn\b[^\n]{0,80}serial|serial[^\n]{0,80}\bssn\b|\bssn\b[^\n]{0,40}\b(ssid|wifi|wireless)\b/i },
+  // `address` on one line with a host, a port or an endpoint, in a file that never mentions a street or a postcode.
+  { type: 'address', test: /(?<![a-z])([Ss]treet|[Cc]ity|[Pp]ostal|[Pp]ost_?[Cc]ode|[Zz]ip_?[Cc]ode|[Cc]ountry|[Ss]hipping|[Bb]illing|[Mm]ailing|[Pp]rovince|[Cc]ounty|[Ss]uburb)(?![a-z])/, absent: true },
+  { type: 'address', test: /\baddress\b[^\n]{0,80}(\bip\b|\bhost|\bport\b|endpoint|\btcp\b|\budp\b|\bbind\b|listen)|(\bip\b|\bhost|\bport\b|endpoint|\btcp\b|\budp\b|\bbind\b|listen)[^\n]{0,80}\baddress\b/i },
+];
+
+/** Classes of clients, connections and sessions: objects that use credentials rather than carry data. */
+const CLIENT_CLASS = /(Client|Connection|Conn|Session|Pool|Engine|Api|API|Service|Server|Transport|Channel|Socket|Agent|Adapter|Driver|Provider|NNTP|SMTP(_SSL)?|FTP(_TLS)?|IMAP4(_SSL)?|POP3(_SSL)?|Redis|StrictRedis)$/;
+
+function lastSegment(path: string): string {
+  return path.replace(/^new /, '').split('.').pop() ?? '';
+}
+
+/** `new User(…)`, `User(…)`, `models.User(…)`: a call that builds an object from a class (C# methods are PascalCase: only `new`). */
+function constructs(path: string, family?: SyntaxFamily): boolean {
+  return path.startsWith('new ') || (family !== 'csharp' && /^[A-Z][a-zA-Z0-9]*$/.test(lastSegment(path)));
+}
+
 /** `Enum.MEMBER` / `Class.CONSTANT`: an upper-case key on an object whose name starts with a capital letter. */
 function isConstantMember(syntax: Syntax, object: Node, key: string): boolean {
   if (!/^[A-Z][A-Z0-9_]+$/.test(key)) return false;
@@ -603,7 +679,7 @@ function isConstantMember(syntax: Syntax, object: Node, key: string): boolean {
 }
 
 function firstChildIsSubstitution(node: Node): boolean {
-  const first = node.namedChildren.find((c) => c && c.type !== 'string_start');
+  const first = node.namedChildren.find((c) => c && c.type !== 'string_start' && c.type !== 'interpolation_start');
   return !!first && (first.type === 'template_substitution' || first.type === 'interpolation');
 }
 

@@ -33,6 +33,8 @@ export interface EditScope {
   startPosition: { row: number; column: number };
   endPosition: { row: number; column: number };
   kept: PendingFinding[];
+  /** The imports of the previous analysis, when the edit touched no import (see mayImport). */
+  imports?: ReadonlyMap<string, string>;
 }
 
 interface Memo {
@@ -42,6 +44,8 @@ interface Memo {
   pending: PendingFinding[];
   /** Analyses made with a scope since the last full one. */
   scoped: number;
+  /** The file's imports (DataFlow.imports), when the analysis needed them. */
+  imports?: ReadonlyMap<string, string>;
 }
 
 /** A full analysis at least this often, however the edits fall. */
@@ -67,11 +71,7 @@ export class EditMemo {
     const old = memo.text;
     if (old === text) return undefined;
     // The edited region: what lies between the common prefix and the common suffix.
-    const max = Math.min(old.length, text.length);
-    let prefix = 0;
-    while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-    let suffix = 0;
-    while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+    const { prefix, suffix } = this.changed(old, text);
     const delta = text.length - old.length;
     const editEnd = text.length - suffix;
     const unit = editScope(root, syntax, prefix, editEnd);
@@ -88,22 +88,57 @@ export class EditMemo {
       if (moved === 'straddles') return undefined;
       kept.push({ ...p, finding: moved });
     }
-    return { start, end, startPosition: unit.startPosition, endPosition: unit.endPosition, kept };
+    const imports = memo.imports && !mayImport(syntax.family, old.slice(start, end - delta)) && !mayImport(syntax.family, text.slice(start, end)) ? memo.imports : undefined;
+    return { start, end, startPosition: unit.startPosition, endPosition: unit.endPosition, kept, imports };
   }
 
   /** Keeps an analysis for the next edit of the same document (`scoped`: it was made with a scope). */
-  remember(path: string, languageId: string, text: string, rules: readonly unknown[], pending: PendingFinding[], scoped: boolean): void {
+  remember(path: string, languageId: string, text: string, rules: readonly unknown[], pending: PendingFinding[], scoped: boolean, imports?: ReadonlyMap<string, string>): void {
     const before = this.docs.get(path);
     this.docs.delete(path);
     // Copies: the caller owns the findings it was given (and may mark them, e.g. as triaged).
     const copies = pending.map((p) => ({ ...p, finding: { ...p.finding } }));
-    this.docs.set(path, { languageId, text, rules, pending: copies, scoped: scoped ? (before?.scoped ?? 0) + 1 : 0 });
+    this.docs.set(path, { languageId, text, rules, pending: copies, scoped: scoped ? (before?.scoped ?? 0) + 1 : 0, imports });
     while (this.docs.size > MAX_DOCUMENTS) this.docs.delete(this.docs.keys().next().value as string);
   }
+
+  /**
+   * The edited region between two texts: the lengths of their common prefix and common suffix (not overlapping).
+   * The last answer is kept: the engine asks for the same pair twice per analysis.
+   */
+  changed(old: string, text: string): { prefix: number; suffix: number } {
+    const last = this.lastChange;
+    if (last && last.old === old && last.text === text) return last;
+    const max = Math.min(old.length, text.length);
+    let prefix = 0;
+    while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+    this.lastChange = { old, text, prefix, suffix };
+    return this.lastChange;
+  }
+
+  private lastChange: { old: string; text: string; prefix: number; suffix: number } | undefined;
 
   forget(path: string): void {
     this.docs.delete(path);
   }
+
+  /** The text and active rules of the last analysis remembered for a document, and its count of scoped analyses. */
+  last(path: string): { languageId: string; text: string; rules: readonly unknown[]; scoped: number } | undefined {
+    return this.docs.get(path);
+  }
+}
+
+/**
+ * Could this text of the edited unit hold an import (`import`, `require(`, Python's `__import__`, C#'s `using`, PHP's
+ * `use` and `include`)? Imports live in the file's top-level statements and, in Python, anywhere in functions; an
+ * edit whose unit holds none before and after leaves the file's imports as they were.
+ */
+function mayImport(family: string, text: string): boolean {
+  if (family === 'python') return text.includes('import');
+  if (family === 'js') return /import|require/.test(text);
+  return /import|require|using|\buse\b|include/.test(text);
 }
 
 /**

@@ -24,6 +24,12 @@ export interface RuleDefinition extends Omit<RuleDescriptor, 'family' | 'standar
    */
   keywords?: string;
   /**
+   * Data-type gate, for rules that report only some kinds of sensitive data: the rule runs on a file only when the
+   * file may name one of these data types (see Classifier.mayName; the team's synonyms count). With `keywords`,
+   * both must match.
+   */
+  gateTypes?: readonly string[];
+  /**
    * Tree-sitter query source per syntax family. Captures are handed to `check`. The family's key decides
    * which languages the rule supports. A rule may have an empty query and do all its work in `finish`.
    */

@@ -81,5 +81,8 @@ export function isTestPath(path: string): boolean {
   const p = path.replace(/\\/g, '/');
   return /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|examples?|samples?|mocks?|__mocks__|testdata|e2e)(\/|$)/i.test(p) ||
     /\.(test|spec)\.[cm]?[jt]sx?$/i.test(p) ||
-    /(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/i.test(p);
+    /(^|\/)(tests?|testing|tests?_[^/]*|[^/]*_tests?|conftest)\.py$/i.test(p) ||
+    /(_test\.go|_spec\.rb|_test\.rb|Tests?\.(java|cs|php|kt))$/.test(p) ||
+    // Go test-helper packages: `testutil`, `httptest`-style `<name>test` directories.
+    /(^|\/)(testutils?|testhelpers?|(?!latest\/)[a-z0-9]+test)\/[^/]+\.go$/.test(p);
 }

@@ -228,6 +228,14 @@ const TEMPLATE_SHAPES: readonly RegExp[] = Object.freeze([
   /^<[^<>]*>$/, /^\$\{[^}]*\}$/, /^\{\{[\s\S]*\}\}$/, /^%\(?\w*\)?[sd]$/, /^\$[A-Za-z_][A-Za-z0-9_]*$/, /^\{[a-z_]*\}$/i,
 ]);
 
+/** `/^(.)\1*$/su` without the regex: the text is one code point, repeated. */
+function oneCharacterRepeated(text: string): boolean {
+  const first = text.codePointAt(0) ?? 0;
+  const width = first > 0xffff ? 2 : 1;
+  for (let i = width; i < text.length; i += width) if (text.codePointAt(i) !== first) return false;
+  return true;
+}
+
 /**
  * True when a value is obviously not a real secret: empty, under four characters, one repeated character
  * (`xxxxxx`, `******`), a template reference, a placeholder word (`changeme`, `your-api-key`, `TODO`, `none`), or
@@ -236,8 +244,10 @@ const TEMPLATE_SHAPES: readonly RegExp[] = Object.freeze([
 export function looksLikePlaceholder(value: string): boolean {
   const text = value.trim();
   if (text.length < 4) return true;
-  if (/^(.)\1*$/su.test(text)) return true;
-  if (TEMPLATE_SHAPES.some((shape) => shape.test(text))) return true;
+  if (oneCharacterRepeated(text)) return true;
+  // Every template shape starts with one of these (a cheap test first: this runs for most string literals).
+  const c = text.charCodeAt(0);
+  if ((c === 0x3c || c === 0x24 || c === 0x7b || c === 0x25) && TEMPLATE_SHAPES.some((shape) => shape.test(text))) return true;
   const word = text.toLowerCase().replace(/[^a-z0-9]/g, '');
   if (word.length < 4 || /^(.)\1*$/.test(word)) return true;
   if (PLACEHOLDER_WORDS.has(word)) return true;

@@ -10,6 +10,7 @@ export const DIAGNOSTIC_SOURCE = 'Sealant';
 export const OUTPUT_CHANNEL_NAME = 'Sealant';
 export const VIEW_CONTAINER_ID = 'sealant';
 export const FINDINGS_VIEW_ID = 'sealant.findings';
+export const PERSONAL_DATA_VIEW_ID = 'sealant.personalData';
 /** Scheme of the virtual Markdown documents that render a rule's guidance. */
 export const GUIDANCE_SCHEME = 'sealant-guidance';
 export const FIX_ALL_KIND = 'source.fixAll.sealant';
@@ -32,6 +33,9 @@ export const COMMANDS = Object.freeze({
   groupByFile: 'sealant.findings.groupByFile',
   filterSeverity: 'sealant.findings.filterSeverity',
   clearFindings: 'sealant.findings.clear',
+  exportInventory: 'sealant.exportInventory',
+  showInventoryReport: 'sealant.showInventoryReport',
+  refreshPersonalData: 'sealant.personalData.refresh',
 });
 
 /** Commands that take arguments from a code action or a view item and make no sense in the palette. */
@@ -63,6 +67,7 @@ export function activationEvents(): string[] {
     `workspaceContains:${CONFIG_FILE}`,
     'workspaceContains:.sealant.json',
     `onView:${FINDINGS_VIEW_ID}`,
+    `onView:${PERSONAL_DATA_VIEW_ID}`,
     ...Object.values(COMMANDS).map((c) => `onCommand:${c}`),
   ];
 }

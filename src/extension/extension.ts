@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { LoadedConfig } from '../config';
-import { Engine } from '../core/engine';
+import { Engine, type EngineCrashedError } from '../core/engine';
 import type { RuleDescriptor, ScanResult, Severity } from '../core/types';
 import { BUILTIN_RULES } from '../rules';
 import { askReason, FindingCodeActionProvider, suppress, triage, type SuppressArgs, type TriageArgs } from './code-actions';
@@ -18,7 +18,9 @@ import { FindingsView, revealFinding, type TreeSnapshot } from './findings-view'
 import { GuidanceProvider, showGuidance } from './guidance';
 import { FindingHoverProvider } from './hover';
 import { extensionHost } from './host';
-import { LiveAnalyzer, type AnalysisEvent } from './live';
+import type { Inventory, PersonalDataTreeNode } from '../inventory';
+import { LiveAnalyzer, type AnalysisEvent, type EngineChoice } from './live';
+import { PersonalData, type ExportInventoryArgs, type InventoryReportInfo } from './personal-data';
 import { Log, describeError } from './log';
 import { affectsSettings, readSettings } from './settings';
 import type { Settings } from './settings-schema';
@@ -61,6 +63,25 @@ export interface SealantApi {
   reloadTeamConfig(options?: { trusted?: boolean }): Promise<LoadedConfig | undefined>;
   /** The team config the engine runs with (the last good one), if any. */
   teamConfig(): LoadedConfig | undefined;
+  /** The team config a file runs with: the nearest config at or above it in its workspace folder (last good one). */
+  configFor(uri: vscode.Uri): Promise<LoadedConfig | undefined>;
+  /** The "Personal Data" view's items (builds the inventory if the view has not yet). */
+  personalDataTree(): Promise<PersonalDataTreeNode[]>;
+  /** The view's TreeItem of a node (label, tooltip, icon, and the command a click runs). */
+  personalDataItem(node: PersonalDataTreeNode): vscode.TreeItem;
+  /** The inventory the view shows; `fresh` builds it again first. */
+  inventory(options?: { fresh?: boolean }): Promise<Inventory | undefined>;
+  /** How many inventory scans ran since activation (none until the view or a command needs one). */
+  inventoryBuilds(): number;
+  /** The lines written to the Sealant output channel (most recent last), as `level message`. */
+  logLines(): readonly string[];
+  /** The extension's log folder (the output channel's file is in a sibling `output_logging_*` folder). */
+  logFolder(): string;
+  /**
+   * Fault injection (tests): marks the engine of files without a nested config as crashed, as a tree-sitter wasm
+   * trap does, so that its next parse throws EngineCrashedError.
+   */
+  injectEngineCrash(): void;
 }
 
 let current: { engine: Engine } | undefined;
@@ -72,8 +93,9 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   const host = extensionHost(context.extensionUri, log);
 
-  // The engine; replaced when the team config changes (trust granted). Grammars load on first use.
-  const makeEngine = (loaded: LoadedConfig | undefined) => new Engine(host, { rules: loaded?.rules ?? BUILTIN_RULES, config: loaded?.engineConfig });
+  // The engine; replaced when the team config changes (trust granted). Grammars load on first use. Incremental: after
+  // an edit inside a function, only that function is checked again (src/core/incremental.ts).
+  const makeEngine = (loaded: LoadedConfig | undefined) => new Engine(host, { rules: loaded?.rules ?? BUILTIN_RULES, config: loaded?.engineConfig, incremental: true });
   const state = { engine: makeEngine(undefined), rules: new Map<string, RuleDescriptor>() };
   const indexRules = () => {
     state.rules = new Map(state.engine.descriptors().map((d) => [d.id, d]));
@@ -84,14 +106,57 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
 
   const store = new FindingsStore();
   const diagnostics = new Diagnostics(store, rules);
-  const scanner = new WorkspaceScanner(store, log, () => [...state.rules.values()], version, vscode.Uri.joinPath(context.globalStorageUri, 'scan-cache').fsPath);
   // The team config (created before the engine is replaced: trust decides whether the workspace's own config applies).
   let applied: LoadedConfig | undefined;
   let onConfigReload: (outcome: LoadOutcome, why: string) => void = () => undefined;
   const teamConfig = new TeamConfig(host, log, (outcome, why) => onConfigReload(outcome, why));
   context.subscriptions.push(teamConfig);
-  const live = new LiveAnalyzer(() => state.engine, store, log, (uri) => scanner.covers(uri), (uri, findings) => teamConfig.applyPolicy(uri, findings, applied));
-  teamConfig.onTriageChange = () => live.refreshAll('settings');
+  const scanner = new WorkspaceScanner(store, log, () => [...state.rules.values()], version, vscode.Uri.joinPath(context.globalStorageUri, 'scan-cache').fsPath, teamConfig);
+
+  // Engines of the other configs: nested `.sealant.yml` files, other folders of a multi-root workspace (by file + hash).
+  let others = new Map<string, Engine>();
+  const engineFor = async (doc: vscode.TextDocument): Promise<EngineChoice> => {
+    const loaded = await teamConfig.configFor(doc.uri).catch((err: unknown) => {
+      log.error(`could not load the team config of ${doc.uri.fsPath}`, err);
+      return undefined;
+    });
+    // Outside every folder (untitled, other files), and files of the root config: the root engine.
+    if (!loaded || (!loaded.file && !applied) || (applied && loaded.file === applied.file)) return { engine: state.engine, config: loaded?.file ? applied : loaded };
+    const key = `${loaded.file ?? '(defaults)'}\u0000${loaded.hash}`;
+    let engine = others.get(key);
+    if (!engine) {
+      engine = makeEngine(loaded.file ? loaded : undefined);
+      others.set(key, engine);
+      log.info(`engine for ${loaded.file ? vscode.workspace.asRelativePath(loaded.file, true) : 'files without a team config'} (${loaded.rules.length} rules)`);
+    }
+    return { engine, config: loaded };
+  };
+  /** A config file changed: the other engines are made again on next use (disposed once no run uses them). */
+  const dropOtherEngines = () => {
+    const old = [...others.values()];
+    others = new Map();
+    live.whenIdle(() => Promise.all(old.map((e) => e.dispose())));
+  };
+  const onCrash = (engine: Engine, err: EngineCrashedError) => {
+    log.error('tree-sitter crashed; Sealant starts a fresh engine', err);
+    if (engine === state.engine) {
+      state.engine = makeEngine(applied);
+      indexRules();
+      current = state;
+    } else {
+      for (const [key, e] of others) if (e === engine) others.delete(key);
+    }
+    live.whenIdle(() => engine.dispose());
+  };
+  const live = new LiveAnalyzer(engineFor, store, log, (uri) => scanner.covers(uri), (uri, findings, config) => teamConfig.applyPolicy(uri, findings, config), onCrash);
+  const personalData = new PersonalData((token) => scanner.inventoryScan(token), version, log, (doc) => live.accepts(doc));
+  context.subscriptions.push(personalData, {
+    dispose: () => {
+      for (const e of others.values()) void e.dispose();
+      others = new Map();
+    },
+  });
+  teamConfig.onTriageChange = () => void live.refreshAll('settings');
   const view = new FindingsView(store, rules, context.workspaceState);
   let prompt: (ruleId: string) => Thenable<string | undefined> = askReason;
   context.subscriptions.push(store, diagnostics, scanner, live, view, scanner.onDidChangeState((s) => view.setScanState(s)));
@@ -127,7 +192,7 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
       const ok = await triage(args, finding, teamConfig.triagePath, prompt, log);
       if (ok) {
         teamConfig.dropTriage();
-        live.refreshAll('settings');
+        void live.refreshAll('settings');
       }
       return ok;
     }),
@@ -136,6 +201,9 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     command(COMMANDS.groupByFile, () => view.setGroupBy('file')),
     command(COMMANDS.filterSeverity, (minimum?: Severity) => view.pickMinimumSeverity(minimum)),
     command(COMMANDS.clearFindings, () => store.clear('scan')),
+    command(COMMANDS.exportInventory, (args?: ExportInventoryArgs) => personalData.export(args)),
+    command(COMMANDS.showInventoryReport, (): Promise<InventoryReportInfo | undefined> => personalData.showReport()),
+    command(COMMANDS.refreshPersonalData, () => personalData.refresh()),
   );
 
   const applySettings = () => view.setRunOff(readSettings(undefined, log).run === 'off');
@@ -146,7 +214,7 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
       applySettings();
       if (affectsSettings(e, 'run')) {
         log.info(`sealant.run is now ${readSettings(undefined, log).run}`);
-        live.refreshAll('settings');
+        void live.refreshAll('settings');
       }
     }),
   );
@@ -162,10 +230,14 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     indexRules();
     current = state;
     log.info(`engine reloaded (${why})`);
-    live.refreshAll('settings');
+    void live.refreshAll('settings');
     await old.dispose();
   };
   onConfigReload = (outcome, why) => {
+    // Nested configs may have changed too: their engines are made again, and open documents re-analysed.
+    dropOtherEngines();
+    void live.refreshAll('settings');
+    personalData.invalidate();
     void applyConfig(outcome, why).catch((err) => log.fail('could not apply the team config', err));
   };
   const reloadConfig = async (why: string) => applyConfig(await teamConfig.load(), why);
@@ -220,10 +292,24 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     reloadTeamConfig: async (options) => {
       if (options && 'trusted' in options) teamConfig.trustOverride = options.trusted;
       const outcome = await teamConfig.load();
+      dropOtherEngines();
       await applyConfig(outcome, 'reload (api)');
+      // Resolves once the open documents were analysed again under the config now in force.
+      void live.refreshAll('settings');
+      await live.settled();
       return outcome.loaded;
     },
     teamConfig: () => applied,
+    configFor: (uri) => teamConfig.configFor(uri),
+    personalDataTree: async () => (await personalData.current())?.tree ?? [],
+    inventory: async (options) => (await (options?.fresh ? personalData.fresh() : personalData.current()))?.inventory,
+    personalDataItem: (node) => personalData.getTreeItem(node),
+    inventoryBuilds: () => personalData.builds,
+    logLines: () => [...log.lines],
+    logFolder: () => context.logUri.fsPath,
+    injectEngineCrash: () => {
+      (state.engine as unknown as { crashed: string | undefined }).crashed = 'tree-sitter crashed while parsing (injected by a test); this engine stopped analysing';
+    },
   };
 }
 

@@ -3,9 +3,15 @@
  * Each text change is applied to the document's tree (`tree.edit`) and the next run re-parses against it; the
  * results of a run are dropped when the document has moved on to a newer version in the meantime. Runs are
  * serialised: they take milliseconds, and one at a time no tree can be freed while another run still reads it.
+ *
+ * Each document runs with the engine of its nearest team config (`engineFor`). A text the grammar cannot be
+ * trusted with (Engine.unsupportedReason) is not parsed: the document gets no findings and the reason is shown
+ * once. If tree-sitter crashes (EngineCrashedError), the document is reported and `onEngineCrashed` asks for a
+ * fresh engine; the editor keeps working.
  */
 import * as vscode from 'vscode';
-import type { Engine } from '../core/engine';
+import type { LoadedConfig } from '../config';
+import { EngineCrashedError, type Engine } from '../core/engine';
 import { skipReason } from '../core/text';
 import type { Finding } from '../core/types';
 import { documentSelector } from './constants';
@@ -27,13 +33,22 @@ export interface AnalysisEvent {
   parseMs: number;
   /** True when the tree was re-parsed against the previous, edited tree. */
   incremental: boolean;
-  /** Why the document was not analysed (too large, minified, parse timeout), if so. */
+  /** Why the document was not analysed (too large, minified, parse timeout, unsupported input, engine crash), if so. */
   skipped?: string;
+}
+
+/** The engine a document runs with, and the team config it came from (for the policy). */
+export interface EngineChoice {
+  engine: Engine;
+  config?: LoadedConfig;
 }
 
 interface Pending {
   timer: ReturnType<typeof setTimeout> | undefined;
   cts: vscode.CancellationTokenSource;
+  /** Settles the run's promise (with undefined when it is cancelled before it started). */
+  resolve: (event: AnalysisEvent | undefined) => void;
+  done: Promise<AnalysisEvent | undefined>;
 }
 
 /** Runs that take longer than this are reported in the output channel. */
@@ -49,15 +64,19 @@ export class LiveAnalyzer implements vscode.Disposable {
   private readonly reportedSkips = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** The engine that made each document's cached tree: a tree is only re-used with the engine that parsed it. */
+  private readonly treeEngines = new Map<string, Engine>();
 
   constructor(
-    private readonly engine: () => Engine,
+    private readonly engineFor: (doc: vscode.TextDocument) => Promise<EngineChoice>,
     private readonly store: FindingsStore,
     private readonly log: Log,
     /** Whether a closed document's findings stay (as scan results): its file belongs to the last scan. */
     private readonly keepOnClose: (uri: vscode.Uri) => boolean,
-    /** The team config's policy (testPaths, triage) applied to a file's findings before they are stored. */
-    private readonly policy: (uri: vscode.Uri, findings: readonly Finding[]) => readonly Finding[] = (_uri, findings) => findings,
+    /** The team config's policy (ignore, testPaths, triage) applied to a file's findings before they are stored. */
+    private readonly policy: (uri: vscode.Uri, findings: readonly Finding[], config: LoadedConfig | undefined) => readonly Finding[] = (_uri, findings) => findings,
+    /** tree-sitter crashed inside an engine: the caller replaces it. */
+    private readonly onEngineCrashed: (engine: Engine, error: EngineCrashedError) => void = () => undefined,
   ) {
     this.disposables.push(
       vscode.workspace.onDidOpenTextDocument((doc) => this.onOpen(doc)),
@@ -104,11 +123,16 @@ export class LiveAnalyzer implements vscode.Disposable {
     const key = doc.uri.toString();
     this.cancel(key);
     this.trees.delete(key);
+    this.treeEngines.delete(key);
     this.store.closeLive(doc.uri, !doc.isDirty && doc.uri.scheme === 'file' && this.keepOnClose(doc.uri));
   }
 
-  /** `sealant.run` or the engine changed: re-analyse or clear every open document. */
-  refreshAll(trigger: Trigger = 'settings'): void {
+  /**
+   * `sealant.run` or the engine changed: re-analyse or clear every open document. Resolves when these runs are
+   * done (a later refresh replaces them: only the last call's promise is sure to resolve).
+   */
+  async refreshAll(trigger: Trigger = 'settings'): Promise<void> {
+    const runs: Promise<unknown>[] = [];
     for (const doc of vscode.workspace.textDocuments) {
       if (!this.accepts(doc)) continue;
       if (this.settings(doc).run === 'off') {
@@ -117,15 +141,23 @@ export class LiveAnalyzer implements vscode.Disposable {
         this.trees.delete(key);
         this.store.closeLive(doc.uri, false);
       } else {
-        this.schedule(doc, 0, trigger);
+        runs.push(this.schedule(doc, 0, trigger));
       }
     }
+    await Promise.all(runs);
   }
 
   /** Drops every tree (they belong to the engine being replaced). */
   resetTrees(): void {
     for (const key of [...this.pending.keys()]) this.cancel(key);
     this.trees.clear();
+    this.treeEngines.clear();
+  }
+
+  /** Runs `fn` once the runs queued so far have finished (e.g. to dispose engines they may still be using). */
+  whenIdle(fn: () => unknown): void {
+    const next = this.queue.then(fn);
+    this.queue = next.catch((err: unknown) => this.log.error('deferred clean-up failed', err));
   }
 
   /** Number of trees held, for tests and the bench. */
@@ -136,7 +168,10 @@ export class LiveAnalyzer implements vscode.Disposable {
   private cancel(key: string): void {
     const p = this.pending.get(key);
     if (!p) return;
-    if (p.timer) clearTimeout(p.timer);
+    if (p.timer) {
+      clearTimeout(p.timer);
+      p.resolve(undefined); // never started: nobody waits for it forever
+    }
     p.cts.cancel();
     p.cts.dispose();
     this.pending.delete(key);
@@ -146,24 +181,39 @@ export class LiveAnalyzer implements vscode.Disposable {
     const key = doc.uri.toString();
     this.cancel(key);
     const cts = new vscode.CancellationTokenSource();
-    const entry: Pending = { timer: undefined, cts };
+    let settle: (event: AnalysisEvent | undefined) => void = () => undefined;
+    const done = new Promise<AnalysisEvent | undefined>((r) => (settle = r));
+    const entry: Pending = { timer: undefined, cts, resolve: settle, done };
     this.pending.set(key, entry);
-    return new Promise((resolve) => {
-      entry.timer = setTimeout(() => {
-        entry.timer = undefined;
-        const run = this.queue.then(() => this.run(doc, cts.token, trigger));
-        this.queue = run.catch(() => undefined);
-        run.then(resolve, (err) => {
-          this.log.error(`analysis of ${doc.uri.fsPath || doc.uri.toString()} failed`, err);
-          resolve(undefined);
-        }).finally(() => {
-          if (this.pending.get(key) === entry) {
-            this.pending.delete(key);
-            cts.dispose();
-          }
-        });
-      }, delayMs);
-    });
+    const resolve = settle;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      const run = this.queue.then(() => this.run(doc, cts.token, trigger));
+      this.queue = run.catch(() => undefined);
+      run.then(resolve, (err) => {
+        this.log.error(`analysis of ${doc.uri.fsPath || doc.uri.toString()} failed`, err);
+        resolve(undefined);
+      }).finally(() => {
+        if (this.pending.get(key) === entry) {
+          this.pending.delete(key);
+          cts.dispose();
+        }
+      });
+    }, delayMs);
+    return done;
+  }
+
+  /** Resolves when no analysis is scheduled or running (including runs scheduled while waiting). */
+  async settled(): Promise<void> {
+    for (;;) {
+      const pending = [...this.pending.values()].map((p) => p.done);
+      if (pending.length === 0) {
+        await this.queue;
+        if (this.pending.size === 0) return;
+        continue;
+      }
+      await Promise.all(pending);
+    }
   }
 
   /** Analyses a document now (commands and tests); resolves with the result, or undefined when it was dropped. */
@@ -174,8 +224,13 @@ export class LiveAnalyzer implements vscode.Disposable {
 
   private async run(doc: vscode.TextDocument, token: vscode.CancellationToken, trigger: Trigger): Promise<AnalysisEvent | undefined> {
     if (this.disposed || token.isCancellationRequested || doc.isClosed) return undefined;
-    const engine = this.engine();
+    const { engine, config } = await this.engineFor(doc);
+    if (this.disposed || token.isCancellationRequested || doc.isClosed) return undefined;
     const key = doc.uri.toString();
+    if (this.treeEngines.get(key) !== engine) {
+      this.trees.delete(key);
+      this.treeEngines.set(key, engine);
+    }
     const version = doc.version;
     const language = engine.languageOf({ path: doc.uri.path, languageId: doc.languageId });
     if (!language) return undefined;
@@ -186,9 +241,29 @@ export class LiveAnalyzer implements vscode.Disposable {
     const skip = skipReason(text);
     if (skip) {
       this.trees.delete(key);
-      return this.publish(doc, version, [], trigger, started, 0, false, `${skip.reason}: ${skip.detail}`);
+      return this.publish(doc, version, [], trigger, started, 0, false, `${skip.reason}: ${skip.detail}`, config);
     }
+    const unsupported = engine.unsupportedReason(language, text);
+    if (unsupported) {
+      this.trees.delete(key);
+      return this.publish(doc, version, [], trigger, started, 0, false, `unsupported: ${unsupported}`, config, true);
+    }
+    try {
+      return await this.parseAndAnalyze(doc, engine, config, language, path, text, version, token, trigger, started);
+    } catch (err) {
+      if (!(err instanceof EngineCrashedError)) throw err;
+      this.trees.delete(key);
+      this.treeEngines.delete(key);
+      this.onEngineCrashed(engine, err);
+      return this.publish(doc, version, [], trigger, started, performance.now() - started, false, `engine-crashed: ${err.message}`, config, true);
+    }
+  }
 
+  private async parseAndAnalyze(
+    doc: vscode.TextDocument, engine: Engine, config: LoadedConfig | undefined, language: NonNullable<ReturnType<Engine['languageOf']>>, path: string, text: string,
+    version: number, token: vscode.CancellationToken, trigger: Trigger, started: number,
+  ): Promise<AnalysisEvent | undefined> {
+    const key = doc.uri.toString();
     const cached = this.trees.get(key);
     const old = cached && cached.version === version ? cached : undefined;
     if (cached && !old) this.trees.delete(key);
@@ -199,7 +274,7 @@ export class LiveAnalyzer implements vscode.Disposable {
     const parseMs = performance.now() - started;
     if (!tree) {
       this.trees.delete(key);
-      return this.publish(doc, version, [], trigger, started, parseMs, false, 'parse-timeout: parsing took too long');
+      return this.publish(doc, version, [], trigger, started, parseMs, false, 'parse-timeout: parsing took too long', config);
     }
     if (token.isCancellationRequested || doc.isClosed || doc.version !== version) {
       if (tree !== old?.tree) tree.delete();
@@ -208,20 +283,25 @@ export class LiveAnalyzer implements vscode.Disposable {
     if (tree !== old?.tree) this.trees.set(key, tree, version);
     const findings = await engine.analyzeTree({ path, text, languageId: language.id }, language, tree, token);
     if (token.isCancellationRequested || doc.isClosed || doc.version !== version) return undefined;
-    return this.publish(doc, version, findings, trigger, started, parseMs, !!old?.edited, undefined);
+    return this.publish(doc, version, findings, trigger, started, parseMs, !!old?.edited, undefined, config);
   }
 
-  private publish(doc: vscode.TextDocument, version: number, findings: readonly Finding[], trigger: Trigger, started: number, parseMs: number, incremental: boolean, skipped: string | undefined): AnalysisEvent {
+  private publish(
+    doc: vscode.TextDocument, version: number, findings: readonly Finding[], trigger: Trigger, started: number, parseMs: number, incremental: boolean,
+    skipped: string | undefined, config: LoadedConfig | undefined, tell = false,
+  ): AnalysisEvent {
     const ms = performance.now() - started;
-    findings = this.policy(doc.uri, findings);
+    findings = this.policy(doc.uri, findings, config);
     this.store.setLive(doc.uri, version, findings);
     const name = vscode.workspace.asRelativePath(doc.uri, false);
     if (skipped) {
       if (!this.reportedSkips.has(doc.uri.toString())) {
         this.reportedSkips.add(doc.uri.toString());
         this.log.warn(`not analysing ${name}: ${skipped}`);
+        if (tell) void vscode.window.showInformationMessage(`Sealant does not analyse ${name}: ${skipped.slice(skipped.indexOf(': ') + 2)}`);
       }
     } else {
+      this.reportedSkips.delete(doc.uri.toString()); // a later skip is reported again
       const line = `analysed ${name} v${version} (${trigger}${incremental ? ', incremental' : ''}): ${findings.length} finding(s) in ${ms.toFixed(1)} ms, parse ${parseMs.toFixed(1)} ms`;
       if (ms > SLOW_MS) this.log.warn(`${line}: slower than ${SLOW_MS} ms`);
       else if (trigger === 'change') this.log.debug(line);

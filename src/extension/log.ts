@@ -4,44 +4,59 @@ import { OUTPUT_CHANNEL_NAME } from './constants';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
 
+/** Lines kept in memory (the API's `logLines()`, so tests can check what the channel was given). */
+const KEEP_LINES = 5000;
+
 export class Log implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
+  /** The most recent lines written to the channel, as `level message`. */
+  readonly lines: string[] = [];
 
   constructor() {
     this.channel = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME, { log: true });
   }
 
+  private keep(level: Level, message: string): void {
+    this.lines.push(`${level} ${message}`);
+    if (this.lines.length > KEEP_LINES) this.lines.splice(0, this.lines.length - KEEP_LINES);
+  }
+
   write(level: Level, message: string): void {
     switch (level) {
       case 'debug':
-        this.channel.debug(message);
+        this.debug(message);
         break;
       case 'info':
-        this.channel.info(message);
+        this.info(message);
         break;
       case 'warn':
-        this.channel.warn(message);
+        this.warn(message);
         break;
       case 'error':
-        this.channel.error(message);
+        this.error(message);
         break;
     }
   }
 
   debug(message: string): void {
+    this.keep('debug', message);
     this.channel.debug(message);
   }
 
   info(message: string): void {
+    this.keep('info', message);
     this.channel.info(message);
   }
 
   warn(message: string): void {
+    this.keep('warn', message);
     this.channel.warn(message);
   }
 
   error(message: string, err?: unknown): void {
-    this.channel.error(err === undefined ? message : `${message}: ${describeError(err)}`);
+    const line = err === undefined ? message : `${message}: ${describeError(err)}`;
+    this.keep('error', line);
+    this.channel.error(line);
   }
 
   /** Logs an error and tells the user, with a button that opens this channel. */

@@ -6,11 +6,14 @@
  * A config with errors is shown as diagnostics in its file (collection `sealant-config`) and the last good config
  * stays in force. Every file the loader read or looked for is watched; a change re-loads the config.
  *
- * Multi-root: the first workspace folder holding a config file is used (nested configs: not yet).
+ * Discovery is the CLI's (src/config/discovery.ts): the nearest config file at or above a file, up to its
+ * workspace folder, in every folder of a multi-root workspace (`configFor`, `configSet`). The "root" config (the
+ * first workspace folder holding a config file) is the one `load()` reports and the API's `teamConfig()` returns;
+ * a broken nested config also falls back to its own last good version (or the defaults).
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { applyPolicy, loadWorkspaceConfig, readTriageFile, TRIAGE_FILE, TriageIndex, type ConfigError, type LoadedConfig } from '../config';
+import { applyPolicy, ConfigSet, defaultLoadedConfig, isIgnored, loadWorkspaceConfig, readTriageFile, TRIAGE_FILE, TriageIndex, type ConfigError, type ConfigSetOptions, type LoadedConfig } from '../config';
 import type { Finding } from '../core/types';
 import type { Host } from '../core/host';
 import { CONFIG_FILE } from './constants';
@@ -48,6 +51,20 @@ export function configDiagnostics(errors: readonly ConfigError[]): Map<string, v
   return byFile;
 }
 
+/**
+ * A workspace folder's ConfigSet whose configs are always usable: a config with errors shows them (through
+ * `usable`) and is replaced by its last good version, or the defaults. assignConfigs and forFile go through it.
+ */
+class EditorConfigSet extends ConfigSet {
+  constructor(root: string, options: ConfigSetOptions, private readonly usable: (loaded: LoadedConfig) => LoadedConfig) {
+    super(root, options);
+  }
+
+  override async load(configFile: string | undefined): Promise<LoadedConfig> {
+    return this.usable(await super.load(configFile));
+  }
+}
+
 export class TeamConfig implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('sealant-config');
   /** The last config that loaded without errors (what the engine runs with). */
@@ -61,6 +78,14 @@ export class TeamConfig implements vscode.Disposable {
   /** The folder the config was loaded for (its triage file applies). */
   folderPath: string | undefined;
   private triageIndex: TriageIndex | undefined;
+  /** Config sets by workspace folder path (dropped whenever a config file changes). */
+  private sets = new Map<string, EditorConfigSet>();
+  /** The last good version of every config file loaded (root and nested). */
+  private readonly good = new Map<string, LoadedConfig>();
+  /** Watchers of the files nested configs read (created once per file; `**` globs are not enough everywhere). */
+  private readonly fileWatchers = new Map<string, vscode.Disposable>();
+  /** Problems shown in the config files, by the config (or triage file) that reported them. */
+  private readonly problems = new Map<string, readonly ConfigError[]>();
 
   constructor(
     private readonly host: Host,
@@ -74,6 +99,23 @@ export class TeamConfig implements vscode.Disposable {
       this.onTriageChange?.();
     };
     this.disposables.push(triage, triage.onDidCreate(dropTriage), triage.onDidChange(dropTriage), triage.onDidDelete(dropTriage));
+    // Saved in the editor, created, deleted or renamed through VS Code (explorer, workspace edits): reliable even
+    // where file watching misses a change (file watchers still catch edits made outside VS Code).
+    const isConfig = (uri: vscode.Uri) => uri.scheme === 'file' && CONFIG_NAMES.includes(path.basename(uri.fsPath));
+    this.disposables.push(
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (isConfig(doc.uri)) this.schedule(`${vscode.workspace.asRelativePath(doc.uri, true)} saved`);
+      }),
+      vscode.workspace.onDidCreateFiles((e) => {
+        if (e.files.some(isConfig)) this.schedule('a config file was created');
+      }),
+      vscode.workspace.onDidDeleteFiles((e) => {
+        if (e.files.some(isConfig)) this.schedule('a config file was deleted');
+      }),
+      vscode.workspace.onDidRenameFiles((e) => {
+        if (e.files.some((f) => isConfig(f.oldUri) || isConfig(f.newUri))) this.schedule('a config file was renamed');
+      }),
+    );
     // New config files anywhere at a folder root.
     for (const name of CONFIG_NAMES) {
       const w = vscode.workspace.createFileSystemWatcher(`**/${name}`);
@@ -101,19 +143,78 @@ export class TeamConfig implements vscode.Disposable {
       const data = readTriageFile(file);
       this.triageIndex = new TriageIndex(data.entries);
       // Errors of the triage file show in it, as config errors do (an invalid file applies no entries).
-      this.collection.set(vscode.Uri.file(file), configDiagnostics(data.errors).get(file) ?? []);
+      this.showProblems(`triage:${file}`, data.errors);
     }
     return this.triageIndex;
   }
 
-  /** testPaths and the triage file, applied to one file's findings (the config the engine runs with). */
+  /**
+   * `ignore` globs (no findings, as the CLI does not scan the file), testPaths and the triage file, applied to one
+   * file's findings (`loaded`: the config the file's engine runs with).
+   */
   applyPolicy(uri: vscode.Uri, findings: readonly Finding[], loaded: LoadedConfig | undefined): readonly Finding[] {
-    if (uri.scheme !== 'file' || !this.folderPath) return findings;
+    if (uri.scheme !== 'file') return findings;
+    if (loaded?.file && isIgnored(loaded.config, uri.fsPath)) return [];
+    if (!this.folderPath) return findings;
     const triage = this.triage();
     if (!loaded && !triage?.entries.length) return findings;
     const config = loaded?.config ?? this.last?.config;
     if (!config) return findings;
     return applyPolicy(findings, config, uri.fsPath, { triage });
+  }
+
+  /** Shows a config's problems (errors, warnings, notes) in the files they concern; replaces its earlier ones. */
+  private showProblems(key: string, errors: readonly ConfigError[]): void {
+    // Loaded configs are cached: the same list again (each analysis asks for its config) changes nothing.
+    if (this.problems.get(key) === errors || (errors.length === 0 && !this.problems.has(key))) return;
+    if (errors.length === 0) this.problems.delete(key);
+    else this.problems.set(key, errors);
+    this.collection.clear();
+    for (const [file, diags] of configDiagnostics([...this.problems.values()].flat())) this.collection.set(vscode.Uri.file(file), diags);
+  }
+
+  /**
+   * A loaded config made usable: its problems shown in its file; when it has errors, its last good version
+   * stays in force (or the built-in defaults, if it never loaded cleanly).
+   */
+  usable(loaded: LoadedConfig): LoadedConfig {
+    if (!loaded.file) return loaded;
+    for (const file of loaded.files) this.watchFile(file);
+    this.showProblems(loaded.file, loaded.errors);
+    if (loaded.ok) {
+      this.good.set(loaded.file, loaded);
+      return loaded;
+    }
+    const good = this.good.get(loaded.file);
+    if (good) return good;
+    return defaultLoadedConfig(path.dirname(loaded.file), { trusted: this.trusted });
+  }
+
+  /** Texts of config files open with unsaved changes (the loader reads them instead of the disk). */
+  private overrides(): Map<string, string> {
+    const overrides = new Map<string, string>();
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme === 'file' && doc.isDirty && CONFIG_NAMES.includes(path.basename(doc.uri.fsPath))) overrides.set(doc.uri.fsPath, doc.getText());
+    }
+    return overrides;
+  }
+
+  /** The config discovery of a workspace folder, as the CLI's (each config loaded once until a config changes). */
+  configSet(folder: string): ConfigSet {
+    let set = this.sets.get(folder);
+    if (!set) {
+      set = new EditorConfigSet(folder, { trusted: this.trusted, host: this.host, overrides: this.overrides() }, (l) => this.usable(l));
+      this.sets.set(folder, set);
+    }
+    return set;
+  }
+
+  /** The config of a file on disk: the nearest config file at or above it in its workspace folder. */
+  async configFor(uri: vscode.Uri): Promise<LoadedConfig | undefined> {
+    if (uri.scheme !== 'file') return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || folder.uri.scheme !== 'file') return undefined;
+    return this.configSet(folder.uri.fsPath).forFile(uri.fsPath);
   }
 
   get trusted(): boolean {
@@ -139,16 +240,17 @@ export class TeamConfig implements vscode.Disposable {
   async load(): Promise<LoadOutcome> {
     const folder = await this.folder();
     if (!folder || folder.uri.scheme !== 'file') return { loaded: undefined, apply: undefined };
-    const overrides = new Map<string, string>();
-    for (const doc of vscode.workspace.textDocuments) {
-      if (doc.uri.scheme === 'file' && doc.isDirty && CONFIG_NAMES.includes(path.basename(doc.uri.fsPath))) overrides.set(doc.uri.fsPath, doc.getText());
-    }
+    const overrides = this.overrides();
     this.triageIndex = undefined; // read again on next use (its diagnostics are cleared below with the config's)
+    this.sets = new Map(); // nested configs are loaded again on next use
     this.folderPath = folder.uri.fsPath;
     const loaded = await loadWorkspaceConfig(folder.uri.fsPath, { trusted: this.trusted, host: this.host, overrides });
     this.last = loaded;
+    this.problems.clear();
     this.collection.clear();
-    for (const [file, diags] of configDiagnostics(loaded.errors)) this.collection.set(vscode.Uri.file(file), diags);
+    if (loaded.file) this.showProblems(loaded.file, loaded.errors);
+    else this.showProblems(folder.uri.fsPath, loaded.errors);
+    if (loaded.ok && loaded.file) this.good.set(loaded.file, loaded);
     this.watch(loaded.files);
     const errors = loaded.errors.filter((e) => e.severity === 'error').length;
     if (loaded.file) {
@@ -171,10 +273,19 @@ export class TeamConfig implements vscode.Disposable {
     }
   }
 
+  private watchFile(file: string): void {
+    if (this.fileWatchers.has(file)) return;
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    const why = `${vscode.workspace.asRelativePath(file, true)} changed`;
+    const subs = [w.onDidChange(() => this.schedule(why)), w.onDidCreate(() => this.schedule(why)), w.onDidDelete(() => this.schedule(why))];
+    this.fileWatchers.set(file, vscode.Disposable.from(w, ...subs));
+  }
+
   schedule(why: string): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.log.info(`reloading the team config: ${why}`);
       this.load().then(
         (outcome) => this.onReload(outcome, why),
         (err: unknown) => this.log.fail('could not load the team config', err),
@@ -184,7 +295,7 @@ export class TeamConfig implements vscode.Disposable {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
+    for (const d of [...this.watchers, ...this.fileWatchers.values(), ...this.disposables]) d.dispose();
     this.collection.dispose();
   }
 }

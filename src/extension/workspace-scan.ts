@@ -1,18 +1,25 @@
 /**
  * "Scan Workspace" and "Scan Changed Files": every workspace folder (multi-root), files found by the CLI's
  * walker (.gitignore, default excludes) minus `files.exclude` and `sealant.scan.exclude`, analysed in worker
- * threads by the CLI's pool (dist/worker.js beside the bundle). Progress and cancellation come from VS Code;
+ * threads by the CLI's pool (dist/worker.js beside the bundle). The team config applies as in `sealant scan`:
+ * each file gets the nearest `.sealant.yml` at or above it in its folder (ConfigSet / assignConfigs), whose
+ * `ignore` globs drop it and whose rules, testPaths and the folder's triage file shape its findings; the result
+ * cache is keyed on the configs' hashes. Progress and cancellation come from VS Code;
  * skipped files and the reasons go to the output channel; results go to the findings store (Problems panel and
  * Findings view) and are kept as a ScanResult for "Export Report".
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
 import * as vscode from 'vscode';
 import { openResultCache } from '../cli/cache';
+import { findSchemaFiles } from '../cli/commands/inventory';
 import { defaultJobs, runScan } from '../cli/scan';
-import { DEFAULT_EXCLUDES, walk } from '../cli/walk';
+import { DEFAULT_EXCLUDES, toPosix, walk } from '../cli/walk';
+import { applyPolicy, assignConfigs, readTriageFile, TRIAGE_FILE, TriageIndex, type ConfigAssignment, type ConfigSet } from '../config';
+import type { EngineConfig } from '../core/engine';
 import type { FileResult, RuleDescriptor, ScanResult, SkippedFile } from '../core/types';
+import { schemaFileFacts } from '../inventory';
 import { changedFiles } from './git';
 import type { Log } from './log';
 import { readSettings } from './settings';
@@ -47,6 +54,50 @@ export interface ScanSummary {
   ms: number;
 }
 
+/** Where the scan gets each workspace folder's config discovery (the extension's TeamConfig). */
+export interface ConfigSource {
+  configSet(folder: string): ConfigSet;
+}
+
+/** One folder's files, each with its config. */
+interface Plan {
+  root: vscode.Uri;
+  prefix: string;
+  assigned: ConfigAssignment;
+}
+
+/** The results of an inventory scan (FileResults with facts), paths relative to `root`. */
+export interface InventoryScan {
+  root: string;
+  roots: string[];
+  files: FileResult[];
+  skipped: SkippedFile[];
+  /** Labels of the data types the team configs add. */
+  labels: Record<string, string>;
+  startedAt: string;
+}
+
+/** What the result cache keys on besides the built-in rules: every team config's hash (as the CLI's). */
+function cacheKeyConfig(assigned: ConfigAssignment): EngineConfig | undefined {
+  const hashes = assigned.loaded.filter((l) => l.file).map((l) => l.hash);
+  if (hashes.length === 0) return undefined;
+  const key: EngineConfig & { teamConfigHashes: string[] } = { teamConfigHashes: hashes };
+  return key;
+}
+
+/** testPaths and the folder's triage file, applied to scanned files (as `sealant scan` does). */
+function applyFolderPolicy(root: string, assigned: ConfigAssignment, files: readonly FileResult[]): FileResult[] {
+  const data = readTriageFile(join(root, TRIAGE_FILE));
+  const triage = data.errors.some((e) => e.severity === 'error') ? undefined : new TriageIndex(data.entries);
+  return files.map((f) => {
+    const abs = join(root, ...f.path.split('/'));
+    const index = assigned.configOf[abs];
+    const config = index !== undefined ? assigned.loaded[index].config : undefined;
+    if (!config) return triage ? { ...f, findings: f.findings.map((x) => triage.apply(x)) } : f;
+    return { ...f, findings: applyPolicy(f.findings, config, abs, { triage }) };
+  });
+}
+
 export interface ScanState {
   scanning: boolean;
   done: number;
@@ -70,6 +121,8 @@ export class WorkspaceScanner implements vscode.Disposable {
     private readonly version: string,
     /** Folder of the result cache shared with nothing else (the extension's global storage); none: no cache. */
     private readonly cacheDir: string | undefined,
+    /** The team config discovery of each folder. */
+    private readonly configs: ConfigSource,
   ) {}
 
   get isScanning(): boolean {
@@ -122,7 +175,6 @@ export class WorkspaceScanner implements vscode.Disposable {
   private async scanRoots(roots: readonly vscode.Uri[], options: ScanOptions, token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string; increment?: number }> | undefined): Promise<ScanSummary> {
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
-    const multi = roots.length > 1;
     const settings = readSettings(undefined, this.log);
     const jobs = options.jobs ?? (settings.scanJobs || defaultJobs());
     const summary: ScanSummary = { cancelled: false, changedOnly: !!options.changedOnly, roots: roots.map((r) => r.fsPath), total: 0, done: 0, findings: 0, filesWithFindings: 0, skipped: [], failed: [], ms: 0 };
@@ -130,41 +182,8 @@ export class WorkspaceScanner implements vscode.Disposable {
     progress?.report({ message: 'listing files…' });
 
     // 1. Select the files of every folder first, so that progress counts against the grand total.
-    const plans: { root: vscode.Uri; files: string[]; prefix: string }[] = [];
-    for (const root of roots) {
-      const prefix = multi ? `${basename(root)}/` : '';
-      if (root.scheme !== 'file') {
-        this.log.warn(`scan: ${root.toString()} is not on a local disk (scheme ${root.scheme}); skipped`);
-        continue;
-      }
-      const ignore = [...filesExclude(root), ...readSettings(root, this.log).scanExclude];
-      try {
-        let paths: string[] = [];
-        if (options.changedOnly) {
-          const changed = await changedFiles(root.fsPath);
-          if (changed.error) {
-            this.log.warn(`scan: cannot list changed files in ${root.fsPath}: ${changed.error}`);
-            void vscode.window.showWarningMessage(`Sealant: cannot list changed files in ${basename(root)}: ${changed.error}`);
-            continue;
-          }
-          if (changed.noHead) this.log.info(`scan: ${root.fsPath} has no commit yet; every file counts as changed`);
-          paths = changed.files;
-          if (paths.length === 0) {
-            plans.push({ root, files: [], prefix });
-            continue;
-          }
-        }
-        const walked = walk(root.fsPath, paths, { ignore });
-        const files = options.changedOnly ? walked.files.filter((f) => !isIgnoredByGlobs(root.fsPath, f, ignore)) : walked.files;
-        summary.skipped.push(...walked.skipped.map((s) => ({ ...s, path: prefix + s.path })));
-        plans.push({ root, files, prefix });
-        this.log.info(`scan: ${root.fsPath}: ${files.length} file(s) to analyse${options.changedOnly ? ' (changed against HEAD)' : ''}${ignore.length ? `; excluded by files.exclude / sealant.scan.exclude: ${ignore.join(', ')}` : ''}`);
-      } catch (err) {
-        this.log.error(`scan: cannot list the files of ${root.fsPath}`, err);
-        summary.failed.push({ path: prefix || root.fsPath, reason: 'unreadable', detail: String(err) });
-      }
-    }
-    summary.total = plans.reduce((n, p) => n + p.files.length, 0);
+    const plans = await this.plan(roots, options, summary);
+    summary.total = plans.reduce((n, p) => n + p.assigned.files.length, 0);
     this.stateEmitter.fire({ scanning: true, done: 0, total: summary.total });
 
     // 2. Analyse, folder after folder, in worker threads.
@@ -175,16 +194,19 @@ export class WorkspaceScanner implements vscode.Disposable {
         summary.cancelled = true;
         break;
       }
-      if (plan.files.length === 0) continue;
+      const { assigned } = plan;
+      if (assigned.files.length === 0) continue;
       const base = summary.done;
       const rules = this.rules();
       const cache = this.cacheDir
-        ? openResultCache({ dir: this.cacheDir, root: plan.root.fsPath, version: this.version, ruleIds: rules.map((r) => r.id) })
+        ? openResultCache({ dir: this.cacheDir, root: plan.root.fsPath, version: this.version, config: cacheKeyConfig(assigned), ruleIds: rules.map((r) => r.id) })
         : undefined;
       const out = await runScan({
         root: plan.root.fsPath,
-        files: plan.files,
+        files: assigned.files,
         jobs,
+        teamConfigs: assigned.teamConfigs,
+        configOf: assigned.configOf,
         cache,
         cancellation: token,
         onProgress: (done) => {
@@ -200,7 +222,7 @@ export class WorkspaceScanner implements vscode.Disposable {
         if (error) this.log.warn(`scan: could not save the result cache ${cache.file}: ${error}`);
         this.log.info(`scan: ${plan.root.fsPath}: result cache ${cache.stats.hits} hit(s), ${cache.stats.misses} miss(es)`);
       }
-      for (const r of out.files) fileResults.push({ root: plan.root, prefix: plan.prefix, result: r });
+      for (const r of applyFolderPolicy(plan.root.fsPath, assigned, out.files)) fileResults.push({ root: plan.root, prefix: plan.prefix, result: r });
       summary.skipped.push(...out.skipped.map((s) => ({ ...s, path: plan.prefix + s.path })));
       summary.failed.push(...out.failed.map((s) => ({ ...s, path: plan.prefix + s.path })));
       summary.done = base + out.files.length + out.skipped.length + out.failed.length;
@@ -226,6 +248,99 @@ export class WorkspaceScanner implements vscode.Disposable {
     this.stateEmitter.fire({ scanning: false, done: summary.done, total: summary.total });
     this.doneEmitter.fire(summary);
     return summary;
+  }
+
+  /**
+   * The files of each folder to analyse: the CLI's walker (.gitignore, default excludes) minus files.exclude and
+   * sealant.scan.exclude, or the files changed against git HEAD; then each file's config, without the files its
+   * `ignore` globs exclude. Skipped files and folders that cannot be listed go into `summary`.
+   */
+  private async plan(roots: readonly vscode.Uri[], options: ScanOptions, summary: Pick<ScanSummary, 'skipped' | 'failed'>): Promise<Plan[]> {
+    const multi = roots.length > 1;
+    const plans: Plan[] = [];
+    for (const root of roots) {
+      const prefix = multi ? `${basename(root)}/` : '';
+      if (root.scheme !== 'file') {
+        this.log.warn(`scan: ${root.toString()} is not on a local disk (scheme ${root.scheme}); skipped`);
+        continue;
+      }
+      const ignore = [...filesExclude(root), ...readSettings(root, this.log).scanExclude];
+      try {
+        let paths: string[] = [];
+        if (options.changedOnly) {
+          const changed = await changedFiles(root.fsPath);
+          if (changed.error) {
+            this.log.warn(`scan: cannot list changed files in ${root.fsPath}: ${changed.error}`);
+            void vscode.window.showWarningMessage(`Sealant: cannot list changed files in ${basename(root)}: ${changed.error}`);
+            continue;
+          }
+          if (changed.noHead) this.log.info(`scan: ${root.fsPath} has no commit yet; every file counts as changed`);
+          paths = changed.files;
+          if (paths.length === 0) {
+            plans.push({ root, prefix, assigned: { files: [], ignored: 0, loaded: [], teamConfigs: [], configOf: {} } });
+            continue;
+          }
+        }
+        const walked = walk(root.fsPath, paths, { ignore });
+        const files = options.changedOnly ? walked.files.filter((f) => !isIgnoredByGlobs(root.fsPath, f, ignore)) : walked.files;
+        const assigned = await assignConfigs(this.configs.configSet(root.fsPath), files);
+        summary.skipped.push(...walked.skipped.map((s) => ({ ...s, path: prefix + s.path })));
+        plans.push({ root, prefix, assigned });
+        const configs = assigned.loaded.filter((l) => l.file).map((l) => vscode.workspace.asRelativePath(l.file as string, multi));
+        this.log.info(
+          `scan: ${root.fsPath}: ${assigned.files.length} file(s) to analyse${options.changedOnly ? ' (changed against HEAD)' : ''}` +
+            `${ignore.length ? `; excluded by files.exclude / sealant.scan.exclude: ${ignore.join(', ')}` : ''}` +
+            `${configs.length ? `; team config ${configs.join(', ')}` : ''}${assigned.ignored ? `; ${assigned.ignored} file(s) left out by its ignore globs` : ''}`,
+        );
+      } catch (err) {
+        this.log.error(`scan: cannot list the files of ${root.fsPath}`, err);
+        summary.failed.push({ path: prefix || root.fsPath, reason: 'unreadable', detail: String(err) });
+      }
+    }
+    return plans;
+  }
+
+  /**
+   * Scans every workspace folder with the engine's inventory pass on (as `sealant inventory`: same walk, same
+   * configs, `.sql` / `.prisma` schema files too) and returns the results; the findings store is not touched.
+   */
+  async inventoryScan(token?: vscode.CancellationToken): Promise<InventoryScan | undefined> {
+    const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.scheme === 'file');
+    if (roots.length === 0) return undefined;
+    const startedAt = new Date().toISOString();
+    const summary: Pick<ScanSummary, 'skipped' | 'failed'> = { skipped: [], failed: [] };
+    const plans = await this.plan(roots, {}, summary);
+    const root = commonDir(plans.map((p) => p.root.fsPath));
+    const rel = (folder: string, p: string) => {
+      const r = relative(root, folder).split(sep).join('/');
+      return r ? `${r}/${p}` : p;
+    };
+    const files: FileResult[] = [];
+    const skipped: SkippedFile[] = [...summary.skipped, ...summary.failed];
+    const labels: Record<string, string> = {};
+    const jobs = readSettings(undefined, this.log).scanJobs || defaultJobs();
+    for (const plan of plans) {
+      if (token?.isCancellationRequested) return undefined;
+      const folder = plan.root.fsPath;
+      const { assigned } = plan;
+      for (const c of assigned.teamConfigs) for (const t of c.dataTypes.types) labels[t.id] = t.label;
+      const out = await runScan({ root: folder, files: assigned.files, jobs, config: { inventory: true }, teamConfigs: assigned.teamConfigs, configOf: assigned.configOf, cancellation: token });
+      if (out.cancelled) return undefined;
+      for (const f of applyFolderPolicy(folder, assigned, out.files)) {
+        files.push({ ...f, path: rel(folder, f.path), findings: f.findings.map((x) => ({ ...x, path: rel(folder, x.path) })), ...(f.facts ? { facts: f.facts.map((x) => ({ ...x, path: rel(folder, x.path) })) } : {}) });
+      }
+      skipped.push(...[...out.skipped, ...out.failed].map((s) => ({ ...s, path: rel(folder, s.path) })));
+      for (const abs of findSchemaFiles(folder, [folder])) {
+        try {
+          const facts = schemaFileFacts(toPosix(folder, abs), readFileSync(abs, 'utf8'));
+          files.push({ ...facts, path: rel(folder, facts.path), ...(facts.facts ? { facts: facts.facts.map((x) => ({ ...x, path: rel(folder, x.path) })) } : {}) });
+        } catch (err) {
+          skipped.push({ path: rel(folder, toPosix(folder, abs)), reason: 'unreadable', detail: String(err) });
+        }
+      }
+    }
+    files.sort((a, b) => a.path.localeCompare(b.path));
+    return { root, roots: plans.map((p) => p.root.fsPath), files, skipped, labels, startedAt };
   }
 
   private report(s: ScanSummary): void {

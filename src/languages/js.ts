@@ -1,7 +1,7 @@
 /** Syntax helpers for JavaScript, TypeScript and TSX (tree-sitter-javascript / -typescript node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { walk } from '../core/syntax';
+import { walk, walkTypes } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set([
   'function_declaration',
@@ -12,6 +12,10 @@ const FUNCTION_TYPES = new Set([
   'generator_function_declaration',
   'generator_function',
 ]);
+
+/** The nodes `bindings` and `returns` look at (walkTypes finds them in C). */
+const BINDING_WALK = [...FUNCTION_TYPES, 'variable_declaration', 'lexical_declaration', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement', 'class_declaration'];
+const RETURN_WALK = [...FUNCTION_TYPES, 'return_statement'];
 
 const WRAPPERS = new Set([
   'parenthesized_expression',
@@ -183,7 +187,7 @@ export const jsSyntax: Syntax = {
     if (!body) return [];
     if (body.type !== 'statement_block') return [body];
     const out: Node[] = [];
-    walk(body, (n) => {
+    walkTypes(body, RETURN_WALK, (n) => {
       if (n !== body && FUNCTION_TYPES.has(n.type)) return false;
       if (n.type === 'return_statement') {
         const v = named(n)[0];
@@ -336,7 +340,7 @@ export const jsSyntax: Syntax = {
     }
     const body = FUNCTION_TYPES.has(scope.type) ? scope.childForFieldName('body') : scope;
     if (!body) return out;
-    walk(body, (n) => {
+    walkTypes(body, BINDING_WALK, (n) => {
       if (n !== body && FUNCTION_TYPES.has(n.type)) {
         // A named function declaration binds its name in the enclosing scope.
         if (n.type === 'function_declaration' || n.type === 'generator_function_declaration') {

@@ -1,9 +1,12 @@
 /** Syntax helpers for Python (tree-sitter-python node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { walk } from '../core/syntax';
+import { typesEndingWith, walkTypes } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
+/** The nodes `bindings` (with every `_statement`) and `returns` look at (walkTypes finds them in C). */
+const BINDING_WALK = [...FUNCTION_TYPES, 'class_definition', 'assignment', 'augmented_assignment', 'with_item', 'named_expression'];
+const RETURN_WALK = [...FUNCTION_TYPES, 'class_definition', 'return_statement'];
 const WRAPPERS = new Set(['parenthesized_expression', 'await', 'list_splat', 'dictionary_splat', 'expression_list', 'not_operator']);
 
 function named(node: Node | null | undefined): Node[] {
@@ -143,7 +146,7 @@ export const pythonSyntax: Syntax = {
     if (!body) return [];
     if (fn.type === 'lambda') return [body];
     const out: Node[] = [];
-    walk(body, (n) => {
+    walkTypes(body, RETURN_WALK, (n) => {
       if (n !== body && (FUNCTION_TYPES.has(n.type) || n.type === 'class_definition')) return false;
       if (n.type === 'return_statement') {
         const v = named(n)[0];
@@ -310,7 +313,7 @@ export const pythonSyntax: Syntax = {
     const body = FUNCTION_TYPES.has(scope.type) ? scope.childForFieldName('body') : scope;
     if (!body) return out;
     const statements = new StatementStack();
-    walk(body, (n) => {
+    walkTypes(body, [...BINDING_WALK, ...typesEndingWith(body, '_statement')], (n) => {
       statements.enter(n);
       if (n !== body && FUNCTION_TYPES.has(n.type)) {
         if (n.type === 'function_definition') {

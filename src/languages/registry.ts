@@ -11,7 +11,7 @@ export type GrammarId = keyof typeof grammarTable.grammars;
  * Syntax families: languages whose trees share node types closely enough for one rule query.
  * JavaScript, TypeScript and TSX are one family (`js`); a rule's `js` query is compiled for each grammar.
  */
-export type SyntaxFamily = 'js' | 'python';
+export type SyntaxFamily = 'js' | 'python' | 'go' | 'java' | 'csharp' | 'php' | 'ruby';
 
 export interface LanguageInfo {
   /** VS Code language id. */
@@ -32,6 +32,11 @@ export const LANGUAGES: readonly LanguageInfo[] = Object.freeze([
   { id: 'typescript', name: 'TypeScript', grammar: 'typescript', syntax: 'js', extensions: ['.ts', '.mts', '.cts'], lineComment: '//' },
   { id: 'typescriptreact', name: 'TypeScript React', grammar: 'tsx', syntax: 'js', extensions: ['.tsx'], lineComment: '//' },
   { id: 'python', name: 'Python', grammar: 'python', syntax: 'python', extensions: ['.py', '.pyw'], lineComment: '#' },
+  { id: 'go', name: 'Go', grammar: 'go', syntax: 'go', extensions: ['.go'], lineComment: '//' },
+  { id: 'php', name: 'PHP', grammar: 'php', syntax: 'php', extensions: ['.php', '.phtml'], lineComment: '//' },
+  { id: 'ruby', name: 'Ruby', grammar: 'ruby', syntax: 'ruby', extensions: ['.rb', '.rake'], lineComment: '#' },
+  { id: 'java', name: 'Java', grammar: 'java', syntax: 'java', extensions: ['.java'], lineComment: '//' },
+  { id: 'csharp', name: 'C#', grammar: 'csharp', syntax: 'csharp', extensions: ['.cs'], lineComment: '//' },
 ]);
 
 export const GRAMMAR_FILES: Readonly<Record<GrammarId, string>> = Object.freeze(
@@ -45,6 +50,11 @@ export const GRAMMAR_SYNTAX: Readonly<Record<GrammarId, SyntaxFamily>> = Object.
   typescript: 'js',
   tsx: 'js',
   python: 'python',
+  go: 'go',
+  php: 'php',
+  ruby: 'ruby',
+  java: 'java',
+  csharp: 'csharp',
 });
 
 const byExtension = new Map<string, LanguageInfo>();

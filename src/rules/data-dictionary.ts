@@ -135,7 +135,7 @@ export const DATA_DICTIONARY: readonly DataTypeDef[] = freezeDictionary([
       // Not credentials: request-forgery tokens, pagination and cancellation tokens, lexer and LLM tokens.
       'csrf token', 'xsrf token', 'csrf', 'xsrf', 'anti forgery token', 'antiforgery token', 'request verification token',
       'token type', 'next page token', 'page token', 'pagination token', 'continuation token', 'next token',
-      'cancellation token', 'cancel token', 'sync token', 'change token', 'token id', 'token kind', 'token stream',
+      'replication session', 'replication session id', 'rep session', 'rep session id', 'ssh session id', 'cancellation token', 'cancel token', 'sync token', 'change token', 'token id', 'token kind', 'token stream',
       'token index', 'token position', 'token pos', 'token offset', 'token start', 'token end', 'token range',
       'token span', 'token list', 'current token', 'prev token', 'previous token', 'peek token', 'last token',
       'first token', 'tokens', 'input tokens', 'output tokens', 'prompt tokens', 'completion tokens', 'total tokens',
@@ -424,7 +424,10 @@ export const META_WORDS: readonly string[] = Object.freeze([
   'config', 'configuration', 'settings', 'setting', 'options', 'option', 'opts', 'generator', 'factory', 'builder',
   'parser', 'encoder', 'decoder', 'hasher', 'helper', 'util', 'utils', 'service', 'provider', 'manager', 'handler',
   'callback', 'cb', 'listener', 'hook', 'middleware', 'filter', 'interceptor', 'resolver', 'extractor', 'verifier',
-  'checker', 'controller', 'repository', 'repo', 'storage', 'strategy', 'module',
+  'checker', 'controller', 'repository', 'repo', 'storage', 'strategy', 'module', 'class', 'model', 'admin', 'backend',
+  'serializer', 'table',
+  // an identifier or a count of the data, not the data (`secret_uuid`, `tokens_deleted`)
+  'id', 'ids', 'uuid', 'guid', 'arn', 'metadata', 'delete', 'deleted', 'revoked', 'purged',
 ]);
 
 /**
@@ -435,7 +438,7 @@ export const PRE_WORDS: readonly string[] = Object.freeze([
   'is', 'has', 'have', 'had', 'was', 'were', 'did', 'does', 'should', 'will', 'can', 'must', 'show', 'hide', 'toggle',
   'validate', 'check', 'verify', 'compare', 'match', 'format', 'allow', 'enable', 'disable', 'require', 'requires',
   'need', 'needs', 'forgot', 'forget', 'min', 'max', 'minimum', 'maximum', 'num', 'count', 'total', 'len', 'on',
-  'handle', 'without', 'no',
+  'handle', 'without', 'no', 'updating', 'changing', 'resetting', 'setting',
 ]);
 
 /** Words that, anywhere in the name, say the data is protected or partial (`maskedCardNumber`, `ssn_enc`). */

@@ -365,6 +365,54 @@ describe('classifier', () => {
     });
   });
 
+  describe('gates (mayName)', () => {
+    /** A name in several spellings, in a line of code: as a key, a variable, a string and a keyword argument. */
+    const spellings = (phrase: string): string[] => {
+      const words = phrase.split(' ');
+      const camel = words.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+      return [
+        camel,
+        camel.charAt(0).toUpperCase() + camel.slice(1),
+        words.join('_'),
+        words.join('_').toUpperCase(),
+        words.join('-'),
+        `user${camel.charAt(0).toUpperCase()}${camel.slice(1)}s`,
+        `old_${words.join('_')}`,
+        `x${words.join('')}`,
+      ];
+    };
+    const lines = (name: string): string[] => [`const o = { ${name}: v };`, `let ${name} = f();`, `h['${name}'] = 1`, `f(${name}=x)`];
+
+    it('passes every text holding a name the classifier gives one of the types (every phrase, many spellings)', () => {
+      const types = [...new Set(DATA_DICTIONARY.map((t) => t.id))];
+      let checked = 0;
+      for (const t of DATA_DICTIONARY) {
+        const gate = classifier.mayName([t.id]);
+        for (const phrase of [...t.names, ...(t.wholeNames ?? [])]) {
+          for (const name of spellings(phrase)) {
+            if (!typesOf(name).includes(t.id)) continue;
+            checked++;
+            for (const line of lines(name)) assert.ok(gate(`x = 1;\n${line}\n`), `${t.id}: ${line}`);
+          }
+        }
+      }
+      assert.ok(checked > 500, `only ${checked} names checked`);
+      // A password that a hash word turns into a password hash is found by a gate for password hashes.
+      assert.ok(typesOf('hashedPassword').includes('password_hash') && classifier.mayName(['password_hash'])('const hashedPassword = h;'));
+      assert.ok(types.length > 10);
+    });
+    it('fails texts whose words only contain a short phrase inside another word', () => {
+      const gate = classifier.mayName(['password', 'tax_id', 'ssn', 'cvv']);
+      assert.equal(gate('const setting = bypass(compass, waiting);\nfor (const lesson of lessons) encompass(lesson);\n'), false);
+      assert.equal(gate('const setting = bypass(compass, userPw);'), true);
+      assert.equal(gate('const tin = 1;'), true);
+    });
+    it("follows the team's synonyms", () => {
+      assert.equal(classifier.mayName(['ssn'])('const steuer_id = 1;'), false);
+      assert.equal(new Classifier(undefined, { synonyms: { ssn: ['steuer id'] } }).mayName(['ssn'])('const steuer_id = 1;'), true);
+    });
+  });
+
   describe('extension', () => {
     it('adds synonyms and exclusions to built-in types', () => {
       const c = new Classifier(undefined, { synonyms: { ssn: ['steuer id'] }, exclusions: { email: ['support email'] } });

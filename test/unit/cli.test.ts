@@ -42,8 +42,28 @@ describe('sealant CLI (real process)', function () {
     }
   });
 
+  it('leaves out findings below --min-confidence, from the report and the exit code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sealant-cli-'));
+    try {
+      // A hard-coded password under a test path is low confidence; in application code it is high.
+      mkdirSync(join(dir, 'tests'));
+      writeFileSync(join(dir, 'tests', 'test_login.py'), "db_password = 'Zq8!vR2#pL6x'\n");
+      const all = JSON.parse(sealant(['scan', '.', '--format', 'json', '--fail-on', 'never'], dir).stdout) as { findings: { confidence: string }[] };
+      assert.ok(all.findings.some((f) => f.confidence === 'low'), JSON.stringify(all.findings));
+      const r = sealant(['scan', '.', '--format', 'json', '--min-confidence', 'medium'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual((JSON.parse(r.stdout) as { findings: unknown[] }).findings, []);
+      writeFileSync(join(dir, 'settings.py'), "db_password = 'Zq8!vR2#pL6x'\n");
+      const high = sealant(['scan', '.', '--format', 'json', '--min-confidence', 'high'], dir);
+      assert.equal(high.code, 1, high.stderr);
+      assert.deepEqual((JSON.parse(high.stdout) as { findings: { path: string }[] }).findings.map((f) => f.path), ['settings.py']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 with a one-line message on an unknown flag, a bad value and a missing path', () => {
-    for (const args of [['scan', '--frobnicate'], ['scan', '--format', 'xml'], ['scan', 'does-not-exist'], ['launch']]) {
+    for (const args of [['scan', '--frobnicate'], ['scan', '--format', 'xml'], ['scan', '--min-confidence', 'sure'], ['scan', 'does-not-exist'], ['launch']]) {
       const r = sealant(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -1,7 +1,11 @@
 /** The engine on its own: keyword gates, suppressions, fingerprints, skipped texts, rule errors, cleanup. */
 import assert from 'node:assert/strict';
 import { nodeHost } from '../../src/cli/node-host';
-import { Engine } from '../../src/core/engine';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Parser, Query } from 'web-tree-sitter';
+import { Engine, loadLanguage, splitPatterns } from '../../src/core/engine';
+import { GRAMMAR_FILES, GRAMMAR_SYNTAX, RUNTIME_WASM_FILE, type GrammarId } from '../../src/languages/registry';
 import { BUILTIN_RULES } from '../../src/rules';
 import { REPO_ROOT } from './helpers/paths';
 import type { RuleDefinition } from '../../src/core/rule';
@@ -44,7 +48,7 @@ describe('engine', () => {
     });
 
     it('marks files of unsupported languages as skipped', async () => {
-      const r = await engine.analyze({ path: 'a.rb', text: 'puts 1' });
+      const r = await engine.analyze({ path: 'a.lua', text: 'print(1)' });
       assert.equal(r.skipped?.reason, 'unsupported');
     });
 
@@ -156,6 +160,45 @@ describe('engine', () => {
         const errors = await e.compileErrors();
         assert.equal(errors.length, 1);
         assert.match(errors[0], /storage\/broken.*does not compile/);
+      } finally {
+        await e.dispose();
+      }
+    });
+
+    it('splits every built-in query into the patterns tree-sitter counts, and gives a shared pattern to every rule that has it', async () => {
+      await Parser.init({ wasmBinary: readFileSync(join(REPO_ROOT, 'grammars', RUNTIME_WASM_FILE)) });
+      for (const [grammar, syntax] of Object.entries(GRAMMAR_SYNTAX)) {
+        const language = await loadLanguage(GRAMMAR_FILES[grammar as GrammarId], readFileSync(join(REPO_ROOT, 'grammars', GRAMMAR_FILES[grammar as GrammarId])));
+        for (const rule of BUILTIN_RULES) {
+          const source = rule.queries[syntax];
+          if (!source) continue;
+          const q = new Query(language, source);
+          try {
+            assert.equal(splitPatterns(source)?.length, q.patternCount(), `${rule.id} (${grammar})`);
+          } finally {
+            q.delete();
+          }
+        }
+      }
+      assert.deepEqual(splitPatterns('; a comment\n(call_expression (#eq? @x "a)(;b")) @call @x\n\n[(string) (template_string)]+ @str ; done\n'), [
+        '(call_expression (#eq? @x "a)(;b")) @call @x',
+        '[(string) (template_string)]+ @str',
+      ]);
+      assert.equal(splitPatterns('@x (string)'), undefined);
+      // Two rules with the same pattern: each is told its own pattern index.
+      const seen: string[] = [];
+      const rule = (id: string, js: string): RuleDefinition => ({
+        id, family: 'storage', title: 't', description: 'd', severity: 'error', confidence: 'high', cwe: [1], owasp: ['x'], fixable: false,
+        guidance: { why: 'w', bad: 'b', good: 'g', fix: 'f' },
+        queries: { js },
+        check: (m) => {
+          seen.push(`${id}:${m.pattern}:${m.get('s')?.text}`);
+        },
+      });
+      const e = makeEngine({ rules: [rule('storage/a', '(string) @s'), rule('storage/b', '(number) @s\n(string) @s')] });
+      try {
+        await e.analyze({ path: 'a.js', text: "f('x', 1);" });
+        assert.deepEqual(seen.sort(), ["storage/a:0:'x'", "storage/b:0:1", "storage/b:1:'x'"]);
       } finally {
         await e.dispose();
       }

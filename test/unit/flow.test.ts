@@ -62,13 +62,47 @@ const PY: Case[] = [
   { name: 'names about data are not data', code: 'def f(password_reset_url, email_verified):\n    sink(password_reset_url, email_verified)\n', types: [] },
 ];
 
+const JAVA: Case[] = [
+  { name: 'getter reads a property', code: 'class A { void f(User user) { sink(user.getSsn()); } }', types: ['ssn'] },
+  { name: 'request parameter by name', code: 'class A { void f(HttpServletRequest request) { String v = request.getParameter("password"); sink(v); } }', types: ['password'] },
+  { name: 'string concatenation and StringBuilder', code: 'class A { void f(String cardNumber) { String s = new StringBuilder("card ").append(cardNumber).toString(); sink(s); } }', types: ['card_number'] },
+  { name: 'String.format passthrough', code: 'class A { void f(String iban) { sink(String.format("iban=%s", iban)); } }', types: ['iban'] },
+  { name: 'field read through this', code: 'class A { private String password; void f() { sink("pw " + this.password); } }', types: ['password'] },
+  { name: 'enhanced for loop variable', code: 'class A { void f(java.util.List<String> ssnList) { for (String ssn : ssnList) { sink(ssn); } } }', types: ['ssn'] },
+  { name: 'ternary', code: 'class A { void f(boolean b, String email, String phone) { sink(b ? email : phone); } }', types: ['email', 'phone'] },
+  { name: 'getBytes keeps the data', code: 'class A { void f(String password) { sink(password.getBytes()); } }', types: ['password'] },
+  { name: 'PasswordEncoder sanitizes', code: 'class A { void f(String password) { String h = passwordEncoder.encode(password); sink(h); } }', types: [], sanitized: ['password-hash'] },
+  { name: 'MessageDigest is a fast hash', code: 'class A { void f(String password) { sink(md.digest(password.getBytes())); } }', types: [], sanitized: ['hash'] },
+  { name: 'cipher encrypts', code: 'class A { void f(String ssn) { sink(cipher.doFinal(ssn.getBytes())); } }', types: [], sanitized: ['encrypt'] },
+  { name: 'substring masks', code: 'class A { void f(String cardNumber) { sink(cardNumber.substring(12)); } }', types: [], sanitized: ['mask'] },
+  { name: 'local helper return', code: 'class A { String build(String ssn) { return "ssn=" + ssn; } void f(String ssn) { sink(build(ssn)); } }', types: ['ssn'] },
+  { name: 'unrelated values stay clean', code: 'class A { void f(Order order) { sink(order.getTotal() + " " + order.getId()); } }', types: [] },
+];
+
+const CSHARP: Case[] = [
+  { name: 'property of an object', code: 'class A { void F(User user) { sink(user.Ssn); } }', types: ['ssn'] },
+  { name: 'form field by key', code: 'class A { void F(HttpRequest request) { var v = request.Form["password"]; sink(v); } }', types: ['password'] },
+  { name: 'interpolated string', code: 'class A { void F(string cardNumber) { sink($"card {cardNumber}"); } }', types: ['card_number'] },
+  { name: 'string concatenation', code: 'class A { void F(string iban) { var s = "iban=" + iban; sink(s); } }', types: ['iban'] },
+  { name: 'object initializer names its values', code: 'class A { void F(string x) { sink(new User { Email = x, TaxId = x }); } }', types: ['email', 'tax_id'] },
+  { name: 'anonymous object', code: 'class A { void F(string p) { sink(new { Password = p }); } }', types: ['password'] },
+  { name: 'Encoding.GetBytes keeps the data', code: 'class A { void F(string password) { sink(Encoding.UTF8.GetBytes(password)); } }', types: ['password'] },
+  { name: 'PasswordHasher sanitizes', code: 'class A { void F(User u, string password) { var h = _hasher.HashPassword(u, password); sink(h); } }', types: [], sanitized: ['password-hash'] },
+  { name: 'SHA256.HashData is a fast hash', code: 'class A { void F(string password) { sink(SHA256.HashData(Encoding.UTF8.GetBytes(password))); } }', types: [], sanitized: ['hash'] },
+  { name: 'Data Protection encrypts', code: 'class A { void F(string ssn) { sink(_protector.Protect(ssn)); } }', types: [], sanitized: ['encrypt'] },
+  { name: 'a PascalCase method is not a constructor', code: 'class A { void F(string password) { sink(Validator.Check(password)); } }', types: [] },
+  { name: 'unrelated values stay clean', code: 'class A { void F(Order order) { sink(order.Total + " " + order.Id); } }', types: [] },
+];
+
 function sinkArgument(root: Node): Node {
-  const calls = root.descendantsOfType(['call_expression', 'call']).filter((n): n is Node => !!n && (n.childForFieldName('function')?.text === 'sink'));
+  const calls = root.descendantsOfType(['call_expression', 'call', 'method_invocation', 'invocation_expression']).filter((n): n is Node => !!n && (n.childForFieldName('function')?.text === 'sink' || (n.type === 'method_invocation' && !n.childForFieldName('object') && n.childForFieldName('name')?.text === 'sink')));
   assert.equal(calls.length, 1, 'the snippet must call sink() once');
   const args = calls[0].childForFieldName('arguments');
   const first = args?.namedChildren.find((c) => c && c.type !== 'comment');
-  assert.ok(first, 'sink() has no argument');
-  return first;
+  // C# wraps each argument in an `argument` node.
+  const value = first?.type === 'argument' ? first.namedChildren[first.namedChildren.length - 1] : first;
+  assert.ok(value, 'sink() has no argument');
+  return value;
 }
 
 function run(engine: () => Engine, file: string, cases: Case[]): void {
@@ -105,6 +139,26 @@ describe('local data flow', () => {
 
   describe('JavaScript / TypeScript', () => run(() => engine, 'a.ts', JS));
   describe('Python', () => run(() => engine, 'a.py', PY));
+  describe('Java', () => run(() => engine, 'A.java', JAVA));
+  describe('C#', () => run(() => engine, 'A.cs', CSHARP));
+
+  for (const [file, code] of [
+    ['A.java', 'class A {\n  private static final String BASE = "http://api.partner.com";\n  void f(String id) { sink(BASE + "/v1/" + id); }\n}\n'],
+    ['A.cs', 'class A {\n  private const string Base = "http://api.partner.com";\n  void F(string id) { sink($"{Base}/v1/{id}"); }\n}\n'],
+  ] as const) {
+    it(`follows URL prefixes through constants in ${file.endsWith('.cs') ? 'C#' : 'Java'}`, async () => {
+      const lang = languageForPath(file)!;
+      const tree = await engine.parse(lang, code);
+      assert.ok(tree);
+      try {
+        assert.equal(tree.rootNode.hasError, false);
+        const flow = new DataFlow(tree.rootNode, SYNTAXES[lang.syntax], engine.classifier, SANITIZERS);
+        assert.equal(flow.staticPrefix(sinkArgument(tree.rootNode)), 'http://api.partner.com');
+      } finally {
+        tree.delete();
+      }
+    });
+  }
 
   it('follows static strings and URL prefixes through constants and templates', async () => {
     const lang = languageForPath('a.js')!;

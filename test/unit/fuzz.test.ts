@@ -36,6 +36,11 @@ const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
 const CANARIES: Record<string, string> = {
   js: "function signup(req) {\n  console.log('new user', req.body.ssn);\n  fetch('http://api.partner.com/users', { method: 'POST', body: req.body.password });\n}\n",
   python: 'import requests\n\ndef signup(request):\n    print("new user", request.form["ssn"])\n    requests.post("http://api.partner.com/users", data={"password": request.form["password"]})\n',
+  csharp: 'class Signup {\n  void Register(HttpRequest request) {\n    Console.WriteLine("new user " + request.Form["ssn"]);\n    new WebClient().UploadString("http://api.partner.com/users", request.Form["password"]);\n  }\n}\n',
+  ruby: 'def signup\n  puts "new user #{params[:ssn]}"\n  HTTParty.post("http://api.partner.com/users", body: { password: params[:password] })\nend\n',
+  go: 'package main\n\nfunc Signup(r *http.Request) {\n\tlog.Println("new user", r.FormValue("ssn"))\n\thttp.Post("http://api.partner.com/users", "text/plain", strings.NewReader(r.FormValue("password")))\n}\n',
+  php: '<?php\nfunction signup() {\n  error_log("new user " . $_POST["ssn"]);\n  file_get_contents("http://api.partner.com/users?pw=" . $_POST["password"]);\n}\n',
+  java: 'class Signup {\n  void signup(HttpServletRequest request) throws Exception {\n    System.out.println("new user " + request.getParameter("ssn"));\n    new java.net.URL("http://api.partner.com/users?pw=" + request.getParameter("password")).openConnection();\n  }\n}\n',
 };
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -17,6 +17,11 @@ const SAMPLES: Record<string, string> = {
   typescript: 'const password: string = req.body.password as string;\ninterface A { ssn: string }\n',
   tsx: 'export const F = () => <input type="password" value={pw} />;\n',
   python: 'password = request.form["password"]\nprint(f"{password}")\n',
+  php: '<p><?php $password = $_POST["password"]; echo htmlspecialchars($name); ?></p>\n',
+  ruby: 'def create\n  password = params[:password]\n  Rails.logger.info "login #{password}"\nend\n',
+  go: 'package main\n\nfunc f(r *http.Request) {\n\tpassword := r.FormValue("password")\n\tlog.Printf("%s", password)\n}\n',
+  csharp: 'class A {\n  void F(HttpRequest request) {\n    var password = request.Form["password"];\n    _logger.LogInformation("{P}", password);\n  }\n}\n',
+  java: 'class A {\n  void f(HttpServletRequest request) {\n    String password = request.getParameter("password");\n    log.info("{}", password);\n  }\n}\n',
 };
 
 describe('grammars', () => {

@@ -162,6 +162,68 @@ describe('incremental analysis', function () {
     assert.equal(counts[REFRESH_EVERY], 5);
   });
 
+  it('runs a rule whose words are typed inside a function (its gate follows the edit), as a full analysis does', async () => {
+    // No password is named in the file at first, so storage/plaintext-password is gated out until one is typed.
+    const source = `const db = require('./db');
+async function signup(req, res) {
+  await db.users.insert({ name: req.body.name });
+  res.send('ok');
+}
+`;
+    const engine = make(BUILTIN_RULES, true);
+    const plain = make(BUILTIN_RULES, false);
+    let text = source;
+    let tree = (await engine.parse(language, text))!;
+    let findings = await engine.analyzeTree({ path: 'signup.js', text }, language, tree);
+    assert.deepEqual(findings.map((f) => f.ruleId), []);
+    let at = text.indexOf('req.body.name') + 'req.body.name'.length;
+    for (const ch of ', password: req.body.password') {
+      const next = text.slice(0, at) + ch + text.slice(at);
+      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
+      text = next;
+      const t = (await engine.parse(language, text, tree))!;
+      tree.delete();
+      tree = t;
+      findings = await engine.analyzeTree({ path: 'signup.js', text }, language, tree);
+      assert.deepEqual(asData(findings), asData((await plain.analyze({ path: 'signup.js', text })).findings), `after typing up to "${text.slice(at - 10, at + 1)}"`);
+      at++;
+    }
+    tree.delete();
+    assert.deepEqual(findings.map((f) => f.ruleId), ['storage/plaintext-password']);
+  });
+
+  it('keeps the imports of a Python file while typing in a function, and reads them again when an import is typed', async () => {
+    const py = languageById('python')!;
+    const source = `import hashlib as h
+from flask import request
+
+
+def signup():
+    password = request.form["password"]
+    return "ok"
+`;
+    const engine = make(BUILTIN_RULES, true);
+    const plain = make(BUILTIN_RULES, false);
+    let text = source;
+    let tree = (await engine.parse(py, text))!;
+    await engine.analyzeTree({ path: 'app.py', text }, py, tree);
+    let at = text.indexOf('    return "ok"');
+    for (const ch of '    password_hash = h.md5(password.encode()).hexdigest()\n    import hashlib as h\n') {
+      const next = text.slice(0, at) + ch + text.slice(at);
+      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
+      text = next;
+      const t = (await engine.parse(py, text, tree))!;
+      tree.delete();
+      tree = t;
+      const findings = await engine.analyzeTree({ path: 'app.py', text }, py, tree);
+      assert.deepEqual(asData(findings), asData((await plain.analyze({ path: 'app.py', text })).findings), `after typing up to "${text.slice(at - 10, at + 1)}"`);
+      at++;
+    }
+    tree.delete();
+    const last = await plain.analyze({ path: 'app.py', text });
+    assert.ok(last.findings.some((f) => f.ruleId === 'storage/weak-password-hash'), 'the MD5 of the password (through the imported alias) must be found');
+  });
+
   it('gives the same findings as a full analysis with the built-in rules while typing a statement', async () => {
     const source = `const express = require('express');
 const app = express();

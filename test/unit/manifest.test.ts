@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGUAGES } from '../../src/languages/registry';
-import { activationEvents, COMMANDS, CONFIG_FILE, documentSelector, DOCUMENT_SCHEMES, FINDINGS_VIEW_ID, INTERNAL_COMMANDS, VIEW_CONTAINER_ID } from '../../src/extension/constants';
+import { activationEvents, COMMANDS, CONFIG_FILE, documentSelector, DOCUMENT_SCHEMES, FINDINGS_VIEW_ID, INTERNAL_COMMANDS, PERSONAL_DATA_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/constants';
 import { DEFAULT_SETTINGS, defaultsByKey, normalizeSettings, RUN_MODES, SETTING_KEYS } from '../../src/extension/settings-schema';
 import { TreeCache, toTreeEdit } from '../../src/extension/tree-cache';
 import type { Tree } from 'web-tree-sitter';
@@ -56,7 +56,7 @@ describe('extension manifest', () => {
     const container = manifest.contributes.viewsContainers.activitybar.find((c) => c.id === VIEW_CONTAINER_ID);
     assert.ok(container, 'no sealant activity-bar container');
     readFileSync(join(REPO_ROOT, container.icon));
-    assert.deepEqual(manifest.contributes.views[VIEW_CONTAINER_ID].map((v) => v.id), [FINDINGS_VIEW_ID]);
+    assert.deepEqual(manifest.contributes.views[VIEW_CONTAINER_ID].map((v) => v.id), [FINDINGS_VIEW_ID, PERSONAL_DATA_VIEW_ID]);
     assert.ok(manifest.icon);
     readFileSync(join(REPO_ROOT, manifest.icon));
   });

@@ -5,10 +5,15 @@
 // How and why: /work/shared/vscode-testing.md.
 //
 // Usage: node test/vscode/run-code-server.mjs [--workspace DIR] [--grep REGEX] [--timeout SECONDS] [--verbose]
-//   --workspace DIR   folder the workbench opens (default test/vscode/workspace/)
+//   --workspace DIR   folder the workbench opens (default test/vscode/workspace/); a `.code-workspace` file opens
+//                     that multi-root workspace (test/vscode/multi-root/multi.code-workspace: run it with
+//                     --grep 'multi-root workspace'; the suite's multi-root test is skipped in single-folder runs)
 //   --grep REGEX      run only the tests whose full title matches (passed to the suite as SEALANT_TEST_GREP)
 //   --timeout S       fail the whole run after S seconds (default 600)
 //   --verbose         also print the workbench's routine offline noise (always kept in host.log)
+//   --untrusted       leave workspace trust on (no --disable-workspace-trust): the folder opens in Restricted Mode,
+//                     as a folder nobody trusted yet; run it with --grep 'untrusted workspace' (the suite's
+//                     untrusted test runs only then, and is skipped in trusted runs)
 // Prints the extension host's console (the suite's mocha report), then `N passed, N failed` on its own line, and
 // exits with the suite's code (0 only if every test passed). Logs go to test-results/vscode/:
 //   server.log    VS Code server stdout/stderr          host.log     everything codeAutomationLog received
@@ -47,6 +52,7 @@ const { values: opts } = parseArgs({
     grep: { type: 'string' },
     timeout: { type: 'string', default: '600' },
     verbose: { type: 'boolean', default: false },
+    untrusted: { type: 'boolean', default: false },
   },
 });
 const workspace = resolve(opts.workspace);
@@ -122,7 +128,7 @@ server = spawn(
     '--accept-server-license-terms',
     '--enable-smoke-test-driver',
     '--disable-telemetry',
-    '--disable-workspace-trust',
+    ...(opts.untrusted ? [] : ['--disable-workspace-trust']),
     '--server-data-dir', serverData,
     '--user-data-dir', join(serverData, 'user-data'),
     '--extensions-dir', join(tmp, 'extensions'),
@@ -186,7 +192,8 @@ const payload = [
   // As `--disable-extensions` in run-electron.mjs: no installed extension besides ours (built-in ones still run).
   ['disableExtensions', 'true'],
 ];
-const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+const target = workspace.endsWith('.code-workspace') ? `workspace=${encodeURIComponent(workspace)}` : `folder=${encodeURIComponent(workspace)}`;
+const url = `${base}/?${target}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 say(`opening the workbench on ${workspace} (${elapsed()})`);
 try {
   await page.goto(url, { timeout: 60_000 });

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EngineConfig } from '../../core/engine';
-import { SEVERITY_RANK, type ScanResult, type Severity } from '../../core/types';
+import { SEVERITY_RANK, type Confidence, type ScanResult, type Severity } from '../../core/types';
 import { FORMATS, formatResult, type Format } from '../../reporters';
 import { BUILTIN_RULES } from '../../rules';
 import { defaultCacheDir, openResultCache } from '../cache';
@@ -19,6 +19,7 @@ Options:
   --format <text|json|sarif|markdown>  output format (default: text)
   --output <file>                      write the report to a file instead of stdout
   --fail-on <error|warning|note|never> lowest severity that makes the exit code 1 (default: warning)
+  --min-confidence <low|medium|high>   leave out findings of lower confidence (default: low, all findings)
   --jobs <n>                           worker threads (default: number of cores, at most 8)
   --quiet                              print nothing but the report (no progress, no summary on stderr)
   --no-color                           no colours in text output (also: NO_COLOR=1)
@@ -29,12 +30,15 @@ Options:
   --baseline <file>                    report only findings not in this earlier SARIF or JSON report`;
 
 const FAIL_ON = ['error', 'warning', 'note', 'never'] as const;
+const CONFIDENCES: readonly Confidence[] = ['low', 'medium', 'high'];
 
 export interface ScanArgs {
   paths: string[];
   format: Format;
   output?: string;
   failOn: Severity | 'never';
+  /** Findings below this confidence are left out of the report and the exit code. */
+  minConfidence: Confidence;
   jobs: number;
   quiet: boolean;
   color: boolean;
@@ -51,6 +55,7 @@ export const SCAN_OPTIONS = {
   '--format': { value: true },
   '--output': { value: true, alias: '-o' },
   '--fail-on': { value: true },
+  '--min-confidence': { value: true },
   '--jobs': { value: true, alias: '-j' },
   '--quiet': { value: false, alias: '-q' },
   '--no-color': { value: false },
@@ -66,6 +71,8 @@ export function parseScanArgs(argv: readonly string[], io: CliIo): ScanArgs {
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
   const failOn = (options.get('--fail-on') as string | undefined) ?? 'warning';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${failOn}"`);
+  const minConfidence = (options.get('--min-confidence') as string | undefined) ?? 'low';
+  if (!(CONFIDENCES as readonly string[]).includes(minConfidence)) throw new UsageError(`--min-confidence must be one of ${CONFIDENCES.join(', ')}, not "${minConfidence}"`);
   let jobs = defaultJobs();
   if (options.has('--jobs')) {
     jobs = Number(options.get('--jobs'));
@@ -77,6 +84,7 @@ export function parseScanArgs(argv: readonly string[], io: CliIo): ScanArgs {
     format: format as Format,
     output,
     failOn: failOn as ScanArgs['failOn'],
+    minConfidence: minConfidence as Confidence,
     jobs,
     quiet: options.has('--quiet'),
     color: !output && !options.has('--no-color') && !!io.stdout.isTTY && !io.env.NO_COLOR,
@@ -124,6 +132,10 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
     const applied = applyBaseline(files, baseline);
     files = applied.files;
     if (!args.quiet) io.stderr.write(`sealant: ${applied.known} finding${applied.known === 1 ? '' : 's'} already in the baseline ${args.baseline} not reported\n`);
+  }
+  if (args.minConfidence !== 'low') {
+    const floor = CONFIDENCES.indexOf(args.minConfidence);
+    files = files.map((f) => ({ ...f, findings: f.findings.filter((x) => CONFIDENCES.indexOf(x.confidence) >= floor) }));
   }
   if (!args.quiet && team.wholeProject && policy.triage.stale().length > 0) {
     io.stderr.write(`sealant: ${policy.triage.stale().length} triage entr${policy.triage.stale().length === 1 ? 'y matches' : 'ies match'} no finding (sealant triage list --stale; sealant triage prune)\n`);

@@ -41,7 +41,8 @@ export function carrierOf(ctx: RuleContext, node: Node, wanted: (i: TaintItem) =
     }
     return e.parts.length > 1 && ctx.flow.taint(node).some(wanted) ? { node } : undefined;
   }
-  if (e.kind === 'call' && (PASSTHROUGH_CALLS.test(e.path) || /^new /.test(e.path) || /^[A-Z]\w*$/.test(e.path.split('.').pop() ?? ''))) {
+  // A capitalised callee builds a record (`User(...)`), except in C#, where every method is PascalCase.
+  if (e.kind === 'call' && (PASSTHROUGH_CALLS.test(e.path) || /^new /.test(e.path) || (ctx.file.syntax !== 'csharp' && /^[A-Z]\w*$/.test(e.path.split('.').pop() ?? '')))) {
     if (ctx.file.syntax === 'python') {
       for (const en of ctx.syntax.entries(node)) {
         if (!en.key || !en.keyNode) continue;
@@ -100,6 +101,13 @@ function pyImport(ctx: RuleContext, module: string, name?: string): Edit[] {
   return [importEdit(ctx, `import ${module}`)];
 }
 
+/** A Java `import a.b.C;` after the last import (or the package declaration). */
+function javaImport(ctx: RuleContext, full: string): Edit {
+  let end: number | undefined;
+  for (const stmt of named(ctx.root)) if (stmt.type === 'import_declaration' || stmt.type === 'package_declaration') end = stmt.endIndex;
+  return end !== undefined ? { start: end, end, newText: `\nimport ${full};` } : { start: 0, end: 0, newText: `import ${full};\n` };
+}
+
 /** The local name bcrypt is imported under, and the edit that imports it when it is not. */
 function bcryptBinding(ctx: RuleContext): { local: string; edits: Edit[] } {
   for (const [local, mod] of ctx.flow.imports) if (mod === 'bcrypt' || mod === 'bcryptjs') return { local, edits: [] };
@@ -135,6 +143,14 @@ function plainPassword(ctx: RuleContext, node: Node): string {
       n = e.receiver ?? ctx.syntax.args(n)[0];
       continue;
     }
+    if (e.kind === 'call' && ctx.file.syntax === 'csharp' && e.name === 'GetBytes' && e.args[0]) {
+      n = e.args[0];
+      continue;
+    }
+    if (e.kind === 'call' && ctx.file.syntax === 'java' && (e.name === 'getBytes' || e.name === 'toCharArray') && e.receiver) {
+      n = e.receiver;
+      continue;
+    }
     if (e.kind === 'call' && ctx.file.syntax === 'js' && /(^|\.)Buffer\.from$|^String$/.test(e.path) && e.args[0]) {
       n = e.args[0];
       continue;
@@ -148,6 +164,23 @@ function plainPassword(ctx: RuleContext, node: Node): string {
 export function hashPasswordFix(ctx: RuleContext, carrier: Carrier, whole?: Node): FixInput {
   const target: Carrier = whole ? { node: whole } : carrier;
   const value = whole ? plainPassword(ctx, carrier.node) : carrier.node.text;
+  if (ctx.file.syntax === 'ruby') {
+    return { title: 'Hash the password with BCrypt::Password.create (bcrypt gem)', safe: false, edits: [replaceCarrier(target, () => `BCrypt::Password.create(${value})`)] };
+  }
+  if (ctx.file.syntax === 'php') {
+    return { title: 'Hash the password with password_hash (bcrypt / argon2)', safe: false, edits: [replaceCarrier(target, () => `password_hash(${value}, PASSWORD_DEFAULT)`)] };
+  }
+  if (ctx.file.syntax === 'csharp') {
+    return { title: 'Hash the password with BCrypt.Net (BCrypt.Net-Next package)', safe: false, edits: [replaceCarrier(target, () => `BCrypt.Net.BCrypt.HashPassword(${value})`)] };
+  }
+  if (ctx.file.syntax === 'java') {
+    const imported = ctx.flow.imports.get('BCryptPasswordEncoder') !== undefined;
+    return {
+      title: "Hash the password with Spring Security's BCryptPasswordEncoder",
+      safe: false,
+      edits: [replaceCarrier(target, () => `new BCryptPasswordEncoder().encode(${value})`), ...(imported ? [] : [javaImport(ctx, 'org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder')])],
+    };
+  }
   if (ctx.file.syntax === 'js') {
     const { local, edits } = bcryptBinding(ctx);
     const call = inAsyncFunction(ctx, target.node) ? `await ${local}.hash(${value}, 12)` : `${local}.hashSync(${value}, 12)`;
@@ -173,6 +206,21 @@ export function envName(name: string): string {
 
 /** Replace a literal by an environment lookup. */
 export function envFix(ctx: RuleContext, literal: Node, name: string, options: { optional?: boolean } = {}): FixInput {
+  if (ctx.file.syntax === 'go') return goEnvFix(ctx, literal, name);
+  if (ctx.file.syntax === 'ruby') return { title: `Read the secret from ENV.fetch('${name}')`, safe: false, edits: [{ node: literal, newText: `ENV.fetch('${name}')` }] };
+  if (ctx.file.syntax === 'php') return { title: `Read the secret from getenv('${name}')`, safe: false, edits: [{ node: literal, newText: `getenv('${name}')` }] };
+  if (ctx.file.syntax === 'java') {
+    return { title: `Read the secret from System.getenv("${name}")`, safe: false, edits: [{ node: literal, newText: `System.getenv("${name}")` }] };
+  }
+  if (ctx.file.syntax === 'csharp') {
+    // A `const` cannot hold a value read at run time: a const field becomes `static readonly`, a const local a variable.
+    const edits: FixInput['edits'] = [{ node: literal, newText: `Environment.GetEnvironmentVariable("${name}")` }];
+    let decl: Node | null = literal.parent;
+    for (let i = 0; decl && i < 4 && decl.type !== 'field_declaration' && decl.type !== 'local_declaration_statement'; i++) decl = decl.parent;
+    const constant = decl && (decl.type === 'field_declaration' || decl.type === 'local_declaration_statement') ? decl.children.find((c) => c?.type === 'modifier' && c.text === 'const') : undefined;
+    if (decl && constant) edits.push({ node: constant, newText: decl.type === 'field_declaration' ? 'static readonly' : '' });
+    return { title: `Read the secret from Environment.GetEnvironmentVariable("${name}")`, safe: false, edits };
+  }
   if (ctx.file.syntax === 'js') {
     return { title: `Read the secret from process.env.${name}`, safe: false, edits: [{ node: literal, newText: `process.env.${name}` }] };
   }
@@ -183,6 +231,27 @@ export function envFix(ctx: RuleContext, literal: Node, name: string, options: {
     safe: false,
     edits: [{ node: literal, newText: bytes ? `${lookup}.encode()` : lookup }, ...pyImport(ctx, 'os')],
   };
+}
+
+/** Go: `os.Getenv("NAME")`, importing "os" and turning a lone `const` into `var` (a call is not a constant). */
+function goEnvFix(ctx: RuleContext, literal: Node, name: string): FixInput {
+  const edits: Edit[] = [{ node: literal, newText: `os.Getenv("${name}")` }];
+  let decl: Node | null = literal.parent;
+  while (decl && decl.type !== 'const_declaration' && !/^(function_declaration|method_declaration|func_literal|source_file)$/.test(decl.type)) decl = decl.parent;
+  if (decl?.type === 'const_declaration') {
+    const keyword = decl.children.find((c) => c?.type === 'const');
+    if (keyword) edits.push({ start: keyword.startIndex, end: keyword.endIndex, newText: 'var' });
+  }
+  const imported = named(ctx.root).some((n) => n.type === 'import_declaration' && /"os"/.test(n.text));
+  if (!imported) {
+    const list = ctx.root.descendantsOfType('import_spec_list')[0];
+    const single = named(ctx.root).find((n) => n.type === 'import_declaration');
+    const pkg = named(ctx.root).find((n) => n.type === 'package_clause');
+    if (list) edits.push({ start: list.startIndex + 1, end: list.startIndex + 1, newText: '\n\t"os"' });
+    else if (single) edits.push({ start: single.endIndex, end: single.endIndex, newText: '\nimport "os"' });
+    else if (pkg) edits.push({ start: pkg.endIndex, end: pkg.endIndex, newText: '\n\nimport "os"' });
+  }
+  return { title: `Read the secret from os.Getenv("${name}")`, safe: false, edits };
 }
 
 /** The quote a Python f-string around the node uses, so inserted literals use the other one. */
@@ -200,6 +269,28 @@ function enclosingFStringQuote(node: Node): string | undefined {
 
 /** "Mask the logged value": redact credentials entirely, show only the last four characters of anything else. */
 export function maskFix(ctx: RuleContext, carrier: Carrier, credential: boolean): FixInput {
+  if (ctx.file.syntax === 'ruby') {
+    // Inside "…#{password}…" the replacement stays an interpolated expression.
+    const expr = (t: string) => (credential ? "'[REDACTED]'" : `${t}.to_s.gsub(/.(?=.{4})/, '*')`);
+    return { title: credential ? 'Redact the logged credential' : 'Mask the logged value (keep the last 4 characters)', safe: true, edits: [replaceCarrier(carrier, expr)] };
+  }
+  if (ctx.file.syntax === 'php') {
+    // Inside "…$password…" the replacement is text of the string itself.
+    if (carrier.node.parent?.type === 'encapsed_string') return { title: 'Redact the logged credential', safe: true, edits: [replaceCarrier(carrier, () => '[REDACTED]')] };
+    const expr = (t: string) => (credential ? "'[REDACTED]'" : `substr_replace((string) ${t}, str_repeat('*', max(0, strlen((string) ${t}) - 4)), 0, -4)`);
+    return { title: credential ? 'Redact the logged credential' : 'Mask the logged value (keep the last 4 characters)', safe: true, edits: [replaceCarrier(carrier, expr)] };
+  }
+  if (ctx.file.syntax === 'go') {
+    return { title: 'Redact the logged credential', safe: true, edits: [replaceCarrier(carrier, () => '"[REDACTED]"')] };
+  }
+  if (ctx.file.syntax === 'csharp') {
+    const expr = (t: string) => (credential ? '"[REDACTED]"' : `System.Text.RegularExpressions.Regex.Replace(${t}?.ToString() ?? "", ".(?=.{4})", "*")`);
+    return { title: credential ? 'Redact the logged credential' : 'Mask the logged value (keep the last 4 characters)', safe: true, edits: [replaceCarrier(carrier, expr)] };
+  }
+  if (ctx.file.syntax === 'java') {
+    const expr = (t: string) => (credential ? '"[REDACTED]"' : `String.valueOf(${t}).replaceAll(".(?=.{4})", "*")`);
+    return { title: credential ? 'Redact the logged credential' : 'Mask the logged value (keep the last 4 characters)', safe: true, edits: [replaceCarrier(carrier, expr)] };
+  }
   if (ctx.file.syntax === 'js') {
     const expr = (t: string) => (credential ? "'[REDACTED]'" : `String(${t}).replace(/.(?=.{4})/g, '*')`);
     return { title: credential ? 'Redact the logged credential' : 'Mask the logged value (keep the last 4 characters)', safe: true, edits: [replaceCarrier(carrier, expr)] };

@@ -13,11 +13,33 @@ const SECRET_TYPES = new Set(['password', 'secret', 'api_key', 'token', 'private
 const FORMAT_HINT = /AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|hooks\.slack\.com|[sr]k_(live|test)_|AIza|SG\.|SK[0-9a-fA-F]{32}|npm_|sk-|eyJ|-----BEGIN/;
 /** `scheme://user:password@host`. */
 const CONNECTION_STRING = /^([a-z][a-z0-9+.-]*):\/\/([^:/@\s]*):([^@/\s]+)@([^/:?#\s]*)/i;
+/** Go DSNs: go-sql-driver/mysql `user:password@tcp(host:3306)/db`, lib/pq and pgx `host=… password=…`. */
+const MYSQL_DSN = /^([^:@/\s]+):([^@\s]+)@(tcp|unix)\(([^)]*)\)/;
+const KEY_VALUE_DSN = /(?:^|\s)password=('[^']*'|[^\s']+)/;
 /** Passwords of local development defaults (docker images, tutorials). */
 const DEFAULT_PASSWORDS = new Set(['password', 'pass', 'passwd', 'pwd', 'secret', 'postgres', 'root', 'admin', 'guest', 'test', 'user', 'mysql', 'redis', 'rabbitmq', 'mongo', 'sa']);
 
 /** Calls whose argument at a position is a signing or session secret. */
-const SECRET_ARGUMENTS: { syntax: 'js' | 'python'; path: RegExp; index: number; keyword?: string; env: string }[] = [
+const SECRET_ARGUMENTS: { syntax: 'js' | 'python' | 'java' | 'go' | 'csharp' | 'php' | 'ruby'; path: RegExp; index: number; keyword?: string; env: string }[] = [
+  { syntax: 'csharp', path: /^new (Microsoft\.IdentityModel\.Tokens\.)?SymmetricSecurityKey$|^new (System\.Security\.Cryptography\.)?HMAC(SHA1|SHA256|SHA384|SHA512|MD5)$/, index: 0, env: 'JWT_SECRET' },
+  { syntax: 'csharp', path: /^new (System\.Net\.)?NetworkCredential$/, index: 1, env: 'SMTP_PASSWORD' },
+  { syntax: 'java', path: /(^|\.)DriverManager\.getConnection$/, index: 2, env: 'DB_PASSWORD' },
+  { syntax: 'java', path: /(^|\.)(signWith|setSigningKey|verifyWith)$/, index: 1, env: 'JWT_SECRET' },
+  { syntax: 'java', path: /(^|\.)Algorithm\.(HMAC256|HMAC384|HMAC512)$|(^|\.)(setSigningKey|hmacShaKeyFor)$/, index: 0, env: 'JWT_SECRET' },
+  { syntax: 'java', path: /^new (javax\.crypto\.spec\.)?SecretKeySpec$/, index: 0, env: 'ENCRYPTION_KEY' },
+  { syntax: 'java', path: /^new (javax\.crypto\.spec\.)?PBEKeySpec$|(^|\.)(setPassword)$/, index: 0, env: 'SECRET' },
+  { syntax: 'php', path: /^new (\\?PDO|mysqli)$|^(mysqli_connect|mysql_connect)$/, index: 2, env: 'DB_PASSWORD' },
+  { syntax: 'php', path: /^(JWT\.encode|Firebase\\JWT\\JWT\.encode)$/, index: 1, env: 'JWT_SECRET' },
+  { syntax: 'php', path: /^hash_hmac$/, index: 2, env: 'HMAC_SECRET' },
+  { syntax: 'php', path: /^openssl_(encrypt|decrypt)$/, index: 2, env: 'ENCRYPTION_KEY' },
+  { syntax: 'ruby', path: /^JWT\.(encode|decode)$/, index: 1, env: 'JWT_SECRET' },
+  { syntax: 'ruby', path: /^OpenSSL\.HMAC\.(hexdigest|digest)$/, index: 1, env: 'HMAC_SECRET' },
+  { syntax: 'ruby', path: /^ActiveSupport\.(MessageEncryptor|MessageVerifier)\.new$/, index: 0, env: 'ENCRYPTION_KEY' },
+  { syntax: 'go', path: /(^|\.)SignedString$/, index: 0, env: 'JWT_SECRET' },
+  { syntax: 'go', path: /^hmac\.New$/, index: 1, env: 'HMAC_SECRET' },
+  { syntax: 'go', path: /^(aes\.NewCipher|chacha20poly1305\.New|chacha20poly1305\.NewX)$/, index: 0, env: 'ENCRYPTION_KEY' },
+  { syntax: 'go', path: /^(sessions\.NewCookieStore|sessions\.NewFilesystemStore|securecookie\.New|cookie\.NewStore|csrf\.Protect)$/, index: 0, env: 'SESSION_SECRET' },
+  { syntax: 'go', path: /^smtp\.(PlainAuth|CRAMMD5Auth)$/, index: 2, env: 'SMTP_PASSWORD' },
   { syntax: 'js', path: /^(jsonwebtoken|jwt|jws|jose)\.(sign|verify)$|^(jwt|jsonwebtoken)\.default\.(sign|verify)$|^jsonwebtoken\.(sign|verify)$/, index: 1, env: 'JWT_SECRET' },
   { syntax: 'js', path: /^cookie-parser$|^cookieParser$/, index: 0, env: 'COOKIE_SECRET' },
   { syntax: 'js', path: /(^|\.)createHmac$/, index: 1, env: 'HMAC_SECRET' },
@@ -48,8 +70,16 @@ function plausible(ctx: RuleContext, type: string, value: string, relaxed: boole
   if (/\.(pem|key|crt|cer|p12|pfx|json|txt|env|ya?ml|ini|cfg|conf|jks|keystore|der|pub|gpg|asc)$/i.test(v)) return false;
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v)) return false; // an environment variable's name
   if (/[?:!.,;]$/.test(v) || /^[A-Z][a-z]+$/.test(v)) return false; // a label or a translated word
+  // Translated text: 'Contraseña', 'proxy-пароль', '上記データベースに接続するパスワード…' (three non-ASCII letters in a row).
+  if ((/^\p{L}+$/u.test(v) && /[^\x00-\x7f]/.test(v)) || /[^\x00-\x7f\P{L}]{3,}/u.test(v)) return false;
+  if (/^@[\w.-]+$|^%[\w.-]+%$/.test(v)) return false; // a service or parameter reference (Symfony '@mailer', '%db_password%')
   if (/\[[^\]]*\]|\([^)]*\)|=\s*['"]|^[.#][\w-]+$/.test(v)) return false; // a selector, a call or markup
-  if (/^[A-Za-z]+([_.-]?[A-Za-z]+)*$/.test(v) && ctx.classifier.classifyName(v).length > 0) return false; // a name such as 'access_token'
+  if (/^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(v) && ctx.classifier.classifyName(v).length > 0) return false; // a name such as 'access_token'
+  // An enum-like label of an authentication method (`basic_auth`, `certificate_auth`, `login_type`).
+  if (/^[a-z]+(?:_[a-z]+)+$/.test(v) && /(^|_)(auth|login|mode|type|style|method|scheme|kind|flow)(_|$)/.test(v)) return false;
+  if (/^urn:/i.test(v) || /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*){2,}$/.test(v)) return false; // a URN, a module or class path
+  // A namespaced name (`OS-OAUTH1:access_token`, `scope:read_password`): word segments, one of them a data name.
+  if (/^[\w.-]+(:[\w.-]+)+$/.test(v) && v.split(':').some((seg) => /^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(seg) && ctx.classifier.classifyName(seg).length > 0)) return false;
   if (/^(text|hidden|email|number|off|on|required|true|false|null|bearer|basic|digest|jwt|oauth|oauth2|none|hash|sha256|sha512|md5|bcrypt|hex|base64|utf-?8|ascii|latin1|binary)$/i.test(v)) return false;
   if (type === 'password') return v.length >= 6;
   // Keys, tokens and secrets are long random strings, not words (`msal:acquireTokenSuccess`, `urn:ietf:params:oauth:jwt-bearer`).
@@ -60,7 +90,7 @@ function plausible(ctx: RuleContext, type: string, value: string, relaxed: boole
 /** An object or dict of 4+ entries whose values are all lower-case words: an alias table, not a config. */
 function isLookupTable(ctx: RuleContext, lit: Node): boolean {
   const obj = lit.parent?.parent;
-  if (!obj || (obj.type !== 'object' && obj.type !== 'dictionary')) return false;
+  if (!obj || (obj.type !== 'object' && obj.type !== 'dictionary' && obj.type !== 'array_creation_expression')) return false;
   const entries = ctx.syntax.entries(obj);
   if (entries.length < 4) return false;
   return entries.every((e) => {
@@ -71,6 +101,8 @@ function isLookupTable(ctx: RuleContext, lit: Node): boolean {
 
 /** `P@SSWORD`, `s3cr3t`, `passw0rd123`: a placeholder word in leetspeak, maybe with a few digits. */
 function isObviousDummy(v: string): boolean {
+  // `0123456789…`, `abcdefgh…`, `xxxxxxxx`, `aaaa1111`: a run or a repeat, not a random value.
+  if (/^(?:0123456789)+\d*$|^(?:abcdefghijklmnopqrstuvwxyz)+/i.test(v) || /^(.{1,4})\1{3,}$/.test(v)) return true;
   const plain = v.toLowerCase().replace(/@|4/g, 'a').replace(/0/g, 'o').replace(/[1!|]/g, 'i').replace(/3/g, 'e').replace(/\$|5/g, 's').replace(/7/g, 't');
   const word = plain.replace(/[^a-z]/g, '');
   return word.length >= 4 && (looksLikePlaceholder(word) || DEFAULT_PASSWORDS.has(word) || /^(pas+word|pas+wd|secret|letmein|qwerty|abc|admin|test|demo)+$/.test(word.replace(/ii$/, '')));
@@ -113,6 +145,8 @@ function envNameFor(ctx: RuleContext, lc: LiteralContext, fallback: string): str
 
 function fixFor(ctx: RuleContext, lit: Node, lc: LiteralContext, name: string): FixInput[] {
   if (lc.fallback) return [];
+  // PHP class constants and property defaults must be constant expressions: `getenv()` is not allowed there.
+  if (ctx.file.syntax === 'php' && /^(property_element|const_element)$/.test(lit.parent?.type ?? '')) return [];
   return [envFix(ctx, lit, name, { optional: lc.kind === 'parameter' })];
 }
 
@@ -132,21 +166,31 @@ export const hardcodedSecret: RuleDefinition = {
     why: 'Source code is copied to every laptop, CI runner, fork, backup and code-search index, and stays in the git history forever. A secret in it is readable by everyone who can read the code, cannot be rotated without a release, and is the same in every environment. Leaked keys are found by bots within minutes of a push to a public repository.',
     bad: "const dbPassword = 'Spr1ng-2024!db';\njwt.sign(payload, 'signing-secret-v2');",
     good: "const dbPassword = process.env.DB_PASSWORD;\njwt.sign(payload, process.env.JWT_SECRET);",
-    fix: 'Read the secret from the environment or a secret manager (`process.env.DB_PASSWORD`, `os.environ["DB_PASSWORD"]`, AWS Secrets Manager, Vault), rotate the leaked value, and remove it from the git history. Keep local defaults in an untracked `.env` file.',
+    fix: 'Read the secret from the environment or a secret manager (`process.env.DB_PASSWORD`, `os.environ["DB_PASSWORD"]`, AWS Secrets Manager, Vault), rotate the leaked value, and remove it from the git history. Keep local defaults in an untracked `.env` file. In Go, `os.Getenv("DB_PASSWORD")` (a `const` becomes a `var`).',
   },
   queries: {
+    java: '(string_literal) @str',
+    csharp: '(string_literal) @str\n(verbatim_string_literal) @str\n(raw_string_literal) @str',
     js: '(string) @str\n(template_string) @str',
     python: '(string) @str\n(concatenated_string) @str',
+    go: '[(interpreted_string_literal) (raw_string_literal)] @str',
+    php: '[(string) (encapsed_string)] @str',
+    ruby: '(string) @str',
   },
   check(match, ctx) {
     const lit = match.get('str');
     if (!lit) return;
+    if (ctx.file.syntax === 'java' && lit.text.startsWith('"${') && javaValueDefault(ctx, lit)) return;
     const value = ctx.syntax.stringValue(lit);
     if (value === undefined || value.length < 4 || value.length > 16_384) return;
     // Judge the value before its context: most literals are short words that cannot be secrets.
-    if (!FORMAT_HINT.test(value) && !CONNECTION_STRING.test(value)) {
+    const goDsn = ctx.file.syntax === 'go' ? goDsnPassword(value) : undefined;
+    const adoConnection = ctx.file.syntax === 'csharp' && /(?:^|;)\s*(?:password|pwd)\s*=/i.test(value);
+    if (!FORMAT_HINT.test(value) && !CONNECTION_STRING.test(value) && !goDsn && !adoConnection) {
+      const relaxedSpot = /^(arguments|argument_list|argument|pair|keyword_argument)$/.test(lit.parent?.type ?? '');
+      if (!relaxedSpot && (value.length < 6 || /\s/.test(value))) return;
       if (looksLikePlaceholder(value)) return;
-      if (!plausible(ctx, 'password', value, false) && !/^(arguments|argument_list|pair|keyword_argument)$/.test(lit.parent?.type ?? '')) return;
+      if (!relaxedSpot && !plausible(ctx, 'password', value, false)) return;
     }
     if (lit.parent?.type === 'concatenated_string' || isNotAValue(ctx, lit)) return;
     const lc = literalContext(ctx, lit);
@@ -172,6 +216,26 @@ export const hardcodedSecret: RuleDefinition = {
       }
     }
 
+    // 2a. ADO.NET connection strings: `Server=db.example.com;Database=shop;User Id=app;Password=…;`.
+    if (ctx.file.syntax === 'csharp' && /(?:^|;)\s*(?:password|pwd)\s*=/i.test(value) && /(?:^|;)\s*(?:server|data source|host|address|addr)\s*=/i.test(value)) {
+      const pw = /(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]*)/i.exec(value)?.[1].trim() ?? '';
+      const host = /(?:^|;)\s*(?:server|data source|host|address|addr)\s*=\s*([^;,]*)/i.exec(value)?.[1].trim().replace(/^tcp:/i, '') ?? '';
+      if (!pw || looksLikePlaceholder(pw) || isObviousDummy(pw) || /[{}$%<>*]/.test(pw) || DEFAULT_PASSWORDS.has(pw.toLowerCase())) return;
+      const local = isLocalOrReservedHost(host.replace(/\\.*$/, '')) || !host.includes('.') || /^\(local|localdb\)/i.test(host);
+      const { severity, confidence } = severityFor(ctx, local ? 'warning' : 'error');
+      ctx.report({
+        node: lit,
+        message: `A connection string${lc.name ? ` in \`${lc.name}\`` : ''} carries an inline password for ${host || 'its server'}.`,
+        severity,
+        confidence: local && confidence === 'high' ? 'medium' : confidence,
+        secret: pw,
+        dataTypes: ['password'],
+        fixes: fixFor(ctx, lit, lc, 'DB_CONNECTION_STRING'),
+        fingerprintKey: `ado ${host} ${lc.name ?? ''}`,
+      });
+      return;
+    }
+
     // 2. Connection strings with an inline password.
     const conn = CONNECTION_STRING.exec(value);
     if (conn) {
@@ -193,6 +257,25 @@ export const hardcodedSecret: RuleDefinition = {
       return;
     }
 
+    // 2b. Go DSNs that are not URLs.
+    if (goDsn) {
+      const { password: pw, host } = goDsn;
+      if (looksLikePlaceholder(pw) || isObviousDummy(pw) || /[{}$%<>*]/.test(pw) || DEFAULT_PASSWORDS.has(pw.toLowerCase())) return;
+      const local = !host || isLocalOrReservedHost(host.replace(/:\d+$/, '')) || !host.includes('.');
+      const { severity, confidence } = severityFor(ctx, local ? 'warning' : 'error');
+      ctx.report({
+        node: lit,
+        message: `A database DSN${lc.name ? ` in \`${lc.name}\`` : ''} carries an inline password for ${host || 'its host'}.`,
+        severity,
+        confidence: local && confidence === 'high' ? 'medium' : confidence,
+        secret: pw,
+        dataTypes: ['password'],
+        fixes: fixFor(ctx, lit, lc, 'DATABASE_DSN'),
+        fingerprintKey: `dsn ${host} ${lc.name ?? ''}`,
+      });
+      return;
+    }
+
     // 3. Secrets passed straight to signing, HMAC and session APIs.
     if (lc.call && lc.argIndex !== undefined) {
       const path = ctx.flow.resolvedPath(lc.call);
@@ -206,7 +289,7 @@ export const hardcodedSecret: RuleDefinition = {
         const hit = SECRET_ARGUMENTS.find((s) => s.syntax === ctx.file.syntax && (s.path.test(path) || s.path.test(written)) && (lc.kind === 'keyword' ? s.keyword === lc.keyword : s.index === lc.argIndex));
         if (hit && plausible(ctx, 'secret', value, true)) {
           const { severity, confidence } = severityFor(ctx, 'error');
-          ctx.report({ node: lit, message: `The key passed to \`${written}\` is hard-coded: anyone with the code can sign or decrypt with it.`, severity, confidence, secret: value, dataTypes: ['secret'], fixes: fixFor(ctx, lit, lc, hit.env) });
+          ctx.report({ node: lit, message: hit.env === 'SMTP_PASSWORD' ? `The mail password passed to \`${written}\` is hard-coded: anyone with the code can send mail as this account.` : hit.env === 'DB_PASSWORD' ? `The database password passed to \`${written}\` is hard-coded: anyone with the code can log in to the database.` : `The key passed to \`${written}\` is hard-coded: anyone with the code can sign or decrypt with it.`, severity, confidence, secret: value, dataTypes: ['secret'], fixes: fixFor(ctx, lit, lc, hit.env) });
           return;
         }
       }
@@ -242,6 +325,42 @@ export const hardcodedSecret: RuleDefinition = {
     });
   },
 };
+
+/**
+ * Spring's `@Value("\${db.password:Spr1ng-2024}")`: the text after the colon is the default used when the property is
+ * not set. Reports it when the property names a secret; returns true when the literal was a `@Value` expression.
+ */
+function javaValueDefault(ctx: RuleContext, lit: Node): boolean {
+  const annotation = lit.parent?.type === 'annotation_argument_list' ? lit.parent.parent : lit.parent?.type === 'element_value_pair' ? lit.parent.parent?.parent : undefined;
+  if (annotation?.type !== 'annotation' || !/(^|\.)Value$/.test(annotation.childForFieldName('name')?.text ?? '')) return false;
+  const m = /^\$\{([\w.-]+):([^}]*)\}$/.exec(ctx.syntax.stringValue(lit) ?? '');
+  if (!m) return true;
+  const [, key, value] = m;
+  const types = ctx.classifier.classifyName(key.split('.').pop() ?? key).filter((c) => SECRET_TYPES.has(c.type));
+  if (types.length === 0 || !plausible(ctx, types[0].type, value, false)) return true;
+  const { severity, confidence } = severityFor(ctx, 'warning');
+  const label = ctx.classifier.type(types[0].type)?.label ?? 'a secret';
+  ctx.report({
+    node: lit,
+    message: `\`${key}\` falls back to a hard-coded ${label.replace(/^(a|an) /, '')} when the property is not set.`,
+    severity,
+    confidence: confidence === 'high' ? 'medium' : confidence,
+    classifications: types,
+    secret: value,
+    fixes: [{ title: 'Remove the default so a missing property fails at start-up', safe: false, edits: [{ node: lit, newText: `"\${${key}}"` }] }],
+    fingerprintKey: `@Value ${key}`,
+  });
+  return true;
+}
+
+/** The password and host of a Go MySQL or key=value DSN. */
+function goDsnPassword(value: string): { password: string; host: string } | undefined {
+  const my = MYSQL_DSN.exec(value);
+  if (my) return { password: my[2], host: my[4] };
+  const kv = /\bhost=/.test(value) ? KEY_VALUE_DSN.exec(value) : null;
+  if (kv) return { password: kv[1].replace(/^'|'$/g, ''), host: (/\bhost=([^\s]+)/.exec(value)?.[1] ?? '').replace(/^'|'$/g, '') };
+  return undefined;
+}
 
 function decodeURIComponentSafe(s: string): string {
   try {

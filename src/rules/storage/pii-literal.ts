@@ -84,6 +84,11 @@ export const piiLiteral: RuleDefinition = {
     // a JS number loses digits anyway.
     js: '(string) @str\n(template_string) @str',
     python: '(string) @str',
+    java: '(string_literal) @str',
+    csharp: '(string_literal) @str\n(verbatim_string_literal) @str',
+    go: '[(interpreted_string_literal) (raw_string_literal)] @str',
+    php: '[(string) (encapsed_string)] @str',
+    ruby: '(string) @str',
   },
   check(match, ctx) {
     const lit = match.get('str');

@@ -9,9 +9,20 @@ import { isAre, isParserToken } from './wording';
 
 const JS_LOGGER = /^(console)\.(log|info|warn|error|debug|trace|dir|table)$|^(this\.)?(logger|log|_logger|_log|winston|pino|bunyan|log4js|signale|consola|fastify\.log|req\.log|request\.log|ctx\.log|app\.log|server\.log|this\.log|this\.logger|this\._logger)\.(info|warn|warning|error|debug|trace|fatal|verbose|silly|log|http|notice|crit|critical|success)$/;
 const PY_LOGGER = /^(print|pprint|pprint\.pprint)$|^(logging|logger|log|_logger|_log|LOGGER|LOG|self\.logger|self\.log|self\._logger|self\._log|cls\.logger|app\.logger|current_app\.logger|structlog|loguru\.logger|logger\.bind\(\)|log\.bind\(\))\.(debug|info|warning|warn|error|exception|critical|fatal|log|msg|success|trace)$/;
+const JAVA_LOGGER = /^System\.(out|err)\.(println|print|printf|format)$|^(android\.util\.)?Log\.(v|d|i|w|e|wtf|println)$|^Timber\.(v|d|i|w|e|wtf)$|^(this\.)?(log|logger|LOG|LOGGER|_log|_logger|Log|Logger|logging|LOGGING)\.(trace|debug|info|warn|error|fatal|severe|warning|fine|finer|finest|config|log|printf|atInfo\(\)\.log|atDebug\(\)\.log)$/;
+const GO_LOG_METHODS = 'Print|Printf|Println|Fatal|Fatalf|Fatalln|Panic|Panicf|Panicln|Info|Infof|Infoln|Infow|Debug|Debugf|Debugln|Debugw|Warn|Warnf|Warnln|Warnw|Warning|Warningf|Error|Errorf|Errorln|Errorw|Trace|Tracef|Log|Logf|LogAttrs|InfoContext|DebugContext|WarnContext|ErrorContext|Msg|Msgf';
+/** Go: the standard log, fmt printing, slog, logrus, zap, glog/klog, and methods of logger-named values (zerolog's `.Msg`). */
+const GO_LOGGER = new RegExp(`^fmt\\.(Print|Printf|Println)$|^(log|logrus|slog|glog|klog|zap\\.L\\(\\)|zap\\.S\\(\\)|zerolog\\.\\w+\\(\\))\\.(${GO_LOG_METHODS})$|^([\\w.]+\\.)?(logger|log|Logger|Log|sugar|Sugar|zlog|slogger|lg|logr|l|entry)(\\.(WithFields?|With|WithError|WithContext|Sugar|Named)\\(\\))*\\.(${GO_LOG_METHODS})$|\\.(WithFields?|WithError)\\(\\)\\.(${GO_LOG_METHODS})$|^(log|logger)\\.(Info|Debug|Warn|Error|Fatal|Trace)\\(\\)(\\.\\w+\\(\\))*\\.(Msg|Msgf)$`);
+/** PHP: error_log / syslog, Laravel's Log facade and logger() helper, PSR-3 loggers (Monolog) held in a variable or property. */
+const PHP_LOGGER = /^(error_log|syslog|trigger_error)$|^(Log|\\?Illuminate\\Support\\Facades\\Log|logger\(\)|Log\.channel\(\)|Log\.stack\(\))\.(emergency|alert|critical|error|warning|notice|info|debug|log)$|^(this\.)?(logger|log|_logger|monolog|Logger)\.(emergency|alert|critical|error|warning|notice|info|debug|log)$|^logger$|^info$/;
+/** Ruby: puts / p / pp, Rails.logger, a `logger` / `@logger` / `Logger` instance, `log`. */
+const RUBY_LOGGER = /^(puts|p|pp|print|warn)$|^(Rails\.logger|logger|@logger|@log|log|LOGGER|\$logger|Logger|self\.logger)\.(debug|info|warn|error|fatal|unknown|add|log)$/;
+/** Go structured fields: `zap.String("password", pw)`, `slog.String("ssn", ssn)`, `zap.Any("user", u)`. */
+const GO_FIELD = /^(zap|slog|zerolog)\.(String|Any|Int|Int64|Reflect|Stringer|ByteString|Binary|Group|Attr)$/;
+const CSHARP_LOGGER = /^(System\.)?Console\.(WriteLine|Write)$|^(UnityEngine\.)?Debug\.(Log|LogWarning|LogError|LogFormat|LogWarningFormat|LogErrorFormat)$|^(System\.Diagnostics\.)?(Debug|Trace)\.(WriteLine|Write|TraceInformation|TraceWarning|TraceError)$|^(this\.)?_?(logger|log|Logger|Log|_logger|_log)\.(Log|LogTrace|LogDebug|LogInformation|LogWarning|LogError|LogCritical|Information|Debug|Warning|Error|Fatal|Verbose|Info|Warn|Trace)$/;
 /** Factories whose result is a logger: `const log = pino()`, `logger = logging.getLogger(__name__)`, `new Logger(X.name)`. */
 const LOGGER_FACTORY = /(^|\.)(getLogger|get_logger|getChild|createLogger|pino|bunyan\.createLogger|winston\.createLogger|log4js\.getLogger|child|bind|new)$|^new (Logger|winston\.Logger|@nestjs\/common\.Logger|signale\.Signale|Signale)$|^(pino|bunyan|winston|loguru|structlog)(\.default)?$/;
-const LOG_METHOD = /^(debug|info|warning|warn|error|exception|critical|fatal|log|trace|verbose|silly|msg|success)$/;
+const LOG_METHOD = /^(debug|info|warning|warn|error|exception|critical|fatal|log|trace|verbose|silly|msg|success|severe|fine|finer|finest)$/;
 /** Loggers imported by name: `from loguru import logger`, `import { logger } from './logger'` is not enough. */
 const IMPORTED_LOGGER = /^(loguru\.logger|structlog\.\w+|@nestjs\/common\.Logger)$/;
 /** Python keyword arguments of logging calls that are not logged data. */
@@ -19,10 +30,28 @@ const PY_LOG_OPTIONS = /^(exc_info|stack_info|stacklevel|file|sep|end|flush|leve
 /** Whole objects that usually hold a customer's record. */
 const PERSON_OBJECT = /^(user|customer|patient|member|account|profile|applicant|cardholder|payer|employee|client|person|contact|subscriber)s?$/i;
 
+/** `sessionId`, `session_id`: the id of a chat, replication or analytics session unless the file handles web sessions. */
+function isSessionIdOnly(i: TaintItem): boolean {
+  return /^_*session_?id$/i.test(i.origin.text.replace(/^['"]|['"]$/g, '').replace(/^.*\./, ''));
+}
+
+function usesWebSessions(ctx: RuleContext): boolean {
+  let v = ctx.state.get('webSessions') as boolean | undefined;
+  if (v === undefined) {
+    v = /cookie|\b(req|request)\.session\b|express-session|set_cookie|setCookie|SESSION_COOKIE|sessionStore|session_store/i.test(ctx.file.text);
+    ctx.state.set('webSessions', v);
+  }
+  return v;
+}
+
 /** `debug('app')(...)`: the callee is a function made by the `debug` package. */
-function isDebugLogger(ctx: RuleContext, call: Node): boolean {
-  const path = ctx.syntax.calleePath(call);
+function isDebugLogger(ctx: RuleContext, call: Node, path: string): boolean {
   if (!/^[A-Za-z_$][\w$]*$/.test(path)) return false;
+  // The factory call below is written `debug(`, `createDebug(`, `Debug(` or `require('debug')(`: without that
+  // text in the file, skip the definition lookup (it walks the scopes of every plain function call).
+  let mentions = ctx.state.get('mentionsDebug');
+  if (mentions === undefined) ctx.state.set('mentionsDebug', (mentions = ctx.file.text.includes('ebug')));
+  if (!mentions) return false;
   const def = ctx.flow.definitionOf(path, call);
   const v = def?.value;
   if (!v || !ctx.syntax.isCall(v)) return false;
@@ -32,8 +61,15 @@ function isDebugLogger(ctx: RuleContext, call: Node): boolean {
 
 function isLogCall(ctx: RuleContext, call: Node): boolean {
   const path = ctx.syntax.calleePath(call);
-  if ((ctx.file.syntax === 'js' ? JS_LOGGER : PY_LOGGER).test(path)) return true;
-  if (ctx.file.syntax === 'js' && isDebugLogger(ctx, call)) return true;
+  if (ctx.file.syntax === 'ruby') return RUBY_LOGGER.test(path);
+  if (ctx.file.syntax === 'php') return PHP_LOGGER.test(ctx.flow.resolvePath(path)) || PHP_LOGGER.test(path);
+  if (ctx.file.syntax === 'go') {
+    // `fmt.Fprintln(os.Stderr, …)` logs; `fmt.Fprintf(w, …)` writes a response.
+    if (/^fmt\.Fprint(f|ln)?$/.test(path)) return /^os\.(Stderr|Stdout)$/.test(ctx.syntax.args(call)[0]?.text ?? '');
+    return GO_LOGGER.test(ctx.flow.resolvePath(path)) && !/^(t|b|f|tb)\./.test(path);
+  }
+  if ((ctx.file.syntax === 'js' ? JS_LOGGER : ctx.file.syntax === 'java' ? JAVA_LOGGER : ctx.file.syntax === 'csharp' ? CSHARP_LOGGER : PY_LOGGER).test(path)) return true;
+  if (ctx.file.syntax === 'js' && isDebugLogger(ctx, call, path)) return true;
   const dot = path.lastIndexOf('.');
   if (dot <= 0 || !LOG_METHOD.test(path.slice(dot + 1))) return false;
   const head = path.slice(0, dot);
@@ -51,6 +87,7 @@ function loggedItems(ctx: RuleContext, call: Node): { items: TaintItem[]; values
   const args = ctx.syntax.args(call);
   const items = args.flatMap((a) => ctx.flow.sensitive(a, { bulk: true }));
   const values = [...args];
+  if (ctx.file.syntax === 'go') goFields(ctx, call, args, items, values);
   if (ctx.file.syntax === 'python') {
     for (const en of ctx.syntax.entries(call)) {
       if (!en.key || !en.keyNode || PY_LOG_OPTIONS.test(en.key)) continue;
@@ -111,7 +148,7 @@ function recordLike(ctx: RuleContext, node: Node): boolean {
 /** A whole customer record logged as an object: `console.log(user)`, `logger.info({ user })`, `print(vars(customer))`. */
 function personObject(ctx: RuleContext, values: Node[]): Node | undefined {
   for (const v of values) {
-    if (ctx.file.syntax === 'js') {
+    if (ctx.file.syntax === 'js' || ctx.file.syntax === 'java' || ctx.file.syntax === 'csharp') {
       const direct = v.type === 'identifier' || v.type === 'member_expression' ? v : undefined;
       const stringified = ctx.syntax.isCall(v) && /^JSON\.stringify$/.test(ctx.syntax.calleePath(v)) ? ctx.syntax.args(v)[0] : undefined;
       const candidate = direct ?? stringified;
@@ -157,11 +194,16 @@ export const sensitiveDataInLog: RuleDefinition = {
     why: 'Logs are copied to log aggregators, support tickets and backups, read by many people and kept for years. A password, card number or SSN written to a log is stored in clear text in all of those places, outside the controls that protect the database.',
     bad: "logger.info(`signup ${req.body.email} password=${req.body.password}`);",
     good: "logger.info('signup', { userId: user.id, email: maskEmail(user.email) });",
-    fix: 'Log an identifier instead of the data, or mask it before logging (keep the last four characters: `maskCard`, `last4`). Never log credentials, not even masked. Configure the logger to redact known keys (pino `redact`, structlog processors, logging filters) as a second line of defence.',
+    fix: 'Log an identifier instead of the data, or mask it before logging (keep the last four characters: `maskCard`, `last4`). Never log credentials, not even masked. Configure the logger to redact known keys (pino `redact`, structlog processors, logging filters) as a second line of defence. In Go, log an id instead, or drop the field from `log.Printf` / zap / slog / logrus calls (the quick fix replaces a logged credential with `"[REDACTED]"`).',
   },
   queries: {
     js: `(call_expression function: [(member_expression) (identifier)] @callee arguments: (arguments) @args) @call`,
     python: `(call function: [(attribute) (identifier)] @callee arguments: (argument_list) @args) @call`,
+    java: `(method_invocation object: (_) @callee arguments: (argument_list) @args) @call`,
+    csharp: `(invocation_expression function: (member_access_expression) @callee arguments: (argument_list) @args) @call`,
+    go: `(call_expression function: (selector_expression) @callee arguments: (argument_list) @args) @call`,
+    php: `[(function_call_expression) (member_call_expression) (scoped_call_expression)] @call`,
+    ruby: `(call method: (identifier)) @call`,
   },
   check(match, ctx) {
     const call = match.get('call');
@@ -171,7 +213,10 @@ export const sensitiveDataInLog: RuleDefinition = {
     const { items: all, values } = loggedItems(ctx, call);
     // People's names are everywhere in logs (and `fullName` is often a package's): not worth a finding.
     const redacted = redactedTypes(ctx, values);
+    // `print` in a command-line tool shows the operator what they asked for (`mailman findmember`): contact data there is output, not a log.
+    const cliOutput = /^p?print$|^console\.log$/.test(ctx.syntax.calleePath(call)) && /(^|\/)(commands?|cli|bin|management)(\/|$)|(^|\/)cli_[^/]*$/.test(ctx.file.path);
     const items = all.filter((i) => i.classification.type !== 'name' && !isParserToken(ctx, i) && !redacted.has(i.classification.type) &&
+      !(cliOutput && i.classification.category === 'contact') && !(i.classification.type === 'token' && isSessionIdOnly(i) && !usesWebSessions(ctx)) &&
       (CATEGORY_RANK[i.classification.category] >= 4 || i.bulk || personalContext(i.origin)));
     const specific = items.filter((i) => !i.bulk);
     if (specific.length === 0) {
@@ -207,10 +252,52 @@ export const sensitiveDataInLog: RuleDefinition = {
       confidence,
       classifications: classificationsOf(specific),
       related: relatedFor(specific, call),
-      fixes: carrier ? [maskFix(ctx, carrier, CREDENTIAL(strongest))] : [],
+      // Go has no one-expression mask: only credentials are replaced (by a redaction marker).
+      fixes: carrier && (ctx.file.syntax !== 'go' || CREDENTIAL(strongest)) && !(ctx.file.syntax === 'php' && !CREDENTIAL(strongest) && carrier.node.parent?.type === 'encapsed_string') ? [maskFix(ctx, carrier, CREDENTIAL(strongest))] : [],
     });
   },
 };
+
+/**
+ * Go structured logging: `zap.String("password", pw)` fields, slog / zap-sugar key-value pairs
+ * (`slog.Info("login", "password", pw)`), logrus `WithField("ssn", ssn)` / `WithFields(logrus.Fields{…})` on the receiver chain.
+ */
+function goFields(ctx: RuleContext, call: Node, args: Node[], items: TaintItem[], values: Node[]): void {
+  const s = ctx.syntax;
+  const named = (key: Node, value: Node) => {
+    const k = ctx.flow.staticString(key);
+    if (k === undefined) return;
+    values.push(value);
+    items.push(...namedItems(ctx, k, key, value).filter((i) => !i.sanitizedBy));
+  };
+  for (const a of args) {
+    if (s.isCall(a) && GO_FIELD.test(ctx.flow.resolvedPath(a))) {
+      const [k, v] = s.args(a);
+      if (k && v) named(k, v);
+    }
+  }
+  // Key-value pairs after the message: `slog.Info("msg", "k", v, …)`, `sugar.Infow("msg", "k", v)`.
+  const path = s.calleePath(call);
+  if (/^slog\.|(\.|^)(Info|Debug|Warn|Error)(w|Context)?$/.test(path) && !/f$/.test(path)) {
+    const start = /Context$/.test(path) ? 2 : 1;
+    for (let i = start; i + 1 < args.length; i += 2) if (s.stringValue(args[i]) !== undefined) named(args[i], args[i + 1]);
+  }
+  // logrus / zap `.With*(...)` calls on the receiver chain.
+  let recv = s.expr(call).kind === 'call' ? (s.expr(call) as { receiver?: Node }).receiver : undefined;
+  for (let depth = 0; recv && s.isCall(recv) && depth < 6; depth++) {
+    const e = s.expr(recv);
+    if (e.kind !== 'call') break;
+    if (e.name === 'WithField' && e.args.length === 2) named(e.args[0], e.args[1]);
+    else if (e.name === 'WithFields' || e.name === 'With') {
+      for (const a of e.args) {
+        const obj = ctx.flow.objectLiteralOf(a);
+        if (obj) for (const en of s.entries(obj)) if (en.keyNode) named(en.keyNode, en.value);
+      }
+      if (e.name === 'With') for (let i = 0; i + 1 < e.args.length; i += 2) if (s.stringValue(e.args[i]) !== undefined) named(e.args[i], e.args[i + 1]);
+    }
+    recv = e.receiver;
+  }
+}
 
 /** A Python keyword argument whose name classifies the value (`log.info("login", password=pw)`). */
 function kwargCarrier(ctx: RuleContext, call: Node, value: Node, wanted: (i: TaintItem) => boolean): { node: Node } | undefined {

@@ -12,6 +12,8 @@ import type { Node } from 'web-tree-sitter';
 import type { DataFlow, TaintItem } from '../../core/flow';
 import type { RuleContext } from '../../core/rule';
 import { walk } from '../../core/syntax';
+import { goAssignSink, goCallSink } from './sinks-go';
+import { phpCallSink } from './sinks-php';
 
 export type SinkKind = 'database' | 'file' | 'cache' | 'cookie' | 'web-storage' | 'session';
 
@@ -46,6 +48,15 @@ export const SINK_QUERIES = {
 (assignment_expression left: [(member_expression) (subscript_expression)]) @assign`,
   python: `(call function: [(attribute) (identifier)]) @call
 (assignment left: [(attribute) (subscript)] right: (_)) @assign`,
+  java: `(method_invocation name: (identifier)) @call
+(object_creation_expression) @call
+(assignment_expression left: (field_access)) @assign`,
+  go: `(call_expression function: [(selector_expression) (identifier)]) @call
+(assignment_statement left: (expression_list (selector_expression))) @assign`,
+  php: `[(function_call_expression) (member_call_expression) (scoped_call_expression)] @call`,
+  csharp: `(invocation_expression function: (member_access_expression)) @call
+(object_creation_expression) @call
+(assignment_expression left: (member_access_expression)) @assign`,
 };
 
 export const KIND_LABEL: Record<SinkKind, string> = {
@@ -71,8 +82,13 @@ export function sinkAt(ctx: RuleContext, node: Node): Sink | undefined {
   let sink: Sink | undefined;
   try {
     if (ctx.syntax.isCall(node)) {
-      if (SINK_NAMES.has(calleeName(node))) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
+      if (ctx.file.syntax === 'go') sink = goCallSink(ctx, node);
+      else if (ctx.file.syntax === 'php') sink = phpCallSink(ctx, node);
+      else if (ctx.file.syntax === 'java') sink = javaCallSink(ctx, node);
+      else if (ctx.file.syntax === 'csharp') sink = csharpCallSink(ctx, node);
+      else if (SINK_NAMES.has(calleeName(node))) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
     }
+    else if (ctx.file.syntax === 'go' && node.type === 'assignment_statement') sink = goAssignSink(ctx, node, sinkAt);
     else if (node.type === 'assignment_expression' || node.type === 'assignment') sink = assignmentSink(ctx, node);
   } finally {
     cache.set(node.id, sink ?? null);
@@ -101,6 +117,13 @@ const SINK_NAMES: ReadonlySet<string> = new Set([
   'findOrCreate', 'replaceOne', 'updateOne', 'updateMany', 'findOneAndUpdate', 'findByIdAndUpdate', 'findOneAndReplace',
   'bulkWrite', 'insert', 'persist', 'write',
 ]);
+
+/** `usersService`, `this.userService`, or a local bound to `new UsersService(…)`. */
+function isServiceLayer(ctx: RuleContext, recv: Node): boolean {
+  if (/(^|[._])[a-zA-Z]*[sS]ervice$/.test(recv.text)) return true;
+  const bound = boundValue(ctx, recv);
+  return !!bound && /(^|\.)[A-Z]\w*Service$/.test(ctx.syntax.calleePath(bound).replace(/^new /, ''));
+}
 
 /** The last name of a call's callee, read straight from the tree (`db.users.insert` → `insert`). */
 function calleeName(call: Node): string {
@@ -154,6 +177,7 @@ function keyOfInertValue(ctx: RuleContext, origin: Node): boolean {
 export function isInertLiteral(ctx: RuleContext, node: Node): boolean {
   const t = node.type;
   if (t === 'null' || t === 'undefined' || t === 'none' || t === 'true' || t === 'false' || t === 'number' || t === 'integer' || t === 'float') return true;
+  if (t === 'null_literal' || t === 'decimal_integer_literal' || t === 'decimal_floating_point_literal' || t === 'boolean_literal' || t === 'integer_literal' || t === 'real_literal') return true;
   if (t === 'identifier' && (node.text === 'undefined' || node.text === 'None')) return true;
   const s = ctx.syntax.stringValue(node);
   return s !== undefined && s.trim() === '';
@@ -209,6 +233,8 @@ function boolProperty(ctx: RuleContext, options: Node | undefined, keys: string[
     const v = ctx.syntax.property(obj, key);
     if (v) return !/^(false|False|None|null|undefined|0)$/.test(v.text);
   }
+  // `{ ...cookieOptions }` may carry the flag: an options spread gets the benefit of the doubt.
+  if (ctx.syntax.entries(obj).some((e) => e.key === undefined)) return true;
   return undefined;
 }
 
@@ -393,6 +419,8 @@ function jsCallSink(ctx: RuleContext, call: Node): Sink | undefined {
   if (argList?.type === 'template_string' && /(^|\.)(sql|query|execute)$/i.test(written)) {
     return isSqlWrite(ctx.syntax.stringPrefix(argList)) ? { ...base, kind: 'database', values: [argList], named: [] } : undefined;
   }
+  // The application's own service layer (`usersService.updateOne(id, { password })`) hashes and validates inside.
+  if (receiver && isServiceLayer(ctx, stripAwait(receiver))) return undefined;
   // Document and ORM writes with unambiguous names.
   switch (name) {
     case 'insertOne':
@@ -517,7 +545,9 @@ function pyCallSink(ctx: RuleContext, call: Node): Sink | undefined {
     const key = ctx.syntax.kwarg(call, 'key') ?? args[0];
     const value = ctx.syntax.kwarg(call, 'value') ?? args[1];
     const flag = ctx.syntax.kwarg(call, 'httponly');
-    const httpOnly = !!flag && !/^(False|None|0)$/.test(flag.text);
+    // `**cookie_kwargs` may carry httponly: without an explicit flag, give the call the benefit of the doubt.
+    const splat = call.childForFieldName('arguments')?.namedChildren.some((a) => a?.type === 'dictionary_splat') ?? false;
+    const httpOnly = flag ? !/^(False|None|0)$/.test(flag.text) : splat;
     return value ? { ...base, kind: 'cookie', httpOnly, ...namedOrValue(ctx, key, value) } : undefined;
   }
   // Caches and Redis.
@@ -613,6 +643,196 @@ export function isDjango(ctx: RuleContext): boolean {
   return false;
 }
 
+// ── Java ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Spring Data repositories, DAOs, JPA EntityManager and Hibernate sessions. */
+const JAVA_REPOSITORY = /(Repository|Repo|Dao|DAO|repository|repo|dao|entityManager|em|session|Session|mongoTemplate|MongoTemplate)$/;
+const JAVA_REPOSITORY_WRITE = /^(save|saveAll|saveAndFlush|saveAllAndFlush|persist|merge|saveOrUpdate|update|insert)$/;
+const JDBC_SET = /^(setString|setNString|setObject|setBytes|setClob|setNClob)$/;
+const JAVA_FILE_WRITE = /^(java\.nio\.file\.)?Files\.(write|writeString|newBufferedWriter)$/;
+const JAVA_WRITER = /^new (java\.io\.)?(FileWriter|PrintWriter|FileOutputStream|BufferedWriter|OutputStreamWriter)$|(^|\.)Files\.(newBufferedWriter|newOutputStream)$/;
+const JAVA_KV_RECEIVER = /redis|jedis|lettuce|cache|opsFor(Value|Hash)\(\)|memcache|hazelcast|ignite/i;
+const JAVA_CONTAINERS = /^(List|ArrayList|Map|HashMap|Set|HashSet|Arrays|Collections|Optional|Stream|StringBuilder|String|Objects|LinkedList|TreeMap|LinkedHashMap)$/;
+
+/** `getSsn` / `setCardNumber` → `ssn` / `cardNumber`. */
+function javaPropertyName(method: string): string {
+  const rest = method.replace(/^(set|get|is)/, '');
+  return /^[A-Z]{2}/.test(rest) ? rest : rest.charAt(0).toLowerCase() + rest.slice(1);
+}
+
+/** Column names of an INSERT or UPDATE by the position of their `?` placeholders (1-based, JDBC order). */
+function sqlParameterColumns(sql: string): Map<number, string> {
+  const out = new Map<number, string>();
+  const insert = /insert\s+into\s+[\w."`\[\]]+\s*\(([^)]*)\)\s*values\s*\(([^)]*)\)/i.exec(sql);
+  if (insert) {
+    const cols = insert[1].split(',').map((c) => c.trim().replace(/["`[\]]/g, ''));
+    const vals = insert[2].split(',').map((v) => v.trim());
+    let n = 0;
+    vals.forEach((v, i) => {
+      if (v === '?') out.set(++n, cols[i] ?? '');
+    });
+    return out;
+  }
+  const update = /update\s+[\w."`\[\]]+\s+set\s+([\s\S]*?)(\swhere\s|$)/i.exec(sql);
+  if (update) {
+    let n = 0;
+    for (const part of update[1].split(',')) {
+      const m = /^\s*([\w."`\[\]]+)\s*=\s*\?\s*$/.exec(part);
+      if (m) out.set(++n, m[1].replace(/["`[\]]/g, ''));
+      else n += (part.match(/\?/g) ?? []).length;
+    }
+  }
+  return out;
+}
+
+/** The SQL text a JDBC statement variable was prepared with (`conn.prepareStatement(SQL)`), when known. */
+function preparedSql(ctx: RuleContext, receiver: Node | undefined): string | undefined {
+  const prepared = boundValue(ctx, receiver);
+  if (!prepared || !ctx.syntax.isCall(prepared)) return undefined;
+  const e = ctx.syntax.expr(prepared);
+  if (e.kind !== 'call' || !/^(prepareStatement|prepareCall)$/.test(e.name) || !e.args[0]) return undefined;
+  return ctx.flow.staticString(e.args[0]) ?? ctx.flow.staticPrefix(e.args[0]);
+}
+
+function javaCallSink(ctx: RuleContext, call: Node): Sink | undefined {
+  const e = ctx.syntax.expr(call);
+  if (e.kind !== 'call') return undefined;
+  const args = ctx.syntax.args(call);
+  const path = ctx.flow.resolvedPath(call);
+  const written = ctx.syntax.calleePath(call);
+  const label = `\`${written}\``;
+  const base = { node: call, label };
+  if (call.type === 'object_creation_expression') {
+    // `new Cookie("ssn", value)` stores the value in the browser.
+    if (/^new (javax\.servlet\.http\.|jakarta\.servlet\.http\.)?Cookie$/.test(path) && args.length === 2) {
+      const scope = ctx.flow.scopeOf(call);
+      return { ...base, kind: 'cookie', httpOnly: /\.setHttpOnly\(\s*true\s*\)/.test(scope.text), ...namedOrValue(ctx, args[0], args[1]) };
+    }
+    return undefined;
+  }
+  const receiver = e.receiver;
+  const recvText = receiver ? (ctx.syntax.isCall(receiver) ? `${ctx.syntax.calleePath(receiver)}()` : receiver.text) : '';
+  const recvLast = lastSegment(recvText);
+  // JDBC: `ps.setString(2, password)` on an INSERT or UPDATE statement.
+  if (JDBC_SET.test(e.name) && args.length === 2) {
+    const sql = preparedSql(ctx, receiver);
+    if (sql !== undefined && !isSqlWrite(sql)) return undefined;
+    if (sql === undefined && !/(stmt|statement|ps|pstmt|insert|update)/i.test(recvLast)) return undefined;
+    const index = Number(args[0].text);
+    const column = sql !== undefined && Number.isInteger(index) ? sqlParameterColumns(sql).get(index) : undefined;
+    const sqlBase = { ...base, kind: 'database' as const, label: `\`${written}\` (JDBC)` };
+    return column ? { ...sqlBase, values: [], named: [{ name: column, nameNode: args[0], value: args[1] }] } : { ...sqlBase, values: [args[1]], named: [] };
+  }
+  // Spring JdbcTemplate: `jdbcTemplate.update("INSERT ... VALUES (?, ?)", email, password)`.
+  if (e.name === 'update' && /jdbc|template/i.test(recvLast) && args.length >= 2) {
+    const sql = ctx.flow.staticString(args[0]) ?? ctx.flow.staticPrefix(args[0]);
+    if (!isSqlWrite(sql)) return undefined;
+    const columns = sqlParameterColumns(sql ?? '');
+    const named: NamedValue[] = [];
+    const values: Node[] = [];
+    args.slice(1).forEach((a, i) => {
+      const col = columns.get(i + 1);
+      if (col) named.push({ name: col, nameNode: args[0], value: a });
+      else values.push(a);
+    });
+    return { ...base, kind: 'database', label: `\`${written}\` (JDBC)`, values, named };
+  }
+  // Spring Data / JPA / Hibernate: `userRepository.save(user)`, `entityManager.persist(user)`.
+  if (JAVA_REPOSITORY_WRITE.test(e.name) && JAVA_REPOSITORY.test(recvLast) && args.length >= 1 && args.length <= 2) {
+    return { ...base, kind: 'database', model: true, values: [args[args.length === 2 ? 1 : 0]], named: [] };
+  }
+  // A setter on an entity that is saved later in the same method: `user.setSsn(ssn); repo.save(user)`.
+  const setter = /^set[A-Z]\w*$/.exec(e.name);
+  if (setter && args.length === 1 && receiver?.type === 'identifier' && !JAVA_CONTAINERS.test(recvLast)) {
+    const field = javaPropertyName(e.name);
+    const valueName = args[0].text.length <= 80 ? (args[0].text.split(/[.()]+/).filter(Boolean).pop() ?? '') : '';
+    if (ctx.classifier.classifyName(field).length === 0 && ctx.classifier.classifyName(javaPropertyName(valueName)).length === 0) return undefined;
+    const write = laterWriteOf(ctx, receiver.text, call, true);
+    if (!write) return undefined;
+    const nameNode = call.childForFieldName('name') ?? call;
+    return { node: call, label: write.label, kind: write.kind, model: write.model, values: [], named: [{ name: field, nameNode, value: args[0] }] };
+  }
+  // Files: `Files.writeString(path, text)`, `writer.write(text)` on a FileWriter.
+  if (JAVA_FILE_WRITE.test(path) && args[1] && !/newBufferedWriter$/.test(path)) return { ...base, kind: 'file', values: [args[1]], named: [] };
+  if (/^(write|append|print|println|printf)$/.test(e.name) && args[0]) {
+    const bound = boundValue(ctx, receiver);
+    if (bound && JAVA_WRITER.test(ctx.flow.resolvedPath(bound))) return { ...base, kind: 'file', values: args, named: [] };
+    return undefined;
+  }
+  // Caches and Redis: `redisTemplate.opsForValue().set(key, value)`, `jedis.set(key, value)`, `cache.put(key, value)`.
+  if (/^(set|put|setex|hset|putIfAbsent|lpush|rpush|sadd)$/.test(e.name) && args.length >= 2 && JAVA_KV_RECEIVER.test(recvText)) {
+    if (e.name === 'setex') return { ...base, kind: 'cache', ...namedOrValue(ctx, args[0], args[2]) };
+    if (e.name === 'hset' && args.length === 3) return { ...base, kind: 'cache', ...namedOrValue(ctx, args[1], args[2]) };
+    return { ...base, kind: 'cache', ...namedOrValue(ctx, args[0], args[1]) };
+  }
+  return undefined;
+}
+
+// ── C# ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** EF Core contexts and DbSets, Dapper connections. */
+const CS_DB_RECEIVER = /(^|\.)_?(db|context|dbContext|ctx|_db|_context|_dbContext|repository|repo|_repository|_repo)\b|Context\b|Repository$/i;
+const CS_EF_WRITE = /^(Add|AddAsync|AddRange|AddRangeAsync|Update|UpdateRange|Attach)$/;
+const CS_FILE_WRITE = /(^|\.)File\.(WriteAllText|WriteAllTextAsync|AppendAllText|AppendAllTextAsync|WriteAllLines|WriteAllLinesAsync|AppendAllLines|WriteAllBytes|WriteAllBytesAsync)$/;
+const CS_CACHE_RECEIVER = /cache|redis|database|_db|distributed/i;
+
+/** The SQL a command variable was created with (`new SqlCommand(sql, conn)`, `cmd.CommandText = sql`), when known. */
+function commandSql(ctx: RuleContext, command: Node | undefined): string | undefined {
+  if (!command || command.type !== 'identifier') return undefined;
+  const def = ctx.flow.definitionOf(command.text, command);
+  const v = def?.value;
+  if (v && ctx.syntax.isCall(v) && /Command$/.test(ctx.syntax.calleePath(v))) {
+    const sql = ctx.syntax.args(v)[0] ?? ctx.syntax.property(v, 'CommandText');
+    if (sql) return ctx.flow.staticString(sql) ?? ctx.flow.staticPrefix(sql);
+  }
+  const assigned = ctx.flow.definitionOf(`${command.text}.CommandText`, command);
+  return assigned?.value ? (ctx.flow.staticString(assigned.value) ?? ctx.flow.staticPrefix(assigned.value)) : undefined;
+}
+
+function csharpCallSink(ctx: RuleContext, call: Node): Sink | undefined {
+  const e = ctx.syntax.expr(call);
+  if (e.kind !== 'call' || call.type === 'object_creation_expression') return undefined;
+  const args = ctx.syntax.args(call);
+  const path = ctx.syntax.calleePath(call);
+  const base = { node: call, label: `\`${path}\`` };
+  const receiver = e.receiver;
+  const recv = receiver?.text.replace(/\s+/g, '') ?? '';
+  // ADO.NET: cmd.Parameters.AddWithValue("@Password", password) on an INSERT / UPDATE command.
+  if (/^(AddWithValue|Add)$/.test(e.name) && /\.Parameters$/.test(recv) && args.length === 2 && ctx.syntax.stringValue(args[0]) !== undefined) {
+    const command = receiver && ctx.syntax.expr(receiver).kind === 'member' ? (ctx.syntax.expr(receiver) as { object: Node }).object : undefined;
+    const sql = commandSql(ctx, command);
+    if (sql !== undefined && !isSqlWrite(sql)) return undefined;
+    if (sql === undefined && !/insert|update|cmd|command/i.test(recv)) return undefined;
+    const name = (ctx.syntax.stringValue(args[0]) ?? '').replace(/^[@:?]/, '');
+    return { ...base, kind: 'database', label: `\`${path}\` (ADO.NET)`, values: [], named: [{ name, nameNode: args[0], value: args[1] }] };
+  }
+  // Dapper: conn.Execute("INSERT … VALUES (@Email, @Password)", new { Email = email, Password = password })
+  if (/^(Execute|ExecuteAsync|ExecuteScalar|ExecuteScalarAsync)$/.test(e.name) && args.length >= 2) {
+    const sql = ctx.flow.staticString(args[0]) ?? ctx.flow.staticPrefix(args[0]);
+    if (!isSqlWrite(sql)) return undefined;
+    return { ...base, kind: 'database', label: `\`${path}\` (Dapper)`, values: [args[1]], named: [] };
+  }
+  // EF Core: _db.Users.Add(user), _context.Add(entity), _db.Customers.Update(c)
+  if (CS_EF_WRITE.test(e.name) && args.length === 1 && CS_DB_RECEIVER.test(recv) && !/Parameters$|Headers$|Cookies$|Claims$|Items$|List$/.test(recv)) {
+    return { ...base, kind: 'database', model: true, values: [args[0]], named: [] };
+  }
+  // Response.Cookies.Append(name, value, options)
+  if (e.name === 'Append' && /(^|\.)Cookies$/.test(recv) && args.length >= 2) {
+    const options = args[2];
+    const obj = options ? ctx.flow.objectLiteralOf(options) ?? (options.type === 'object_creation_expression' ? options : undefined) : undefined;
+    const httpOnly = obj ? /^true$/.test(ctx.syntax.property(obj, 'HttpOnly')?.text ?? '') : false;
+    return { ...base, kind: 'cookie', httpOnly, ...namedOrValue(ctx, args[0], args[1]) };
+  }
+  // Files
+  if (CS_FILE_WRITE.test(path) && args[1]) return { ...base, kind: 'file', values: [args[1]], named: [] };
+  // Caches: _cache.SetString(key, value), IMemoryCache.Set(key, value), StackExchange.Redis StringSet(key, value)
+  if (/^(SetString|SetStringAsync|Set|SetAsync|StringSet|StringSetAsync|HashSet|HashSetAsync)$/.test(e.name) && args.length >= 2 && CS_CACHE_RECEIVER.test(recv)) {
+    if (/^HashSet/.test(e.name) && args.length >= 3) return { ...base, kind: 'cache', ...namedOrValue(ctx, args[1], args[2]) };
+    return { ...base, kind: 'cache', ...namedOrValue(ctx, args[0], args[1]) };
+  }
+  return undefined;
+}
+
 // ── assignments ──────────────────────────────────────────────────────────────────────────────────────────
 
 const JS_STORAGE_OBJECT = /^((window|globalThis|self)\.)?(localStorage|sessionStorage)$/;
@@ -653,7 +873,7 @@ function assignmentSink(ctx: RuleContext, assign: Node): Sink | undefined {
   if (ctx.classifier.classifyName(e.key).length === 0 && (!valueName || ctx.classifier.classifyName(valueName).length === 0)) return undefined;
   const target = stripAwait(e.object);
   if (target.type !== 'identifier' && !(target.type === 'this' || target.text === 'self')) return undefined;
-  const write = laterWriteOf(ctx, target.text, assign, left.type === 'attribute' || left.type === 'member_expression');
+  const write = laterWriteOf(ctx, target.text, assign, left.type === 'attribute' || left.type === 'member_expression' || left.type === 'member_access_expression');
   if (!write) return undefined;
   return { ...base, label: write.label, kind: write.kind, model: write.model, values: [], named: [{ name: e.key, nameNode: e.keyNode, value: right }] };
 }
@@ -683,6 +903,11 @@ function laterWriteOf(ctx: RuleContext, name: string, after: Node, attribute: bo
     const recv = e.receiver ? stripAwait(e.receiver) : undefined;
     if (recv?.text === name && /^(save|persist|put)$/.test(e.name) && ctx.syntax.args(n).length <= 1 && attribute) {
       found = { kind: 'database', label: `\`${ctx.syntax.calleePath(n)}\``, model: !(ctx.file.syntax === 'python' && isDjango(ctx)) };
+      return false;
+    }
+    // EF Core: a tracked entity's property set before `SaveChanges()` on a context.
+    if (attribute && ctx.file.syntax === 'csharp' && /^SaveChanges(Async)?$/.test(e.name) && CS_DB_RECEIVER.test(e.receiver?.text ?? '')) {
+      found = { kind: 'database', label: `\`${ctx.syntax.calleePath(n)}\``, model: true };
       return false;
     }
     if (attribute && ctx.file.syntax === 'python' && e.name === 'commit' && /(^|\.)session$/.test(ctx.syntax.calleePath(n).replace(/\.commit$/, ''))) {

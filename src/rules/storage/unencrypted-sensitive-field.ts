@@ -5,6 +5,7 @@ import type { Classification, Severity } from '../../core/types';
 import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
 import { KIND_LABEL, SINK_QUERIES, sinkAt, sinkItems } from './sinks';
 import { isAre } from './wording';
+import { annotationName, annotationsOf, declaredType } from '../../languages/java';
 
 /** Data that must be encrypted or tokenised at rest: government ids, PAN, bank accounts, health and biometric data. */
 const FIELD_TYPES = new Set(['ssn', 'national_id', 'passport_number', 'drivers_license', 'tax_id', 'card_number', 'bank_account', 'iban', 'health', 'biometric', 'cvv']);
@@ -123,6 +124,68 @@ function checkPyDeclaration(ctx: RuleContext, assign: Node): void {
   if (where) reportField(ctx, left, left.text, where, classes);
 }
 
+/**
+ * Go: GORM models (an embedded `gorm.Model` or `gorm:"…"` tags), MongoDB documents (`bson:"…"` tags) and sqlx rows
+ * (`db:"…"` tags) whose fields hold government ids, card or health data as plain strings or numbers.
+ */
+function checkGoStruct(ctx: RuleContext, spec: Node): void {
+  const struct = spec.childForFieldName('type');
+  const list = struct?.namedChildren.find((c) => c?.type === 'field_declaration_list');
+  if (!list) return;
+  const fields = list.namedChildren.filter((c): c is Node => c?.type === 'field_declaration');
+  const tags = fields.map((f) => f.childForFieldName('tag')?.text ?? '');
+  const gorm = /"(gorm\.io\/gorm|github\.com\/jinzhu\/gorm)"/.test(ctx.file.text) && (fields.some((f) => /^gorm\.Model$/.test(f.text.trim())) || tags.some((t) => /\bgorm:"/.test(t)));
+  const where = gorm ? 'GORM model' : tags.some((t) => /\bbson:"/.test(t)) ? 'MongoDB document' : tags.some((t) => /\bdb:"/.test(t)) ? 'database row struct' : undefined;
+  if (!where) return;
+  for (const field of fields) {
+    const type = field.childForFieldName('type')?.text ?? '';
+    const tag = field.childForFieldName('tag')?.text ?? '';
+    if (!/^\*?(string|\[\]byte|int|int64|uint64|sql\.NullString|null\.String)$/.test(type)) continue;
+    if (/gorm:"-"|bson:"-"|db:"-"/.test(tag) || ENCRYPTION_HINT.test(tag) || /serializer:/.test(tag)) continue;
+    for (const nameNode of field.childrenForFieldName('name')) {
+      if (!nameNode) continue;
+      if (ENCRYPTION_HINT.test(nameNode.text) || /hash|last4|lastfour|masked|token/i.test(nameNode.text)) continue;
+      const column = /(?:column:|bson:"|db:")([\w]+)/.exec(tag)?.[1];
+      if (column && (ENCRYPTION_HINT.test(column) || /hash|last4|masked|token/i.test(column))) continue;
+      const classes = fieldClassifications(ctx, nameNode.text);
+      if (classes.length === 0) continue;
+      reportField(ctx, nameNode, nameNode.text, where, classes);
+    }
+  }
+}
+
+/** Annotations that keep a JPA column encrypted: an AttributeConverter, Hibernate's @ColumnTransformer, Jasypt's @Type. */
+const JAVA_FIELD_PROTECTION = /^(Convert|ColumnTransformer|Type|Encrypted|Encrypt|ValueConverter)$/;
+
+/** JPA / Hibernate entities and Spring Data documents: `@Column private String ssn;` with no encrypting converter. */
+function checkJavaField(ctx: RuleContext, field: Node): void {
+  const classBody = field.parent;
+  const cls = classBody?.parent;
+  if (classBody?.type !== 'class_body' || !cls || cls.type !== 'class_declaration') return;
+  const classAnnotations = annotationsOf(cls).map(annotationName);
+  const where = classAnnotations.includes('Entity') ? 'JPA entity' : classAnnotations.includes('Document') ? 'Spring Data document' : classAnnotations.includes('Table') ? 'JPA entity' : undefined;
+  if (!where) return;
+  const annotations = annotationsOf(field);
+  const names = annotations.map(annotationName);
+  if (names.includes('Transient') || field.namedChildren.some((c) => c?.type === 'modifiers' && /\btransient\b/.test(c.text))) return;
+  // A converter or transformer that encrypts (the converter's own name or the SQL it runs says so).
+  if (annotations.some((a) => JAVA_FIELD_PROTECTION.test(annotationName(a)) && (ENCRYPTION_HINT.test(a.text) || annotationName(a) === 'Encrypted' || annotationName(a) === 'Encrypt'))) return;
+  if (!/^(String|char\[\]|byte\[\]|Long|long|Integer|BigInteger|Object)$/.test(declaredType(field) ?? '')) return;
+  for (const d of field.namedChildren) {
+    if (d?.type !== 'variable_declarator') continue;
+    const nameNode = d.childForFieldName('name');
+    if (!nameNode) continue;
+    // `@Column(name = "ssn_encrypted")`: the column name may say what the field holds.
+    const column = annotations.find((a) => annotationName(a) === 'Column');
+    const columnName = column ? ctx.flow.staticString(ctx.syntax.property(column, 'name') ?? column) : undefined;
+    if (columnName && ENCRYPTION_HINT.test(columnName)) continue;
+    if (ENCRYPTION_HINT.test(nameNode.text) || /hash|last4|lastFour|masked|token/i.test(nameNode.text)) continue;
+    const classes = fieldClassifications(ctx, nameNode.text);
+    if (classes.length === 0) continue;
+    reportField(ctx, nameNode, nameNode.text, where, classes);
+  }
+}
+
 export const unencryptedSensitiveField: RuleDefinition = {
   id: 'storage/unencrypted-sensitive-field',
   family: 'storage',
@@ -134,20 +197,28 @@ export const unencryptedSensitiveField: RuleDefinition = {
   owasp: ['A02:2021 Cryptographic Failures', 'A04:2021 Insecure Design'],
   standards: ['PCI DSS 3.3.1 (no CVV after authorisation), 3.5.1 (PAN unreadable)', 'GDPR Art. 9, Art. 32(1)(a), Art. 34(3)(a)', 'HIPAA 164.312(a)(2)(iv)'],
   fixable: false,
+  // Only names of these types lead to a finding: files that name none of them are not searched.
+  gateTypes: [...FIELD_TYPES],
   guidance: {
     why: 'Disk or database encryption does not help when the application itself leaks a table through SQL injection, a backup or an over-broad export: the columns are returned in clear text. PCI DSS requires the card number (PAN) to be unreadable wherever it is stored and forbids keeping the CVV after authorisation; GDPR treats unencrypted government ids and health data in a breach as a notifiable, high-risk incident, while encrypted data may not need notifying.',
     bad: "await db.query('INSERT INTO customers (name, ssn, card_number, cvv) VALUES ($1, $2, $3, $4)', [name, ssn, cardNumber, cvv]);",
     good: "const cardToken = await vault.tokenize(cardNumber);\nawait db.query('INSERT INTO customers (name, ssn_enc, card_token) VALUES ($1, $2, $3)', [name, await kms.encrypt(ssn), cardToken]);",
-    fix: 'Tokenise card numbers with the payment provider (store only the token and the last four digits) and never store the CVV. Encrypt government ids, bank accounts and health data at the field level with keys kept in a KMS (mongoose-field-encryption, typeorm-encrypted transformers, sqlalchemy-utils `StringEncryptedType`, django-fernet-fields / django-cryptography), or keep only a keyed hash when you just need to look values up.',
+    fix: 'Tokenise card numbers with the payment provider (store only the token and the last four digits) and never store the CVV. Encrypt government ids, bank accounts and health data at the field level with keys kept in a KMS (mongoose-field-encryption, typeorm-encrypted transformers, sqlalchemy-utils `StringEncryptedType`, django-fernet-fields / django-cryptography), or keep only a keyed hash when you just need to look values up. In Go, encrypt before `Create` / `Exec` (AES-GCM with a KMS-held key, or a GORM serializer that encrypts).',
   },
   queries: {
     js: `${SINK_QUERIES.js}\n(new_expression) @decl\n(decorator) @decl`,
     python: `${SINK_QUERIES.python}\n(assignment left: (identifier)) @decl`,
+    java: `${SINK_QUERIES.java}\n(field_declaration) @decl`,
+    csharp: SINK_QUERIES.csharp,
+    go: `${SINK_QUERIES.go}\n(type_spec type: (struct_type)) @decl`,
+    php: SINK_QUERIES.php,
   },
   check(match, ctx) {
     const decl = match.get('decl');
     if (decl) {
       if (ctx.file.syntax === 'js') checkJsDeclaration(ctx, decl);
+      else if (ctx.file.syntax === 'java') checkJavaField(ctx, decl);
+      else if (ctx.file.syntax === 'go') checkGoStruct(ctx, decl);
       else checkPyDeclaration(ctx, decl);
       return;
     }

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TaintItem } from '../../core/flow';
 import type { RuleContext, RuleDefinition } from '../../core/rule';
 import type { Severity } from '../../core/types';
+import { walk } from '../../core/syntax';
 import { classificationsOf, relatedFor, shorten } from '../common';
 import { carrierOf, hashPasswordFix } from './fixes';
 import { encodingOf, isFastHashedPassword, isPlainPassword, outermost, storedUse, type Use } from './passwords';
@@ -43,6 +44,36 @@ function fastHash(ctx: RuleContext, call: Node): Weakness | undefined {
         return '';
       });
     }
+  } else if (ctx.file.syntax === 'ruby') {
+    // Digest::MD5.hexdigest(pw), OpenSSL::Digest::SHA256.hexdigest(pw), OpenSSL::HMAC.hexdigest('SHA256', key, pw)
+    const m = /^(?:OpenSSL\.)?Digest\.(MD5|SHA1|SHA256|SHA384|SHA512|SHA2)\.(hexdigest|digest|base64digest)$/.exec(path);
+    if (m) algorithm = m[1].toLowerCase().replace(/^sha2$/, 'sha256');
+    else if (/^OpenSSL\.HMAC\.(hexdigest|digest)$/.test(path)) {
+      algorithm = (ctx.syntax.stringValue(inputs[0] ?? call) ?? '').toLowerCase();
+      keyed = true;
+      inputs = inputs.slice(2, 3);
+    } else return undefined;
+  } else if (ctx.file.syntax === 'php') {
+    // md5($pw), sha1($pw), hash('sha256', $pw), hash_hmac('sha256', $pw, $key)
+    if (/^(md5|sha1|crc32)$/.test(path)) algorithm = path;
+    else if (/^(hash|hash_hmac)$/.test(path)) {
+      algorithm = ctx.syntax.stringValue(inputs[0] ?? call) ?? '';
+      keyed = path === 'hash_hmac';
+      inputs = inputs.slice(1, 2);
+    } else return undefined;
+  } else if (ctx.file.syntax === 'go') {
+    // md5.Sum(b), sha1.Sum(b), sha256.Sum256(b), sha512.Sum512(b)
+    const m = /^(md5|sha1|sha256|sha512|sha3)\.Sum(\d*)/.exec(path);
+    if (!m) return undefined;
+    algorithm = m[1] === 'sha512' || m[1] === 'sha3' ? `${m[1] === 'sha3' ? 'sha3_' : 'sha'}${m[2] || '512'}` : m[1] === 'sha256' ? `sha${m[2] || '256'}` : m[1];
+  } else if (ctx.file.syntax === 'csharp') {
+    const cs = csharpHash(ctx, e.name, e.receiver, inputs);
+    if (!cs) return undefined;
+    ({ algorithm, keyed, inputs } = cs);
+  } else if (ctx.file.syntax === 'java') {
+    const java = javaHash(ctx, call, e.name, e.receiver, inputs);
+    if (!java) return undefined;
+    ({ algorithm, keyed, inputs } = java);
   } else {
     const last = path.split('.').pop() ?? '';
     if (/^hmac\.(new|digest)$/.test(path)) {
@@ -68,6 +99,57 @@ function fastHash(ctx: RuleContext, call: Node): Weakness | undefined {
     return { algorithm: keyed ? `HMAC-${name}` : `salted ${name}`, inputs, severity: 'warning', reason: `a single ${keyed ? 'keyed' : 'salted'} ${name} pass is fast to brute-force once the key or salt leaks with the table` };
   }
   return { algorithm: name, inputs, severity: 'error', reason: `a single unsalted ${name} pass is fast to brute-force and identical passwords get identical hashes` };
+}
+
+/**
+ * C#: `MD5.HashData(bytes)`, `SHA256.Create().ComputeHash(bytes)`, `md5.ComputeHash(bytes)` on `var md5 = MD5.Create()`,
+ * `new HMACSHA256(key).ComputeHash(bytes)`.
+ */
+function csharpHash(ctx: RuleContext, name: string, receiver: Node | undefined, args: Node[]): { algorithm: string; keyed: boolean; inputs: Node[] } | undefined {
+  if (!receiver || !/^(ComputeHash|HashData|ComputeHashAsync)$/.test(name)) return undefined;
+  let source = receiver;
+  if (receiver.type === 'identifier' && !/^(MD5|SHA1|SHA256|SHA384|SHA512|HMACSHA\d+|HMACMD5)$/.test(receiver.text)) {
+    const def = ctx.flow.definitionOf(receiver.text, receiver);
+    if (!def?.value) return undefined;
+    source = def.value;
+  }
+  const text = ctx.syntax.isCall(source) ? ctx.syntax.calleePath(source) : source.text;
+  const m = /(?:^|\.|new )(HMAC)?(MD5|SHA1|SHA256|SHA384|SHA512)(?:Managed|CryptoServiceProvider|Cng)?(?:\.Create)?$/.exec(text.replace(/\s+/g, ''));
+  if (!m) return undefined;
+  return { algorithm: m[2].toLowerCase(), keyed: !!m[1], inputs: args.slice(0, 1) };
+}
+
+/**
+ * Java: `md.digest(pw.getBytes())` or `md.update(pw.getBytes()); md.digest()` on `MessageDigest.getInstance("MD5")`,
+ * `DigestUtils.sha256Hex(pw)`, Guava `Hashing.sha256().hashString(pw, UTF_8)`, `mac.doFinal(pw)` on an HMAC.
+ */
+function javaHash(ctx: RuleContext, call: Node, name: string, receiver: Node | undefined, args: Node[]): { algorithm: string; keyed: boolean; inputs: Node[] } | undefined {
+  const m = /^(md5|md2|sha1|sha256|sha384|sha512|sha3_256|sha3_512|sha)(Hex)?$/i.exec(name);
+  if (m && !receiver?.text.match(/^(md|digest|messageDigest)$/i)) return { algorithm: m[1].replace(/^sha$/i, 'sha1'), keyed: false, inputs: args };
+  if (!receiver) return undefined;
+  if (/^(hashString|hashBytes|hashUnencodedChars)$/.test(name) && ctx.syntax.isCall(receiver)) {
+    const alg = ctx.syntax.expr(receiver);
+    return alg.kind === 'call' ? { algorithm: alg.name.replace(/^hmac/, ''), keyed: /^hmac/.test(alg.name), inputs: args.slice(0, 1) } : undefined;
+  }
+  if (name !== 'digest' && name !== 'doFinal') return undefined;
+  const instance = ctx.syntax.isCall(receiver) ? receiver : receiver.type === 'identifier' ? ctx.flow.definitionOf(receiver.text, receiver)?.value : undefined;
+  if (!instance || !ctx.syntax.isCall(instance)) return undefined;
+  const inst = ctx.syntax.expr(instance);
+  if (inst.kind !== 'call' || inst.name !== 'getInstance' || !inst.args[0]) return undefined;
+  const algorithm = ctx.flow.staticString(inst.args[0]);
+  if (!algorithm) return undefined;
+  const keyed = /^Hmac/i.test(algorithm);
+  let inputs = args;
+  // `md.update(bytes)` calls before a bare `md.digest()`.
+  if (inputs.length === 0 && receiver.type === 'identifier') {
+    const scope = ctx.flow.scopeOf(call);
+    inputs = [];
+    walk(scope, (n) => {
+      if (n.type === 'method_invocation' && n.startIndex < call.startIndex && n.childForFieldName('object')?.text === receiver.text && n.childForFieldName('name')?.text === 'update') inputs.push(...ctx.syntax.args(n).slice(0, 1));
+      return n.startIndex < call.startIndex;
+    });
+  }
+  return { algorithm: algorithm.replace(/^Hmac/i, '').replace(/^SHA-?1$/i, 'sha1').replace(/^MD5$/i, 'md5'), keyed, inputs };
 }
 
 /** `base64(user + ':' + password)` or an encoding used in a `Basic …` / Authorization header. */
@@ -111,7 +193,9 @@ function report(ctx: RuleContext, call: Node, weakness: Weakness, items: TaintIt
   const whole = outermost(ctx, call);
   const pw = byFirst(items);
   const carrier = weakness.inputs.map((i) => carrierOf(ctx, i, isPlainPassword)).find((c) => c);
-  const fix = use.how !== 'compared' && carrier ? [hashPasswordFix(ctx, carrier, whole)] : [];
+  // Java: only where the replaced expression is a String (a hex or base64 digest), so the encoder's String fits.
+  const typed = ctx.file.syntax === 'csharp' ? /(^|\.)(Convert\.ToBase64String|Convert\.ToHexString|BitConverter\.ToString)$/.test(ctx.syntax.isCall(whole) ? ctx.syntax.calleePath(whole) : '') : ctx.file.syntax !== 'java' || /(^|\.)(md5Hex|sha1Hex|sha256Hex|sha512Hex|encodeToString|encodeHexString|printHexBinary|printBase64Binary|toString)$|^new String$/.test(ctx.syntax.isCall(whole) ? ctx.syntax.calleePath(whole) : '');
+  const fix = use.how !== 'compared' && carrier && ctx.file.syntax !== 'go' && typed ? [hashPasswordFix(ctx, carrier, whole)] : [];
   ctx.report({
     node: whole,
     message: `A password (\`${shorten(pw.origin.text)}\`) is ${weakness.algorithm === 'base64' || weakness.algorithm === 'hex' ? 'encoded with' : 'hashed with'} ${weakness.algorithm}${describeUse(use)}: ${weakness.reason}. Use bcrypt, argon2id or scrypt.`,
@@ -150,15 +234,15 @@ export const weakPasswordHash: RuleDefinition = {
     why: 'General-purpose hashes are built to be fast: a GPU tries billions of MD5 or SHA-256 guesses per second, so most passwords in a leaked table of fast hashes are recovered within hours, and unsalted hashes give identical passwords identical hashes (rainbow tables). base64 and hex are not hashes at all: anyone can decode them.',
     bad: "const hash = crypto.createHash('md5').update(password).digest('hex');\nawait db.users.insert({ email, password: hash });",
     good: "const hash = await bcrypt.hash(password, 12);\nawait db.users.insert({ email, password: hash });",
-    fix: 'Use a slow, salted password hash: bcrypt (cost 12+), argon2id, scrypt or PBKDF2 with 600,000+ iterations; in Python `generate_password_hash`, Django `make_password`, or passlib. Migrate existing hashes by re-hashing on the next successful login.',
+    fix: 'Use a slow, salted password hash: bcrypt (cost 12+), argon2id, scrypt or PBKDF2 with 600,000+ iterations; in Python `generate_password_hash`, Django `make_password`, or passlib. Migrate existing hashes by re-hashing on the next successful login. In Go, replace `md5.Sum` / `sha256.Sum256` with `bcrypt.GenerateFromPassword` and compare with `bcrypt.CompareHashAndPassword`.',
   },
-  queries: SINK_QUERIES,
+  queries: { ...SINK_QUERIES, ruby: '(call method: (identifier)) @call' },
   check(match, ctx) {
     const node = match.get('call') ?? match.get('assign');
     if (!node) return;
     // Fast hashes and encodings whose input is a password, used as the stored form of it.
     // Cheap test on the callee before asking for sanitizers: hashes and encodings have telling names.
-    if (ctx.syntax.isCall(node) && WEAK_CALLEE.test(node.childForFieldName('function')?.text.slice(-60) ?? '')) {
+    if (ctx.syntax.isCall(node) && WEAK_CALLEE.test((node.childForFieldName('function') ?? node.childForFieldName('name') ?? node.childForFieldName('method'))?.text.slice(-60) ?? '')) {
       const weakness = weaknessOf(ctx, node);
       if (weakness) {
         let items = weakness.inputs.flatMap((i) => ctx.flow.sensitive(i, { types: ['password'] }));

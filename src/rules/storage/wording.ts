@@ -18,11 +18,12 @@ export function withArticle(label: string): string {
  */
 export function isParserToken(ctx: RuleContext, item: TaintItem): boolean {
   if (item.classification.type !== 'token') return false;
-  const name = (item.origin.text.split('.').pop() ?? '').replace(/^['"]|['"]$/g, '');
+  const name = (item.origin.text.split('.').pop() ?? '').replace(/^['"]|['"]$/g, '').replace(/^\$/, '');
   if (!/^(token|tokens|tok|currentToken|nextToken|current_token|next_token)$/.test(name)) return false;
   let cached = ctx.state.get('parserFile') as boolean | undefined;
   if (cached === undefined) {
-    cached = /\btok(en)?s?\.(type|kind|value|start|end|offset|source|line|loc|range|pos|text|indent)\b|\b(lexer|tokenizer|tokenise|tokenize|scanner|parser)\b/i.test(ctx.file.text);
+    // `token.type` / `token[0]` (a lexer's or a route compiler's tuple), or a lexer / parser in the file.
+    cached = /\btok(en)?s?\.(type|kind|value|start|end|offset|source|line|loc|range|pos|text|indent)\b|\btok(en)?s?\[\d+\]|\b(lexer|tokenizer|tokenise|tokenize|scanner|parser)\b/i.test(ctx.file.text);
     ctx.state.set('parserFile', cached);
   }
   return cached;

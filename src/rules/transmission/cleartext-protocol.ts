@@ -3,13 +3,15 @@ import type { TaintItem } from '../../core/flow';
 import type { FixInput, RelatedInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Severity } from '../../core/types';
 import { classificationsOf, relatedFor } from '../common';
+import { walk } from '../../core/syntax';
+import { initializerInsert, smtpSslState } from './csharp';
 import { classifyHost, hostOf, type HostKind } from '../hosts';
 import { creationOf, fileConfidence, instanceCalls, isTestCode, normalisePath, receiverOf } from './clients';
 import { indentOf, insertIntoObject, replaceNode, statementOf } from './edits';
 import { sentData } from './insecure-request';
 import { reportable } from './urls';
 
-const DB_SCHEMES = /^(postgres|postgresql|postgresql\+\w+|mysql|mysql\+\w+|mariadb|mongodb|mongodb\+srv|mssql|sqlserver|redis|amqp|cockroachdb)$/i;
+const DB_SCHEMES = /^(postgres|postgresql|postgresql\+\w+|mysql|mysql\+\w+|mariadb|mongodb|mongodb\+srv|mssql|sqlserver|redis|amqp|cockroachdb|oracle:thin:@)$/i;
 const PY_DB_CALLS = /^(psycopg2|psycopg|asyncpg|pymysql|MySQLdb|mysql\.connector|aiomysql|aiopg|pg8000|pymongo|motor\.motor_asyncio|redis|redis\.asyncio)\.[\w.]+$|(^|\.)(MongoClient|AsyncIOMotorClient|Redis|StrictRedis|create_pool|connect)$/;
 
 interface Finding {
@@ -254,6 +256,216 @@ function connectionHost(ctx: RuleContext, from: Node): { host?: string; kind: Ho
   return undefined;
 }
 
+// ── Go ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** gRPC options that switch transport security off. */
+const GO_GRPC_INSECURE = /^grpc\.WithInsecure\(\)$|^grpc\.WithTransportCredentials\(\s*insecure\.NewCredentials\(\)\s*\)$/;
+
+function goHost(ctx: RuleContext, node: Node | undefined): { host?: string; kind: HostKind } {
+  const v = node ? ctx.flow.staticString(node) : undefined;
+  if (v === undefined) return { kind: 'unknown' };
+  // "dns:///api.partner.com:443", "passthrough:///host:port", "api.partner.com:443"
+  const host = v.replace(/^[a-z]+:\/{2,3}/i, '').replace(/\/.*$/, '').replace(/:\d+$/, '');
+  return { host, kind: classifyHost(host, ctx.hosts.allowInsecure) };
+}
+
+function checkGoCall(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const path = ctx.flow.resolvedPath(call);
+  const args = s.args(call);
+  // gRPC: grpc.Dial / DialContext / NewClient with WithInsecure() or insecure.NewCredentials().
+  const grpc = /^grpc\.(Dial|DialContext|NewClient)$/.exec(path);
+  if (grpc) {
+    const target = grpc[1] === 'DialContext' ? args[1] : args[0];
+    const option = args.find((a) => GO_GRPC_INSECURE.test(a.text.replace(/\s+/g, '')));
+    if (!option) return;
+    const h = goHost(ctx, target);
+    if (!worthReporting(h.kind)) return;
+    emit(ctx, {
+      node: option,
+      message: `gRPC connection to ${shownHost(h)} without transport security (\`${option.text.replace(/\s+/g, '')}\`): every call, its metadata (tokens) and its messages travel in clear text.`,
+      severity: 'warning',
+      kind: h.kind,
+    });
+    return;
+  }
+  // net/smtp: smtp.Dial without a later StartTLS on the client.
+  if (/^smtp\.Dial$/.test(path)) {
+    const h = goHost(ctx, args[0]);
+    if (!worthReporting(h.kind)) return;
+    const calls = instanceCalls(ctx, call);
+    const method = (c: Node) => s.calleePath(c).split('.').pop() ?? '';
+    if (calls.some((c) => method(c) === 'StartTLS')) return;
+    const auth = calls.find((c) => method(c) === 'Auth');
+    emit(ctx, {
+      node: call,
+      message: `SMTP connection to ${shownHost(h)} with \`smtp.Dial\` and no \`StartTLS\`: ${auth ? 'the login and ' : ''}every message travel in clear text; call \`c.StartTLS(&tls.Config{ServerName: host})\` first, or connect with \`tls.Dial\` on port 465.`,
+      severity: auth ? 'error' : 'warning',
+      kind: h.kind,
+    });
+    return;
+  }
+  // go-sql-driver/mysql: the DSN has no TLS unless it says `tls=`.
+  if (/^(sql\.Open|sqlx\.(Open|Connect|MustConnect))$/.test(path) && args[1] && /^mysql$/.test(ctx.flow.staticString(args[0]) ?? '')) checkMysqlDsn(ctx, args[1]);
+  else if (/^mysql\.Open$/.test(path) && args[0]) checkMysqlDsn(ctx, args[0]);
+}
+
+/**
+ * Java: JavaMail `Properties` for SMTP (`props.put("mail.smtp.host", …)`) with neither `mail.smtp.starttls.enable`
+ * nor `mail.smtp.ssl.enable` set to true in the same method (or set to "false"); Commons Net `FTPClient` / `TelnetClient`.
+ */
+function checkJavaCall(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const e = s.expr(call);
+  if (e.kind !== 'call') return;
+  const path = ctx.flow.resolvedPath(call);
+  if (call.type === 'object_creation_expression') {
+    const m = /^new (org\.apache\.commons\.net\.(ftp|telnet)\.)?(FTPClient|TelnetClient)$/.exec(path);
+    if (!m) return;
+    const ftp = m[3] === 'FTPClient';
+    emit(ctx, {
+      node: call,
+      message: ftp
+        ? '`FTPClient` speaks plain FTP: the login and every file travel in clear text; use `FTPSClient` (explicit TLS) or SFTP.'
+        : '`TelnetClient` sends the login and the whole session in clear text; use SSH.',
+      severity: 'warning',
+      kind: 'unknown',
+    });
+    return;
+  }
+  if (!/^(put|setProperty)$/.test(e.name) || e.args.length !== 2) return;
+  const key = s.stringValue(e.args[0]);
+  if (key !== 'mail.smtp.host' && key !== 'mail.smtp.starttls.enable') return;
+  const scope = ctx.flow.scopeOf(call);
+  const settings = new Map<string, Node>();
+  walk(scope, (n) => {
+    if (n.type === 'method_invocation' && /^(put|setProperty)$/.test(n.childForFieldName('name')?.text ?? '')) {
+      const [k, v] = s.args(n);
+      const name = k ? s.stringValue(k) : undefined;
+      if (name?.startsWith('mail.smtp') && v) settings.set(name, v);
+    }
+    return true;
+  });
+  const on = (k: string): boolean | undefined => {
+    const v = settings.get(k);
+    if (!v) return undefined;
+    const str = s.stringValue(v) ?? v.text;
+    return !/^(false|Boolean\.FALSE)$/i.test(str);
+  };
+  const starttls = on('mail.smtp.starttls.enable');
+  const ssl = on('mail.smtp.ssl.enable');
+  if (starttls || ssl) return;
+  // Report once: at the starttls switch when it is off, else at the host.
+  if (starttls === false ? key !== 'mail.smtp.starttls.enable' : key !== 'mail.smtp.host') return;
+  const hostNode = settings.get('mail.smtp.host');
+  const h = hostKind(ctx, hostNode);
+  if (!worthReporting(h.kind)) return;
+  const auth = on('mail.smtp.auth') === true;
+  const statement = statementOf(call);
+  const receiver = e.receiver?.text ?? 'props';
+  emit(ctx, {
+    node: call,
+    message: `JavaMail SMTP session to ${shownHost(h)} ${starttls === false ? 'with `mail.smtp.starttls.enable` set to false' : 'without `mail.smtp.starttls.enable` or `mail.smtp.ssl.enable`'}: ${auth ? 'the login and ' : ''}every message travel in clear text.`,
+    severity: auth ? 'error' : 'warning',
+    kind: h.kind,
+    fix: starttls === false
+      ? { title: 'Enable and require STARTTLS', safe: false, edits: [replaceNode(e.args[1], '"true"')] }
+      : { title: 'Enable and require STARTTLS', safe: false, edits: [{ start: statement.endIndex, end: statement.endIndex, newText: `\n${indentOf(ctx.file.text, statement)}${receiver}.${e.name}("mail.smtp.starttls.enable", "true");\n${indentOf(ctx.file.text, statement)}${receiver}.${e.name}("mail.smtp.starttls.required", "true");` }] },
+  });
+}
+
+/** C#: `new SmtpClient(host)` without `EnableSsl = true` (initialiser or a later assignment in the method). */
+function checkCsharpSmtp(ctx: RuleContext, call: Node): void {
+  if (!/^new (System\.Net\.Mail\.)?SmtpClient$/.test(ctx.syntax.calleePath(call))) return;
+  const state = smtpSslState(ctx, call);
+  if (state.state === 'set') return;
+  const hostArg = ctx.syntax.args(call)[0] ?? ctx.syntax.property(call, 'Host');
+  const h = hostKind(ctx, hostArg);
+  if (!worthReporting(h.kind)) return;
+  const scope = ctx.flow.scopeOf(call).text;
+  const auth = /\bCredentials\s*=/.test(scope);
+  const init = call.childForFieldName('initializer');
+  emit(ctx, {
+    node: call,
+    message: `\`SmtpClient\` to ${shownHost(h)} ${state.state === 'false' ? 'with `EnableSsl = false`' : 'without `EnableSsl = true`'}: ${auth ? 'the login and ' : ''}every message travel in clear text.`,
+    severity: auth ? 'error' : 'warning',
+    kind: h.kind,
+    fix: state.node
+      ? { title: 'Set EnableSsl = true', safe: false, edits: [replaceNode(state.node, 'true')] }
+      : init ? { title: 'Set EnableSsl = true', safe: false, edits: [initializerInsert(ctx.file.text, init, 'EnableSsl = true')] } : undefined,
+  });
+}
+
+/**
+ * PHP: PHPMailer `$mail->isSMTP()` whose settings in the same function leave TLS optional (no `SMTPSecure`, so only
+ * opportunistic STARTTLS that an attacker can strip) or off (`SMTPAutoTLS = false`); `ftp_connect` + `ftp_login`.
+ */
+function checkPhpCall(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const path = s.calleePath(call);
+  const args = s.args(call);
+  if (/^ftp_connect$/i.test(path) && args[0]) {
+    const h = hostKind(ctx, args[0]);
+    if (!worthReporting(h.kind)) return;
+    const scope = ctx.flow.scopeOf(call);
+    // `$ssl ? ftp_ssl_connect(…) : ftp_connect(…)`: an option chooses TLS.
+    if (/\bftp_ssl_connect\s*\(/.test(scope.text)) return;
+    const login = /\bftp_login\s*\(/.test(scope.text);
+    emit(ctx, {
+      node: call,
+      message: `FTP connection to ${shownHost(h)} with \`ftp_connect\`: ${login ? 'the login and ' : ''}every file travel in clear text; use \`ftp_ssl_connect\` (FTPS) or SFTP.`,
+      severity: login ? 'error' : 'warning',
+      kind: h.kind,
+      fix: { title: 'Use ftp_ssl_connect (FTPS)', safe: false, edits: [replaceNode(call.childForFieldName('function') ?? call, 'ftp_ssl_connect')] },
+    });
+    return;
+  }
+  const e = s.expr(call);
+  if (e.kind !== 'call' || e.name !== 'isSMTP' || !e.receiver) return;
+  const recv = e.receiver.text.replace(/[$\\]/g, (c) => `\\${c}`);
+  const scope = ctx.flow.scopeOf(call);
+  const text = scope.id === ctx.root.id ? ctx.file.text : scope.text;
+  const setting = (prop: string) => new RegExp(`${recv}\\s*->\\s*${prop}\\s*=\\s*([^;]+);`).exec(text)?.[1].trim();
+  const hostText = setting('Host');
+  const hostValue = hostText?.replace(/^['"]|['"]$/g, '');
+  const host = hostValue && /^[\w.-]+$/.test(hostValue.split(/[;:]/)[0]) ? hostValue.split(/[;:]/)[0] : undefined;
+  const kind = host ? classifyHost(host, ctx.hosts.allowInsecure) : 'unknown';
+  if (!worthReporting(kind)) return;
+  const secure = setting('SMTPSecure');
+  const autoTls = setting('SMTPAutoTLS');
+  const off = !!autoTls && /^false$/i.test(autoTls);
+  if (secure && !/^(''|""|false|null)$/i.test(secure)) return;
+  const auth = /->\s*(Password|SMTPAuth)\s*=\s*(?!false)/.test(text);
+  emit(ctx, {
+    node: call,
+    message: off
+      ? `PHPMailer SMTP to ${host ?? 'the configured host'} with \`SMTPAutoTLS = false\` and no \`SMTPSecure\`: ${auth ? 'the SMTP password and ' : ''}every message travel in clear text.`
+      : `PHPMailer SMTP to ${host ?? 'the configured host'} without \`SMTPSecure\`: STARTTLS is only attempted, so an attacker on the path can strip it and read ${auth ? 'the SMTP password and ' : ''}every message.`,
+    severity: auth && off ? 'error' : 'warning',
+    kind,
+  });
+}
+
+function checkMysqlDsn(ctx: RuleContext, dsnNode: Node): void {
+  const dsn = ctx.flow.staticString(dsnNode) ?? ctx.flow.staticPrefix(dsnNode);
+  if (!dsn) return;
+  const m = /@tcp\(([^):]+)(:\d+)?\)/.exec(dsn);
+  if (!m) return;
+  const tls = /[?&]tls=(\w[\w-]*)/.exec(dsn)?.[1];
+  if (tls && tls !== 'false') return;
+  // The rest of the DSN is not known: it may add tls= later.
+  if (!tls && ctx.flow.staticString(dsnNode) === undefined && !/\?/.test(dsn)) return;
+  const host = m[1];
+  const kind = classifyHost(host, ctx.hosts.allowInsecure);
+  if (!reportable(kind)) return;
+  emit(ctx, {
+    node: dsnNode,
+    message: `MySQL connection to ${host} ${tls ? 'with `tls=false`' : 'without `tls=` in the DSN (go-sql-driver/mysql does not use TLS by default)'}: the password, queries and results travel in clear text; add \`tls=true\`.`,
+    severity: /^[^:@/]+:[^@]+@tcp/.test(dsn) ? 'error' : 'warning',
+    kind,
+  });
+}
+
 function hostIn(ctx: RuleContext, obj: Node): { host?: string; kind: HostKind } | undefined {
   const s = ctx.syntax;
   for (const k of ['host', 'hostname', 'server', 'HOST']) {
@@ -283,13 +495,14 @@ function checkDbOption(ctx: RuleContext, entry: Node, key: string, value: Node):
 }
 
 function checkUri(ctx: RuleContext, str: Node): void {
-  const value = ctx.syntax.stringValue(str) ?? ctx.syntax.stringPrefix(str);
+  // JDBC URLs: jdbc:postgresql://host/db?sslmode=disable, jdbc:mysql://host/db?useSSL=false
+  const value = (ctx.syntax.stringValue(str) ?? ctx.syntax.stringPrefix(str))?.replace(/^jdbc:/i, '');
   if (!value || value.length > 2000) return;
   let off: string | undefined;
   let host: string | undefined;
   const uri = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
   if (uri && DB_SCHEMES.test(uri[1])) {
-    off = /[?&;](sslmode=disable|ssl=false|tls=false|ssl_mode=disabled|sslmode=disabled)(&|$)/i.exec(value)?.[1];
+    off = /[?&;](sslmode=disable|ssl=false|tls=false|ssl_mode=disabled|sslmode=disabled|useSSL=false|requireSSL=false|encrypt=false)(&|;|$)/i.exec(value)?.[1];
     host = hostOf(value);
   } else if (/\bsslmode\s*=\s*disable\b/.test(value) && /\bhost\s*=/.test(value)) {
     off = 'sslmode=disable';
@@ -317,12 +530,12 @@ export const cleartextProtocol: RuleDefinition = {
   owasp: ['A02:2021 Cryptographic Failures'],
   standards: ['PCI DSS 4.2.1', 'GDPR Art. 32', 'ASVS 9.2.2'],
   fixable: true,
-  keywords: 'ftp|telnet|smtp|nodemailer|createTransport|sslmode|ssl_disabled|(ssl|tls)[\'"]?\\s*[:=]\\s*(false|0)',
+  keywords: 'isSMTP|ftp_connect|ftp|telnet|smtp|nodemailer|useSSL|SmtpClient|createTransport|sslmode|ssl_disabled|WithInsecure|insecure\\.NewCredentials|@tcp\\(|(ssl|tls)[\'"]?\\s*[:=]\\s*(false|0)',
   guidance: {
     why: 'FTP and telnet send the login and everything after it in clear text. SMTP without TLS sends the mail password and every message in clear text, and STARTTLS that is merely allowed (nodemailer `secure: false` without `requireTLS`, `smtplib.SMTP` without `starttls()`) can be stripped by anyone on the path. A database connection to another host with TLS switched off (`ssl: false`, `sslmode=disable`, `tls=false`) exposes the database password and every row it returns. An error when a password or other credential is sent over the connection. Local hosts (a mail relay on localhost, a database in the same container network under a single-label name), hosts under `hosts.allowInsecure` and test code are not reported; a host that comes from configuration is reported with medium confidence.',
     bad: "nodemailer.createTransport({ host: 'smtp.partner.com', port: 587, secure: false, auth: { user, pass } });\nserver = smtplib.SMTP('smtp.partner.com', 587); server.login(user, password)",
     good: "nodemailer.createTransport({ host: 'smtp.partner.com', port: 587, requireTLS: true, auth: { user, pass } });\nserver = smtplib.SMTP('smtp.partner.com', 587); server.starttls(); server.login(user, password)",
-    fix: 'SMTP: `secure: true` on port 465, `requireTLS: true` on 587, `starttls(context=ssl.create_default_context())` before `login()` (or `smtplib.SMTP_SSL(context=…)`): without a context, smtplib does not check the server certificate. FTP: FTPS (`secure: true`, `ftplib.FTP_TLS` + `prot_p()`) or SFTP. Telnet: SSH. Databases: `sslmode=require` / `verify-full`, `ssl: { rejectUnauthorized: true }`, `tls=true`.',
+    fix: 'SMTP: `secure: true` on port 465, `requireTLS: true` on 587, `starttls(context=ssl.create_default_context())` before `login()` (or `smtplib.SMTP_SSL(context=…)`): without a context, smtplib does not check the server certificate. FTP: FTPS (`secure: true`, `ftplib.FTP_TLS` + `prot_p()`) or SFTP. Telnet: SSH. Databases: `sslmode=require` / `verify-full`, `ssl: { rejectUnauthorized: true }`, `tls=true`. Go: `c.StartTLS(&tls.Config{ServerName: host})` after `smtp.Dial`, `grpc.WithTransportCredentials(credentials.NewTLS(…))` instead of `WithInsecure()`, `tls=true` in go-sql-driver/mysql DSNs.',
   },
   queries: {
     js: `(call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call
@@ -333,6 +546,14 @@ export const cleartextProtocol: RuleDefinition = {
 (keyword_argument name: (identifier) @key value: (_) @value) @pair
 (pair key: (string) @key value: (_) @value) @pair
 (string) @str`,
+    go: `(call_expression function: (selector_expression) arguments: (argument_list)) @call
+[(interpreted_string_literal) (raw_string_literal)] @str`,
+    php: `[(function_call_expression) (member_call_expression)] @call
+[(string) (encapsed_string)] @str`,
+    csharp: `(object_creation_expression) @call`,
+    java: `(method_invocation arguments: (argument_list)) @call
+(object_creation_expression arguments: (argument_list)) @call
+(string_literal) @str`,
   },
   check(match, ctx) {
     if (isTestCode(ctx.file.path)) return;
@@ -351,12 +572,20 @@ export const cleartextProtocol: RuleDefinition = {
     }
     const str = match.get('str');
     if (str) {
-      if (/sslmode|ssl=false|tls=false|ssl_mode=disabled/i.test(str.text)) checkUri(ctx, str);
+      if (/sslmode|ssl=false|tls=false|ssl_mode=disabled|useSSL=false|encrypt=false/i.test(str.text)) checkUri(ctx, str);
       return;
     }
     const call = match.get('call');
     if (!call) return;
-    if (ctx.file.syntax === 'js') {
+    if (ctx.file.syntax === 'php') {
+      checkPhpCall(ctx, call);
+    } else if (ctx.file.syntax === 'csharp') {
+      checkCsharpSmtp(ctx, call);
+    } else if (ctx.file.syntax === 'java') {
+      checkJavaCall(ctx, call);
+    } else if (ctx.file.syntax === 'go') {
+      checkGoCall(ctx, call);
+    } else if (ctx.file.syntax === 'js') {
       const path = normalisePath(ctx.flow.resolvedPath(call));
       if (/(^|\.)createTransport$/.test(path) && (/^nodemailer\./.test(path) || [...ctx.flow.imports.values()].includes('nodemailer'))) checkNodemailer(ctx, call);
       else checkJsClient(ctx, call);

@@ -6,6 +6,9 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../../core/rule';
 import { walk } from '../../core/syntax';
 import { classMemberValue } from './urls';
+import { goHttpCall, phpHttpCall, rubyHttpCall } from './go';
+import { javaHttpCall } from './java';
+import { csharpHttpCall } from './csharp';
 
 export interface HttpCall {
   call: Node;
@@ -77,9 +80,11 @@ export function creationOf(ctx: RuleContext, receiver: Node): Node | undefined {
 }
 
 export function receiverOf(call: Node): Node | undefined {
+  if (call.type === 'method_invocation') return call.childForFieldName('object') ?? undefined;
   let fn = call.childForFieldName('function');
   // TypeScript parses `await this.http.post<T>(…)` as a call of an await expression.
   if (fn?.type === 'await_expression') fn = fn.namedChildren[0];
+  if (fn?.type === 'selector_expression') return fn.childForFieldName('operand') ?? undefined;
   if (!fn || (fn.type !== 'member_expression' && fn.type !== 'attribute')) return undefined;
   return fn.childForFieldName('object') ?? undefined;
 }
@@ -115,7 +120,7 @@ export function httpCall(ctx: RuleContext, call: Node): HttpCall | undefined {
   }
   const known = memo.get(call.id);
   if (known !== undefined) return known ?? undefined;
-  const found = ctx.file.syntax === 'python' ? pythonHttpCall(ctx, call) : jsHttpCall(ctx, call);
+  const found = ctx.file.syntax === 'ruby' ? rubyHttpCall(ctx, call) : ctx.file.syntax === 'php' ? phpHttpCall(ctx, call) : ctx.file.syntax === 'go' ? goHttpCall(ctx, call) : ctx.file.syntax === 'java' ? javaHttpCall(ctx, call) : ctx.file.syntax === 'csharp' ? csharpHttpCall(ctx, call) : ctx.file.syntax === 'python' ? pythonHttpCall(ctx, call) : jsHttpCall(ctx, call);
   memo.set(call.id, found ?? null);
   return found;
 }
@@ -240,6 +245,14 @@ export function bindingNameOf(ctx: RuleContext, creation: Node): string | undefi
   const p = n.parent;
   if (!p) return undefined;
   const clean = (t: string) => t.replace(/\s+/g, '');
+  // Go: `c, err := smtp.Dial(addr)`, `client = resty.New()`: the target at the same position on the left.
+  if (p.type === 'expression_list' && (p.parent?.type === 'short_var_declaration' || p.parent?.type === 'assignment_statement')) {
+    const values = p.namedChildren.filter((c): c is Node => !!c);
+    const targets = p.parent.childForFieldName('left')?.namedChildren.filter((c): c is Node => !!c) ?? [];
+    const i = values.length === 1 ? 0 : values.findIndex((v) => v.id === n.id);
+    const t = targets[i];
+    return t && /^(identifier|selector_expression)$/.test(t.type) && t.text !== '_' ? clean(t.text) : undefined;
+  }
   switch (p.type) {
     case 'variable_declarator': {
       const name = p.childForFieldName('name');
@@ -308,7 +321,8 @@ export function isTestCode(path: string): boolean {
   const p = path.replace(/\\/g, '/');
   return /(^|\/)(tests?|__tests__|testing|spec|specs|fixtures?|__fixtures__|mocks?|__mocks__|testdata|test-?utils|e2e|cypress|playwright|benchmarks?)(\/|$)/i.test(p) ||
     /\.(test|spec|e2e|stories)\.[cm]?[jt]sx?$/i.test(p) ||
-    /(^|\/)(test_[^/]*|[^/]*_tests?|tests|conftest)\.py$/i.test(p);
+    /(^|\/)(test_[^/]*|[^/]*_tests?|tests|conftest)\.py$/i.test(p) ||
+    /_test\.go$/.test(p) || /(^|\/)(testutils?|testhelpers?|(?!latest\/)[a-z0-9]+test)\/[^/]+\.go$/.test(p);
 }
 
 /** Confidence for a finding in this file: lower in examples and samples. */

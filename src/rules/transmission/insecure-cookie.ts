@@ -4,7 +4,9 @@ import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Classification, Severity } from '../../core/types';
 import { CATEGORY_RANK, classificationsOf, describeData, relatedFor } from '../common';
 import { fileConfidence, isTestCode, normalisePath, receiverOf } from './clients';
-import { appendArgument, insertIntoObject, replaceNode } from './edits';
+import { appendArgument, indentOf, insertIntoObject, replaceNode } from './edits';
+import { walk } from '../../core/syntax';
+import { cookieOptionsSecure, initializerInsert } from './csharp';
 
 /** Cookie names that hold a session, a login or a token. */
 const SESSION_NAME = /(^|[^a-z])(sess|sid|session|auth|token|jwt|remember|login|logged|refresh|access|credential|identity|ident|sso|saml|oauth|csrf|xsrf)|connect\.sid|_session$|sessionid/i;
@@ -128,6 +130,175 @@ function checkJs(ctx: RuleContext, call: Node): void {
   }
 }
 
+/** Go: `http.Cookie{…}` (net/http, echo, chi, fiber's `fiber.Cookie`) and gorilla `sessions.Options{…}` without `Secure: true`. */
+function checkGoCookie(ctx: RuleContext, lit: Node): void {
+  const type = lit.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+  const cookie = /^(http|fiber)\.Cookie$/.test(type);
+  const session = /^sessions\.Options$/.test(type);
+  if (!cookie && !session) return;
+  const body = lit.childForFieldName('body');
+  if (!body) return;
+  const secure = ctx.syntax.property(lit, 'Secure');
+  if (secure && secure.type !== 'false') return;
+  // `c.Secure = opts.Secure` later in the function (a cookie built first, configured after).
+  const fn = ctx.flow.scopeOf(lit);
+  if (/\.Secure\s*=[^=]/.test(ctx.file.text.slice(lit.endIndex, fn.endIndex))) return;
+  const nameNode = ctx.syntax.property(lit, 'Name');
+  const name = nameNode ? (ctx.flow.staticString(nameNode) ?? (nameNode.type === 'identifier' ? nameNode.text : undefined)) : undefined;
+  const value = ctx.syntax.property(lit, 'Value');
+  // An empty value with MaxAge < 0 deletes the cookie.
+  if (value && ctx.syntax.stringValue(value) === '') return;
+  if (cookie && !nameNode && !value) return;
+  const sens = sensitivity(ctx, name, value, session);
+  const fix: FixInput = secure
+    ? { title: 'Set Secure: true', safe: true, edits: [replaceNode(secure, 'true')] }
+    : { title: 'Add Secure: true', safe: true, edits: [insertIntoObject(ctx.file.text, body, 'Secure: true')] };
+  const subject = session ? 'The gorilla/sessions cookie' : `Cookie ${name !== undefined ? `\`${name}\`` : `\`${type}\``}`;
+  report(ctx, lit, subject, sens, fix, 'high', secure ? 'is set with `Secure: false`' : 'is set without `Secure: true`');
+}
+
+/**
+ * PHP: `setcookie(name, value, expires, path, domain, secure, httponly)` with `secure` false or missing, the options-array
+ * form without `'secure' => true`, `session_set_cookie_params` without it, `ini_set('session.cookie_secure', '0')`.
+ */
+function checkPhpCall(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const fn = s.calleePath(call).toLowerCase();
+  const args = s.args(call);
+  const isOff = (n: Node | undefined) => !!n && /^(false|0|null|'0'|"0"|'')$/i.test(n.text.trim());
+  if (fn === 'ini_set' && args.length === 2 && s.stringValue(args[0]) === 'session.cookie_secure' && (isOff(args[1]) || /^(off|false|0)$/i.test(s.stringValue(args[1]) ?? ''))) {
+    report(ctx, call, 'The PHP session cookie', sensitivity(ctx, undefined, undefined, true), { title: "Set session.cookie_secure to '1'", safe: true, edits: [replaceNode(args[1], "'1'")] }, 'high', 'is configured with `session.cookie_secure` off');
+    return;
+  }
+  if (fn === 'session_set_cookie_params') {
+    const options = args[0] ? ctx.flow.objectLiteralOf(args[0]) : undefined;
+    const secure = options ? s.property(options, 'secure') : args[3];
+    if ((options && !secure) || isOff(secure)) {
+      const fix: FixInput | undefined = secure ? { title: 'Set secure to true', safe: true, edits: [replaceNode(secure, 'true')] } : options ? { title: "Add 'secure' => true", safe: true, edits: [insertIntoObject(ctx.file.text, options, "'secure' => true")] } : undefined;
+      report(ctx, call, 'The PHP session cookie', sensitivity(ctx, undefined, undefined, true), fix, 'high', secure ? 'is configured with `secure` false' : 'is configured without `secure`');
+    }
+    return;
+  }
+  if (fn !== 'setcookie' && fn !== 'setrawcookie') return;
+  if (args.length < 2) return;
+  const nameNode = args[0];
+  const name = ctx.flow.staticString(nameNode) ?? (nameNode.type === 'variable_name' ? nameNode.text : undefined);
+  const value = args[1];
+  // An empty value deletes the cookie.
+  if (s.stringValue(value) === '') return;
+  const options = args[2] ? ctx.flow.objectLiteralOf(args[2]) : undefined;
+  let secure: Node | undefined;
+  let fix: FixInput | undefined;
+  if (options) {
+    secure = s.property(options, 'secure');
+    if (secure && !isOff(secure)) return;
+    fix = secure ? { title: 'Set secure to true', safe: true, edits: [replaceNode(secure, 'true')] } : { title: "Add 'secure' => true", safe: true, edits: [insertIntoObject(ctx.file.text, options, "'secure' => true")] };
+  } else {
+    secure = args[5];
+    if (secure && !isOff(secure)) return;
+    fix = secure ? { title: 'Set secure to true', safe: true, edits: [replaceNode(secure, 'true')] } : undefined;
+  }
+  const sens = sensitivity(ctx, name, value);
+  report(ctx, call, `Cookie ${name !== undefined ? `\`${name}\`` : 'set by `setcookie`'}`, sens, fix, 'high', secure ? 'is set with `secure` false' : 'is set without `secure`');
+}
+
+/** Go: gin's `c.SetCookie(name, value, maxAge, path, domain, secure, httpOnly)` with `secure` false. */
+function checkGoCall(ctx: RuleContext, call: Node): void {
+  const e = ctx.syntax.expr(call);
+  if (e.kind !== 'call' || e.name !== 'SetCookie') return;
+  const args = ctx.syntax.args(call);
+  if (args.length !== 7 || args[5].type !== 'false') return;
+  const name = ctx.flow.staticString(args[0]) ?? (args[0].type === 'identifier' ? args[0].text : undefined);
+  const sens = sensitivity(ctx, name, args[1]);
+  report(ctx, call, `Cookie ${name !== undefined ? `\`${name}\`` : 'set by `SetCookie`'}`, sens, { title: 'Set secure to true', safe: true, edits: [replaceNode(args[5], 'true')] }, 'high', 'is set with `secure` false');
+}
+
+/**
+ * Java: `new Cookie(name, value)` (Servlet) without a later `cookie.setSecure(true)` in the same method, and Spring's
+ * `ResponseCookie.from(name, value)…build()` without `.secure(true)` in the chain.
+ */
+function checkJavaCookie(ctx: RuleContext, node: Node): void {
+  const s = ctx.syntax;
+  const path = s.calleePath(node);
+  const args = s.args(node);
+  if (args.length < 2) return;
+  const nameNode = args[0];
+  const value = args[1];
+  // `new Cookie("sid", null)` / `""` with setMaxAge(0) deletes the cookie.
+  if (value.type === 'null_literal' || s.stringValue(value) === '') return;
+  const name = ctx.flow.staticString(nameNode) ?? (nameNode.type === 'identifier' ? nameNode.text : undefined);
+  const shown = ctx.flow.staticString(nameNode) !== undefined ? `Cookie \`${name}\`` : `The cookie created by \`${path}\``;
+  const sens = sensitivity(ctx, name, value);
+  if (node.type === 'method_invocation') {
+    // Spring ResponseCookie builder: look along the chain.
+    let chain: Node = node;
+    const calls: Node[] = [];
+    for (let i = 0; i < 64 && chain.parent?.type === 'method_invocation' && chain.parent.childForFieldName('object')?.id === chain.id; i++) {
+      chain = chain.parent;
+      calls.push(chain);
+    }
+    const secure = calls.find((c) => c.childForFieldName('name')?.text === 'secure');
+    const arg = secure ? s.args(secure)[0] : undefined;
+    if (arg && arg.type !== 'false') return;
+    const build = calls.find((c) => c.childForFieldName('name')?.text === 'build');
+    const fix: FixInput | undefined = arg
+      ? { title: 'Use .secure(true)', safe: true, edits: [replaceNode(arg, 'true')] }
+      : build ? { title: 'Add .secure(true)', safe: true, edits: [{ start: build.childForFieldName('name')?.startIndex ?? build.startIndex, end: build.childForFieldName('name')?.startIndex ?? build.startIndex, newText: 'secure(true).' }] } : undefined;
+    report(ctx, node, shown, sens, fix, 'high', arg ? 'is built with `.secure(false)`' : 'is built without `.secure(true)`');
+    return;
+  }
+  if (!/^new (javax\.servlet\.http\.|jakarta\.servlet\.http\.)?Cookie$/.test(path)) return;
+  const decl = node.parent?.type === 'variable_declarator' ? node.parent : undefined;
+  const variable = decl?.childForFieldName('name')?.text ?? (node.parent?.type === 'assignment_expression' ? node.parent.childForFieldName('left')?.text : undefined);
+  // Passed straight to addCookie: nothing can set Secure on it.
+  const scope = ctx.flow.scopeOf(node);
+  let state = 'absent' as 'absent' | 'false' | 'set';
+  let falseArg: Node | undefined;
+  if (variable) {
+    walk(scope, (n) => {
+      if (n.type === 'method_invocation' && n.childForFieldName('object')?.text === variable && n.childForFieldName('name')?.text === 'setSecure') {
+        const a = s.args(n)[0];
+        if (a?.type === 'false') {
+          state = state === 'set' ? 'set' : 'false';
+          falseArg = a;
+        } else state = 'set';
+      }
+      return true;
+    });
+    // Handed to a helper that may set it (`configure(cookie)`): not this method's decision alone.
+    const v = variable.replace(/\$/g, '\\$');
+    if (state === 'absent' && new RegExp(`\\w+\\(\\s*${v}\\s*\\)`).test(scope.text.replace(new RegExp(`addCookie\\(\\s*${v}\\s*\\)`, 'g'), ''))) return;
+  }
+  if (state === 'set') return;
+  const statement = decl?.parent;
+  const fix: FixInput | undefined = falseArg
+    ? { title: 'Use setSecure(true)', safe: true, edits: [replaceNode(falseArg, 'true')] }
+    : variable && statement ? { title: `Add ${variable}.setSecure(true)`, safe: true, edits: [{ start: statement.endIndex, end: statement.endIndex, newText: `\n${indentOf(ctx.file.text, statement)}${variable}.setSecure(true);` }] } : undefined;
+  report(ctx, node, shown, sens, fix, 'high', falseArg ? 'is set with `setSecure(false)`' : 'is created without `setSecure(true)`');
+}
+
+/** ASP.NET Core: `Response.Cookies.Append(name, value[, new CookieOptions { … }])` without `Secure = true`. */
+function checkCsharpAppend(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const e = s.expr(call);
+  if (e.kind !== 'call' || !e.receiver || !/(^|\.)Cookies$/.test(e.receiver.text.replace(/\s+/g, ''))) return;
+  const args = s.args(call);
+  if (args.length < 2) return;
+  const [nameNode, value, options] = args;
+  if (value.type === 'null_literal' || s.stringValue(value) === '') return;
+  const secure = cookieOptionsSecure(ctx, options);
+  if (secure.state === 'set') return;
+  const name = ctx.flow.staticString(nameNode) ?? (nameNode.type === 'identifier' ? nameNode.text : undefined);
+  const shown = ctx.flow.staticString(nameNode) !== undefined ? `Cookie \`${name}\`` : 'The cookie set by `Cookies.Append`';
+  const init = secure.literal?.childForFieldName('initializer');
+  const argList = call.childForFieldName('arguments');
+  const fix: FixInput | undefined = secure.node
+    ? { title: 'Set Secure = true', safe: true, edits: [replaceNode(secure.node, 'true')] }
+    : init ? { title: 'Add Secure = true', safe: true, edits: [initializerInsert(ctx.file.text, init, 'Secure = true')] }
+      : !options && argList ? { title: 'Pass new CookieOptions { Secure = true, HttpOnly = true }', safe: true, edits: [appendArgument(ctx.file.text, argList, 'new CookieOptions { Secure = true, HttpOnly = true }')] } : undefined;
+  report(ctx, call, shown, sensitivity(ctx, name, value), fix, 'high', secure.state === 'false' ? 'is set with `Secure = false`' : 'is set without `Secure = true`');
+}
+
 function isFalse(n: Node | undefined): boolean {
   return n?.type === 'false';
 }
@@ -210,19 +381,42 @@ export const insecureCookie: RuleDefinition = {
     why: 'A cookie without `Secure` is sent on every plain http:// request to the site: one link to http://, a captive portal or an attacker on the network who injects a request is enough to read it. For a session cookie that is a session takeover. Session, login and token cookies and cookies that carry credentials, government ids or payment data are errors; cookies with other personal data or CSRF tokens are warnings; other cookies (a theme, a locale) are notes. A value decided at run time is trusted and not reported: `secure: process.env.NODE_ENV === \'production\'`, `secure: req.secure`, `secure=settings.SESSION_COOKIE_SECURE` keep local development on http:// working while production sets Secure; make sure production really sets NODE_ENV (or prefer `secure: true` everywhere: browsers accept Secure cookies on http://localhost). Koa, Next.js and cookie-session pick their default from the request protocol, which is http behind a TLS-terminating proxy unless the proxy is trusted; an absent flag is reported there with medium confidence. Framework defaults (`global_settings.py`, a `default_config` mapping), development / test configuration classes (`class DevelopmentConfig`) and test code are not reported.',
     bad: "res.cookie('sid', sessionId, { httpOnly: true });\napp.use(session({ secret, cookie: { httpOnly: true } }));\nresponse.set_cookie('session', token, httponly=True)",
     good: "res.cookie('sid', sessionId, { httpOnly: true, secure: true, sameSite: 'lax' });\napp.use(session({ secret, cookie: { httpOnly: true, secure: true } }));\nresponse.set_cookie('session', token, httponly=True, secure=True)",
-    fix: 'Add `secure: true` (`secure=True`; `SESSION_COOKIE_SECURE = True`, `CSRF_COOKIE_SECURE = True` in Django and Flask). Behind a proxy that terminates TLS, trust it (`app.set(\'trust proxy\', 1)`, `app.proxy = true`, Werkzeug `ProxyFix`) so the app knows the request was https. Add `HttpOnly` and `SameSite` while you are there.',
+    fix: 'Add `secure: true` (`secure=True`; `SESSION_COOKIE_SECURE = True`, `CSRF_COOKIE_SECURE = True` in Django and Flask). Behind a proxy that terminates TLS, trust it (`app.set(\'trust proxy\', 1)`, `app.proxy = true`, Werkzeug `ProxyFix`) so the app knows the request was https. Add `HttpOnly` and `SameSite` while you are there. In Go, `http.Cookie{…, Secure: true, HttpOnly: true}`, gin `c.SetCookie(…, secure=true, …)`, gorilla `sessions.Options{Secure: true}`.',
   },
   queries: {
     js: `(call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call`,
     python: `(call function: [(identifier) (attribute)] arguments: (argument_list)) @call
 (assignment left: [(identifier) (subscript) (attribute)] @left right: (false)) @assign
 (pair key: (string) @key value: (false)) @pair`,
+    go: `(composite_literal type: (qualified_type package: (package_identifier) @pkg name: (type_identifier) @type) body: (literal_value)) @literal
+(call_expression function: (selector_expression field: (field_identifier) @method) arguments: (argument_list)) @call`,
+    php: `(function_call_expression function: (name) arguments: (arguments)) @call`,
+    csharp: `(invocation_expression function: (member_access_expression name: (identifier) @method (#eq? @method "Append")) arguments: (argument_list)) @csCookie
+(assignment_expression left: (member_access_expression name: (identifier) @prop (#eq? @prop "SecurePolicy"))) @csPolicy`,
+    java: `(object_creation_expression) @cookie
+(method_invocation object: (identifier) @class name: (identifier) @method (#eq? @class "ResponseCookie") (#eq? @method "from")) @cookie`,
   },
   check(match, ctx) {
     if (isTestCode(ctx.file.path)) return;
     const call = match.get('call');
+    const lit = match.get('literal');
+    if (lit) return checkGoCookie(ctx, lit);
+    const csCookie = match.get('csCookie');
+    if (csCookie) return checkCsharpAppend(ctx, csCookie);
+    const csPolicy = match.get('csPolicy');
+    if (csPolicy) {
+      const right = csPolicy.childForFieldName('right');
+      if (right && /(^|\.)CookieSecurePolicy\.None$/.test(right.text.replace(/\s+/g, ''))) {
+        report(ctx, csPolicy, '`SecurePolicy = CookieSecurePolicy.None`: the session or authentication cookie', { severity: 'error', items: [], classifications: [], holds: 'a session or login token' }, { title: 'Use CookieSecurePolicy.Always', safe: true, edits: [replaceNode(right, 'CookieSecurePolicy.Always')] }, 'high', 'is sent without the Secure attribute');
+      }
+      return;
+    }
+    const javaCookie = match.get('cookie');
+    if (javaCookie) return checkJavaCookie(ctx, javaCookie);
     if (call) {
-      if (ctx.file.syntax === 'js') checkJs(ctx, call);
+      if (ctx.file.syntax === 'php') checkPhpCall(ctx, call);
+      else if (ctx.file.syntax === 'go') checkGoCall(ctx, call);
+      else if (ctx.file.syntax === 'js') checkJs(ctx, call);
       else checkPythonCall(ctx, call);
       return;
     }

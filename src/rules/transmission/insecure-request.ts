@@ -115,6 +115,14 @@ export const insecureRequest: RuleDefinition = {
   queries: {
     js: `(call_expression function: [(identifier) (member_expression) (await_expression)] @callee arguments: (arguments) @args) @call`,
     python: `(call function: [(identifier) (attribute)] @callee arguments: (argument_list) @args) @call`,
+    go: `(call_expression function: [(identifier) (selector_expression)] @callee arguments: (argument_list) @args) @call`,
+    php: `[(function_call_expression) (member_call_expression) (scoped_call_expression) (object_creation_expression)] @call`,
+    ruby: `(call method: (identifier)) @call`,
+    csharp: `(invocation_expression arguments: (argument_list) @args) @call
+(object_creation_expression) @call
+(assignment_expression left: (member_access_expression name: (identifier) @prop (#eq? @prop "BaseAddress"))) @call`,
+    java: `(method_invocation arguments: (argument_list) @args) @call
+(object_creation_expression arguments: (argument_list) @args) @call`,
   },
   check(match, ctx) {
     const call = match.get('call');
@@ -132,8 +140,10 @@ export const insecureRequest: RuleDefinition = {
     const items = sentData(ctx, [call]);
     const credentials = t.credentials ? 'credentials in the URL' : '';
     const data = [credentials, items.length ? describeData(ctx, items) : ''].filter(Boolean).join(' and ');
+    // A Java builder chain (`HttpRequest.newBuilder()…uri(URI.create(url))`) starts lines before the URL: show the URL.
+    const at = ctx.file.syntax === 'java' && req.target && call.type === 'method_invocation' ? req.target : call;
     ctx.report({
-      node: call,
+      node: at,
       message: data ? `${capitalise(data)} sent over plain HTTP to ${where(t)}.` : `Request to ${where(t)} over plain HTTP; use https://.`,
       severity: data ? 'error' : 'warning',
       confidence: confidenceFor(ctx, t, req.byName),

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleContext, RuleDefinition } from '../../core/rule';
 import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
 import { creationOf, fileConfidence, instanceCalls, isTestCode, normalisePath, receiverOf } from './clients';
+import { goSocketUrl } from './go';
 import { sentData } from './insecure-request';
 import { reportable, schemeFix, urlTarget } from './urls';
 
@@ -26,6 +27,32 @@ function socketCall(ctx: RuleContext, call: Node): SocketCall | undefined {
   const args = s.args(call);
   const resolved = normalisePath(ctx.flow.resolvedPath(call));
   const written = normalisePath(s.calleePath(call));
+  if (ctx.file.syntax === 'go') {
+    const url = goSocketUrl(ctx, call);
+    return url ? { url, http: false, creation: call } : undefined;
+  }
+  if (ctx.file.syntax === 'java') {
+    const e = s.expr(call);
+    if (e.kind !== 'call') return undefined;
+    // Java-WebSocket `new WebSocketClient(new URI("ws://…")) { … }`, Tyrus / JSR 356 `connectToServer(endpoint, uri)`,
+    // Spring `webSocketClient.doHandshake(handler, "ws://…")`, OkHttp `new Request.Builder().url("ws://…")`.
+    if (/^new (org\.java_websocket\.client\.)?WebSocketClient$/.test(written) && args[0]) return { url: args[0], http: false, creation: call };
+    if (e.name === 'connectToServer' && args[1]) return { url: args[1], http: false, creation: call };
+    if (/^(doHandshake|execute)$/.test(e.name) && args[1] && /[Ww]eb[Ss]ocket|wsClient|client/.test(e.receiver?.text ?? '')) return { url: args[1], http: false, creation: call };
+    if (e.name === 'url' && args[0] && /Request\.Builder\(\)/.test(e.receiver && s.isCall(e.receiver) ? `${s.calleePath(e.receiver)}()` : '')) return { url: args[0], http: false, creation: call };
+    return undefined;
+  }
+  if (ctx.file.syntax === 'csharp') {
+    const e = s.expr(call);
+    if (e.kind !== 'call') return undefined;
+    // `new ClientWebSocket().ConnectAsync(new Uri("ws://…"), ct)`, SignalR `new HubConnectionBuilder().WithUrl("http://…")`.
+    if (e.name === 'ConnectAsync' && args[0] && e.receiver) {
+      const created = creationOf(ctx, e.receiver);
+      if ((created && /ClientWebSocket$/.test(s.calleePath(created))) || /^(this\.)?_?(ws|webSocket|socket|client)$/i.test(e.receiver.text)) return { url: args[0], http: false, creation: created ?? call };
+    }
+    if (e.name === 'WithUrl' && args[0]) return { url: args[0], http: true, creation: call };
+    return undefined;
+  }
   if (ctx.file.syntax === 'js') {
     if (!args[0]) return undefined;
     if (JS_WEBSOCKETS.test(resolved) || JS_WEBSOCKETS.test(written)) return { url: args[0], http: /sock(js|ette)/i.test(resolved), creation: call };
@@ -58,7 +85,7 @@ export const insecureWebsocket: RuleDefinition = {
   owasp: ['A02:2021 Cryptographic Failures'],
   standards: ['PCI DSS 4.2.1', 'GDPR Art. 32', 'ASVS 9.1.1'],
   fixable: true,
-  keywords: 'ws://|socket\\.?io|sockjs',
+  keywords: 'ws://|socket\\.?io|sockjs|WithUrl',
   guidance: {
     why: 'A ws:// connection is the WebSocket equivalent of http://: every frame (chat messages, live account data, the session token sent on connect) can be read and altered on the network path, and a long-lived socket gives an attacker a long window. Browsers block ws:// from https:// pages, so ws:// usually also means the page itself is served without TLS. socket.io and SockJS clients take http:// URLs and are reported the same way. An error when credentials or personal data reach the URL (a token in the query string), the connection options or a later `send` / `emit` on the socket. Loopback, reserved test names, single-label service names, hosts under `hosts.allowInsecure` and test code are not reported.',
     bad: "const socket = new WebSocket(`ws://chat.partner.com/room?token=${token}`);",
@@ -69,6 +96,10 @@ export const insecureWebsocket: RuleDefinition = {
     js: `(new_expression constructor: [(identifier) (member_expression)] arguments: (arguments)) @call
 (call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call`,
     python: `(call function: [(identifier) (attribute)] arguments: (argument_list)) @call`,
+    go: `(call_expression function: (selector_expression) arguments: (argument_list)) @call`,
+    java: `(method_invocation arguments: (argument_list)) @call
+(object_creation_expression arguments: (argument_list)) @call`,
+    csharp: `(invocation_expression arguments: (argument_list)) @call`,
   },
   check(match, ctx) {
     const call = match.get('call');
@@ -87,8 +118,10 @@ export const insecureWebsocket: RuleDefinition = {
       ...relatedFor(items, call),
     ];
     const secure = t.scheme === 'ws' ? 'wss' : 'https';
+    // A Java / C# builder chain (`new HubConnectionBuilder().WithUrl(…)`) starts lines before the URL: show the URL.
+    const chained = (ctx.file.syntax === 'java' || ctx.file.syntax === 'csharp') && (call.type === 'method_invocation' || call.type === 'invocation_expression');
     ctx.report({
-      node: call,
+      node: chained ? sock.url : call,
       message: items.length > 0
         ? `${capitalise(describeData(ctx, items))} sent over an unencrypted ${t.scheme}:// socket to ${t.host}.`
         : `Socket connection to ${t.host} over plain ${t.scheme}://; use ${secure}://.`,

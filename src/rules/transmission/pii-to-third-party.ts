@@ -19,6 +19,13 @@ interface Sdk {
   jsFactory?: RegExp;
   pyFactory?: RegExp;
   methods?: RegExp;
+  /** Java and C#: static calls (callee path, imports resolved), and client types with their data methods. */
+  java?: RegExp;
+  csharp?: RegExp;
+  types?: RegExp;
+  typedMethods?: RegExp;
+  /** Java and C#: the file must name the vendor's package (`import com.posthog…`, `using PostHog;`) for a typed match. */
+  gate?: RegExp;
 }
 
 const SDKS: readonly Sdk[] = [
@@ -30,6 +37,10 @@ const SDKS: readonly Sdk[] = [
     jsFactory: /^(new (@segment\/analytics-node\.Analytics|analytics-node|@rudderstack\/rudder-sdk-node)|@segment\/analytics-next\.AnalyticsBrowser\.load)$/,
     pyFactory: /^(segment\.analytics|analytics)\.Client$/,
     methods: /^(identify|track|page|screen|group|alias)$/,
+    csharp: /^(Segment\.)?Analytics\.Client\.(Identify|Track|Page|Screen|Group|Alias)$/,
+    types: /^(Analytics|(Segment\.)?IAnalyticsClient)$/,
+    typedMethods: /^(enqueue|Identify|Track|Page|Screen|Group|Alias)$/,
+    gate: /\bcom\.segment\.analytics\b|\busing\s+Segment\b/,
   },
   {
     vendor: 'Mixpanel',
@@ -38,6 +49,9 @@ const SDKS: readonly Sdk[] = [
     jsFactory: /^(mixpanel|mixpanel-browser)\.init$/,
     pyFactory: /^mixpanel\.Mixpanel$/,
     methods: /^(track|identify|register|register_once|alias|set|set_once|append|union|people_set|people_set_once|people_append|people_union|import_data)$/,
+    types: /^(MessageBuilder|I?MixpanelClient)$/,
+    typedMethods: /^(event|set|setOnce|append|union|increment|trackCharge|(Track|Alias|PeopleSet|PeopleSetOnce|PeopleAppend|PeopleUnion|PeopleAdd|Send)(Async)?)$/,
+    gate: /\bcom\.mixpanel\b|\busing\s+Mixpanel\b/,
   },
   {
     vendor: 'Google Analytics',
@@ -51,12 +65,18 @@ const SDKS: readonly Sdk[] = [
     python: /^amplitude\.(track|identify)$/,
     pyFactory: /^amplitude\.Amplitude$/,
     methods: /^(track|identify|set_group|group_identify)$/,
+    types: /^Amplitude$/,
+    typedMethods: /^(logEvent|identify)$/,
+    gate: /\bcom\.amplitude\b/,
   },
   {
     vendor: 'Sentry',
     hosts: ['*.sentry.io'],
     js: /^(Sentry|@sentry\/[\w-]+)\.(setUser|setContext|setExtra|setExtras|setTag|setTags|captureException|captureMessage|captureEvent|addBreadcrumb)$/,
     python: /^sentry_sdk\.(set_user|set_context|set_extra|set_tag|capture_message|capture_exception|capture_event|add_breadcrumb)$/,
+    // Java's `Sentry.configureScope(scope -> scope.setUser(…))` is matched at the inner call.
+    java: /^(io\.sentry\.)?Sentry\.(setUser|setExtra|setTag|setContexts?|captureMessage|captureException|captureEvent|addBreadcrumb)$/,
+    csharp: /^(Sentry\.)?SentrySdk\.(SetUser|SetTag|SetTags|SetExtra|SetExtras|CaptureMessage|CaptureException|CaptureEvent|AddBreadcrumb|ConfigureScope|ConfigureScopeAsync)$/,
   },
   {
     vendor: 'Datadog',
@@ -72,6 +92,9 @@ const SDKS: readonly Sdk[] = [
     jsFactory: /^new posthog-node\.PostHog$/,
     pyFactory: /^posthog\.Posthog$/,
     methods: /^(identify|capture|alias|set|group_identify|groupIdentify)$/,
+    types: /^(PostHog|I?PostHogClient)$/,
+    typedMethods: /^(capture|identify|alias|set|setOnce|groupIdentify|(Capture|CaptureEvent|Identify|Alias|GroupIdentify)(Async)?)$/,
+    gate: /\bcom\.posthog\b|\busing\s+PostHog\b/,
   },
   { vendor: 'Heap', hosts: ['*.heapanalytics.com', '*.heap.io'], js: /^heap\.(identify|addUserProperties|track|addEventProperties)$/ },
   { vendor: 'FullStory', hosts: ['*.fullstory.com'], js: /^(FS|FullStory|@fullstory\/browser)\.(identify|setUserVars|event|setIdentity|setProperties)$/ },
@@ -82,6 +105,9 @@ const SDKS: readonly Sdk[] = [
     hosts: ['*.bugsnag.com'],
     js: /^(Bugsnag|@bugsnag\/js|@bugsnag\/[\w-]+)\.(setUser|notify|leaveBreadcrumb|addMetadata)$/,
     python: /^bugsnag\.(notify|configure_request)$/,
+    types: /^(Bugsnag|(Bugsnag\.)?I?Client)$/,
+    typedMethods: /^(notify|setUser|addCallback|Notify)$/,
+    gate: /\bcom\.bugsnag\b|\busing\s+Bugsnag\b/,
   },
   {
     vendor: 'Rollbar',
@@ -90,6 +116,10 @@ const SDKS: readonly Sdk[] = [
     python: /^rollbar\.(report_message|report_exc_info)$/,
     jsFactory: /^new rollbar$/,
     methods: /^(configure|log|debug|info|warning|warn|error|critical)$/,
+    csharp: /^(Rollbar\.)?RollbarLocator\.RollbarInstance\.(Log|Critical|Error|Warning|Info|Debug)$/,
+    types: /^I?Rollbar$/,
+    typedMethods: /^(log|debug|info|warning|error|critical|Log|Critical|Error|Warning|Info|Debug)$/,
+    gate: /\bcom\.rollbar\b|\busing\s+Rollbar\b/,
   },
   { vendor: 'Meta Pixel', hosts: ['*.facebook.com', '*.facebook.net'], js: /^fbq$/ },
   { vendor: 'Intercom', hosts: ['*.intercom.io', '*.intercomcdn.com'], js: /^(Intercom|@intercom\/messenger-js-sdk(\.default|\.update|\.boot)?)$/ },

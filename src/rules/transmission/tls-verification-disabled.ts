@@ -5,6 +5,8 @@ import { classificationsOf, describeData, relatedFor } from '../common';
 import { creationOf, fileConfidence, httpCall, isTestCode } from './clients';
 import { removeEntry, removeStatement, replaceNode, statementOf } from './edits';
 import { sentData } from './insecure-request';
+import { isAcceptAllLambda, permissiveMethod } from './java';
+import { csharpTlsHit } from './csharp';
 
 /** Python calls whose `verify=` / `verify_certs=` keyword switches certificate checks. */
 const PY_VERIFY_CALLEES = /(^|\.)(get|post|put|patch|delete|head|options|request|send|stream|urlopen|Client|AsyncClient|Session|session|client|resource|Elasticsearch|OpenSearch|AsyncElasticsearch|TCPConnector|HTTPAdapter|Transport|AsyncHTTPTransport|HTTPTransport|Jira|JIRA|Gitlab|Github|Minio|Consul|Vault|KubernetesClient|Configuration|ws_connect|connect)$/;
@@ -47,8 +49,9 @@ function guard(ctx: RuleContext, node: Node): string | undefined {
       const name = ctx.syntax.functionName(p) ?? '';
       return /no_?verif|unverif|insecure|noverif|skip_?verif/i.test(name) ? name : undefined;
     }
-    if (p.type === 'if_statement' || p.type === 'else_clause' || p.type === 'elif_clause') {
-      const ifNode = p.type === 'if_statement' ? p : p.parent;
+    // Ruby's `if` / `unless` / `else` / `elsif` as well.
+    if (/^(if_statement|else_clause|elif_clause|if|unless|else|elsif)$/.test(p.type)) {
+      const ifNode = /^(if_statement|if|unless)$/.test(p.type) ? p : p.parent;
       return ifNode?.childForFieldName('condition')?.text;
     }
   }
@@ -93,6 +96,177 @@ function enclosingRequest(ctx: RuleContext, node: Node): Node | undefined {
     if (ctx.syntax.isCall(p) && httpCall(ctx, p)) return p;
   }
   return undefined;
+}
+
+/**
+ * Ruby: `http.verify_mode = OpenSSL::SSL::VERIFY_NONE`, `verify_mode: …VERIFY_NONE`, HTTParty / Faraday `verify: false`,
+ * RestClient `verify_ssl: false`, Typhoeus `ssl_verifypeer: false`, and redefining `OpenSSL::SSL::VERIFY_PEER`.
+ */
+function checkRuby(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {
+  const keyNode = match.get('key');
+  const value = match.get('value');
+  const node = match.get('pair') ?? match.get('assign');
+  if (!keyNode || !value || !node) return;
+  const key = keyNode.text.replace(/^:/, '').replace(/:$/, '');
+  // Only the constant itself: `verify? ? VERIFY_PEER : VERIFY_NONE` is decided at run time.
+  const none = /^(scope_resolution|constant)$/.test(value.type) && /(^|::)VERIFY_NONE$/.test(value.text.trim());
+  if (match.get('assign') && key === 'VERIFY_PEER' && none) {
+    report(ctx, { node, what: 'Redefining `OpenSSL::SSL::VERIFY_PEER` as `VERIFY_NONE` switches off certificate verification for the whole process', severity: 'error' });
+    return;
+  }
+  const off = (/^(verify_mode|verify_ssl)$/.test(key) && (none || value.type === 'false')) || (/^(verify|ssl_verifypeer|ssl_verify_peer|verify_peer)$/.test(key) && value.type === 'false') || (key === 'ssl_verifyhost' && /^0$/.test(value.text));
+  if (!off) return;
+  // A bare `verify: false` is TLS only inside an HTTP client's options (`ssl: { verify: false }`, HTTParty, Faraday, …).
+  if (key === 'verify') {
+    let p: Node | null = node.parent;
+    let client = false;
+    for (let i = 0; p && i < 5 && !client; i++, p = p.parent) {
+      if (p.type === 'pair' && /^:?ssl:?$/.test(p.childForFieldName('key')?.text ?? '')) client = true;
+      else if (p.type === 'call') client = /^(HTTParty|Faraday|RestClient|Excon|Typhoeus|HTTPX?|Net\.HTTP|HTTPClient)\b/.test(ctx.syntax.calleePath(p)) || /^(self\.class\.)?(get|post|put|patch|delete|head)$/.test(ctx.syntax.calleePath(p));
+    }
+    if (!client) return;
+  }
+  report(ctx, {
+    node,
+    what: `\`${node.text.replace(/\s+/g, ' ')}\` switches off TLS certificate verification`,
+    severity: 'warning',
+    confidence: optInConfidence(ctx, node),
+    fix: none
+      ? { title: 'Verify certificates (VERIFY_PEER)', safe: false, edits: [replaceNode(value, value.text.replace(/VERIFY_NONE$/, 'VERIFY_PEER'))] }
+      : match.get('pair') ? { title: 'Remove the switch (verify certificates)', safe: false, edits: [removeEntry(ctx.file.text, node)] } : undefined,
+  });
+}
+
+/** `false`, `0`, `FALSE` (PHP constants are case-insensitive). */
+function phpFalse(node: Node | undefined): boolean {
+  return !!node && (/^(false|0)$/i.test(node.text.trim()));
+}
+
+/**
+ * PHP: `curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, false)`, `CURLOPT_SSL_VERIFYHOST => 0`, Guzzle `'verify' => false`,
+ * stream contexts `'verify_peer' => false`, Laravel `Http::withoutVerifying()`.
+ */
+function checkPhp(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {
+  const call = match.get('call');
+  const fn = match.get('fn')?.text ?? '';
+  if (call) {
+    const args = ctx.syntax.args(call);
+    if (/^curl_setopt$/i.test(fn) && args.length === 3 && /^CURLOPT_SSL_VERIFY(PEER|HOST)$/.test(args[1].text) && phpFalse(args[2])) {
+      const host = args[1].text.endsWith('HOST');
+      report(ctx, {
+        node: call,
+        what: `\`${args[1].text}\` set to ${args[2].text} switches off ${host ? 'the check that the certificate belongs to the host' : 'TLS certificate verification'}`,
+        severity: 'warning',
+        confidence: optInConfidence(ctx, call),
+        fix: { title: host ? 'Verify the host name (2)' : 'Verify certificates (true)', safe: false, edits: [replaceNode(args[2], host ? '2' : 'true')] },
+      });
+    } else if (fn === 'withoutVerifying' && /^(Http|\\?Illuminate\\Support\\Facades\\Http)$/.test(call.childForFieldName('scope')?.text ?? '')) {
+      report(ctx, { node: call, what: '`Http::withoutVerifying()` accepts any TLS certificate', severity: 'warning', confidence: optInConfidence(ctx, call) });
+    }
+    return;
+  }
+  const pair = match.get('pair');
+  const keyNode = match.get('key');
+  const value = match.get('value');
+  if (!pair || !keyNode || !value || pair.namedChildCount !== 2) return;
+  const key = ctx.syntax.stringValue(keyNode) ?? keyNode.text;
+  const curl = /^CURLOPT_SSL_VERIFY(PEER|HOST)$/.test(key);
+  if (!(curl || /^(verify|verify_peer|verify_peer_name|allow_self_signed)$/.test(key))) return;
+  const off = key === 'allow_self_signed' ? /^true$/i.test(value.text) : phpFalse(value);
+  if (!off) return;
+  // 'verify' => false only means TLS in an HTTP client's options (Guzzle), not in a form or a validator config.
+  if (key === 'verify' && !/GuzzleHttp|new Client\(|->(get|post|put|patch|delete|request|send)(Async)?\(|stream_context_create/.test(ctx.file.text)) return;
+  report(ctx, {
+    node: pair,
+    what: `\`${pair.text.replace(/\s+/g, ' ')}\` switches off TLS certificate verification`,
+    severity: 'warning',
+    confidence: optInConfidence(ctx, pair),
+    fix: { title: 'Remove the switch (verify certificates)', safe: false, edits: [removeEntry(ctx.file.text, pair)] },
+  });
+}
+
+/** Go: `tls.Config{InsecureSkipVerify: true}` and `cfg.InsecureSkipVerify = true`. */
+function checkGo(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {
+  const key = match.get('key');
+  if (key?.text !== 'InsecureSkipVerify') return;
+  const pair = match.get('pair');
+  const assign = match.get('assign');
+  const node = pair ?? assign;
+  if (!node) return;
+  const cond = guard(ctx, node);
+  // `case "skip-verify":` in a switch over a configuration value: the user asked for it.
+  let caseLabel: string | undefined;
+  for (let p = node.parent; p && !ctx.syntax.isFunction(p); p = p.parent) {
+    if (p.type === 'expression_case') {
+      caseLabel = p.childForFieldName('value')?.text;
+      break;
+    }
+  }
+  const optIn = (!!cond && OPT_IN.test(cond)) || (!!caseLabel && OPT_IN.test(caseLabel));
+  const request = pair ? enclosingRequest(ctx, pair) : undefined;
+  report(ctx, {
+    node,
+    what: `\`InsecureSkipVerify: true\` switches off TLS certificate and host name verification${optIn ? ' (when the guarding option is on)' : ''}`,
+    severity: 'warning',
+    confidence: optIn ? 'low' : 'high',
+    request,
+    fix: pair
+      ? { title: 'Remove InsecureSkipVerify (verify certificates)', safe: false, edits: [removeEntry(ctx.file.text, pair)] }
+      : { title: 'Set InsecureSkipVerify = false', safe: false, edits: [replaceNode(assign?.childForFieldName('right') ?? node, 'false')] },
+  });
+}
+
+/** The call a node is an argument of (`conn.setHostnameVerifier(…)`, `builder.loadTrustMaterial(null, …)`). */
+function argumentOf(ctx: RuleContext, node: Node): { call: Node; name: string; index: number } | undefined {
+  const list = node.parent;
+  const call = list?.parent;
+  if (list?.type !== 'argument_list' || !call || !ctx.syntax.isCall(call)) return undefined;
+  const e = ctx.syntax.expr(call);
+  return { call, name: e.kind === 'call' ? e.name : '', index: ctx.syntax.args(call).findIndex((a) => a.id === node.id) };
+}
+
+/**
+ * Java: an X509TrustManager whose `checkServerTrusted` accepts everything, a HostnameVerifier whose `verify` returns
+ * true (a class or a lambda), Apache HttpClient's NoopHostnameVerifier / ALLOW_ALL_HOSTNAME_VERIFIER / TrustAllStrategy.
+ */
+function checkJava(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {
+  const method = match.get('method');
+  if (method) {
+    const kind = permissiveMethod(method);
+    if (!kind) return;
+    const cond = guard(ctx, method);
+    report(ctx, {
+      node: match.get('name') ?? method,
+      what: kind === 'trust-all'
+        ? '`checkServerTrusted` returns without checking the chain: this trust manager accepts every certificate'
+        : '`verify` returns true: this HostnameVerifier accepts a certificate issued for any host',
+      severity: 'warning',
+      confidence: cond && OPT_IN.test(cond) ? 'low' : 'high',
+    });
+    return;
+  }
+  const lambda = match.get('lambda');
+  if (lambda) {
+    const arg = argumentOf(ctx, lambda);
+    if (!arg) return;
+    if (/^(setHostnameVerifier|setDefaultHostnameVerifier|hostnameVerifier|setSSLHostnameVerifier)$/.test(arg.name) && isAcceptAllLambda(lambda)) {
+      report(ctx, { node: lambda, what: `The HostnameVerifier passed to \`${arg.name}\` returns true for every host`, severity: 'warning', request: undefined });
+    } else if (arg.name === 'loadTrustMaterial' && isAcceptAllLambda(lambda)) {
+      report(ctx, { node: lambda, what: 'The TrustStrategy passed to `loadTrustMaterial` trusts every certificate chain', severity: 'warning' });
+    }
+    return;
+  }
+  const field = match.get('field');
+  if (field) {
+    if (/(^|\.)(NoopHostnameVerifier\.INSTANCE|ALLOW_ALL_HOSTNAME_VERIFIER|TrustAllStrategy\.INSTANCE)$/.test(field.text.replace(/\s+/g, ''))) {
+      report(ctx, { node: field, what: `\`${field.text}\` switches off ${/TrustAll/.test(field.text) ? 'certificate' : 'host name'} verification`, severity: 'warning' });
+    }
+    return;
+  }
+  const created = match.get('new');
+  if (created && /^new (org\.apache\.http\.conn\.ssl\.|org\.apache\.hc\.client5\.http\.ssl\.)?(NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy)$/.test(ctx.syntax.calleePath(created))) {
+    report(ctx, { node: created, what: `\`${created.text}\` switches off ${/TrustAll/.test(created.text) ? 'certificate' : 'host name'} verification`, severity: 'warning' });
+  }
 }
 
 function checkJs(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {
@@ -262,12 +436,12 @@ export const tlsVerificationDisabled: RuleDefinition = {
   owasp: ['A02:2021 Cryptographic Failures', 'A07:2021 Identification and Authentication Failures'],
   standards: ['PCI DSS 4.2.1', 'GDPR Art. 32', 'ASVS 9.2.1'],
   fixable: true,
-  keywords: 'rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity|strictSSL|verify|CERT_NONE|check_hostname|assert_hostname|_create_unverified_context|_create_stdlib_context|HTTPSVERIFY|CA_BUNDLE|ssl\\s*=\\s*False',
+  keywords: 'rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED|checkServerIdentity|strictSSL|verify|CERT_NONE|check_hostname|assert_hostname|_create_unverified_context|_create_stdlib_context|HTTPSVERIFY|CA_BUNDLE|ssl\\s*=\\s*False|checkServerTrusted|HostnameVerifier|ALLOW_ALL_HOSTNAME|TrustAllStrategy|loadTrustMaterial|ServerCertificate|RemoteCertificateValidationCallback|SslStream|CURLOPT_SSL|verify_peer|withoutVerifying|VERIFY_NONE|ssl_verifypeer|verify_ssl',
   guidance: {
     why: 'TLS only protects data in transit when the client checks that the certificate is valid and belongs to the host. With verification off, anyone who can intercept the connection (a hostile Wi-Fi, a compromised proxy, DNS spoofing) presents their own certificate and reads or changes every request, including credentials and personal data, while the code still says https://. Process-wide switches (`NODE_TLS_REJECT_UNAUTHORIZED=0`, replacing `ssl._create_default_https_context`, `PYTHONHTTPSVERIFY=0`) are errors; per-client ones are warnings, and errors when the same request carries credentials or personal data. Values decided at run time (`rejectUnauthorized: process.env.NODE_ENV === \'production\'`, `verify=settings.VERIFY_SSL`) are not reported. Test code is not reported: local test servers use self-signed certificates.',
     bad: "const agent = new https.Agent({ rejectUnauthorized: false });\nrequests.post(url, json=payload, verify=False)",
     good: "const agent = new https.Agent({ ca: fs.readFileSync('corp-ca.pem') });\nrequests.post(url, json=payload, verify='/etc/ssl/corp-ca.pem')",
-    fix: 'Remove the switch. For a server with a private or self-signed certificate, trust that CA explicitly (`ca:` in Node, `NODE_EXTRA_CA_CERTS`, `verify="/path/ca.pem"` in requests, `cafile=` in `ssl.create_default_context`) instead of trusting everything. The quick fixes are offered, not preferred: check that the certificate is valid first.',
+    fix: 'Remove the switch. For a server with a private or self-signed certificate, trust that CA explicitly (`ca:` in Node, `NODE_EXTRA_CA_CERTS`, `verify="/path/ca.pem"` in requests, `cafile=` in `ssl.create_default_context`) instead of trusting everything. The quick fixes are offered, not preferred: check that the certificate is valid first. In Go, remove `InsecureSkipVerify: true` and add the CA to `tls.Config{RootCAs: pool}`.',
   },
   queries: {
     js: `(pair key: (_) @key value: (_) @value) @pair
@@ -275,10 +449,32 @@ export const tlsVerificationDisabled: RuleDefinition = {
     python: `(keyword_argument name: (identifier) @name value: (_) @value) @kw
 (assignment left: [(attribute) (subscript)] @left right: (_) @right) @assign
 (call function: [(attribute) (identifier)] arguments: (argument_list)) @call`,
+    go: `(keyed_element key: (literal_element (identifier) @key) value: (literal_element (true))) @pair
+(assignment_statement left: (expression_list (selector_expression field: (field_identifier) @key)) right: (expression_list (true))) @assign`,
+    ruby: `(pair key: (_) @key value: (_) @value) @pair
+(assignment left: [(call method: (identifier) @key) (scope_resolution name: (constant) @key)] right: (_) @value) @assign`,
+    php: `(function_call_expression function: (name) @fn arguments: (arguments)) @call
+(array_element_initializer (_) @key (_) @value) @pair
+(scoped_call_expression name: (name) @fn) @call`,
+    csharp: `(assignment_expression) @assign
+(object_creation_expression) @new`,
+    java: `(method_declaration name: (identifier) @name) @method
+(lambda_expression) @lambda
+(field_access) @field
+(object_creation_expression) @new`,
   },
   check(match, ctx) {
     if (isTestCode(ctx.file.path)) return;
-    if (ctx.file.syntax === 'js') checkJs(match, ctx);
+    if (ctx.file.syntax === 'ruby') checkRuby(match, ctx);
+    else if (ctx.file.syntax === 'php') checkPhp(match, ctx);
+    else if (ctx.file.syntax === 'go') checkGo(match, ctx);
+    else if (ctx.file.syntax === 'java') checkJava(match, ctx);
+    else if (ctx.file.syntax === 'csharp') {
+      const node = match.get('assign') ?? match.get('new');
+      const hit = node ? csharpTlsHit(ctx, node) : undefined;
+      if (hit) report(ctx, { ...hit, confidence: optInConfidence(ctx, hit.node) });
+    }
+    else if (ctx.file.syntax === 'js') checkJs(match, ctx);
     else checkPython(match, ctx);
   },
 };

@@ -34,14 +34,14 @@ function named(node: Node | null | undefined): Node[] {
 }
 
 function isTemplate(node: Node): boolean {
-  return node.type === 'template_string' || (node.type === 'string' && named(node).some((c) => c.type === 'interpolation'));
+  return node.type === 'template_string' || ((node.type === 'string' || node.type === 'interpolated_string_expression') && named(node).some((c) => c.type === 'interpolation')) || node.type === 'encapsed_string';
 }
 
 /** The first substitution of a template / f-string when the string starts with it (`${BASE}/x`, f"{BASE}/x"). */
 function leadingSubstitution(node: Node): Node | undefined {
-  const first = named(node).find((c) => c.type !== 'string_start');
+  const first = named(node).find((c) => c.type !== 'string_start' && c.type !== 'interpolation_start');
   if (!first || (first.type !== 'template_substitution' && first.type !== 'interpolation')) return undefined;
-  return named(first)[0];
+  return named(first).find((c) => c.type !== 'interpolation_brace');
 }
 
 /** The static value of a URL-valued expression, as far as it is known. */
@@ -72,7 +72,7 @@ export function urlValue(ctx: RuleContext, node: Node, depth = 0): UrlValue | un
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
     if (!left || !right) return undefined;
-    if (op === '+') {
+    if (op === '+' || op === '.') {
       const l = urlValue(ctx, left, depth + 1);
       return l ? { ...l, whole: false } : undefined;
     }
@@ -111,9 +111,18 @@ export function urlValue(ctx: RuleContext, node: Node, depth = 0): UrlValue | un
         return { prefix: (s.stringValue(recv) ?? '').split('{')[0], whole: false, literal: recv };
       }
       // os.environ.get('API_URL', 'http://…'), os.getenv('API_URL', 'http://…'), config.get('url', 'http://…')
-      if ((e.name === 'get' || e.name === 'getenv') && e.args.length >= 2) {
+      if ((e.name === 'get' || e.name === 'getenv' || e.name === 'getProperty' || e.name === 'getOrDefault') && e.args.length >= 2) {
         const d = urlValue(ctx, e.args[1], depth + 1);
         return d ? { ...d, fallback: true } : undefined;
+      }
+      // Java: URI.create("http://…"), new URI("http://…"), new URL("http://…") with one argument.
+      if (/^(java\.net\.)?URI\.create$|^new (java\.net\.)?(URI|URL)$|^new (System\.)?Uri$/.test(e.path) && e.args.length === 1 && (ctx.file.syntax === 'java' || ctx.file.syntax === 'csharp')) return urlValue(ctx, e.args[0], depth + 1);
+      // Ruby: URI('http://…'), URI.parse('http://…')
+      if (/^(URI|URI\.parse|URI\.join)$/.test(e.path) && e.args[0]) return urlValue(ctx, e.args[0], depth + 1);
+      // fmt.Sprintf("http://%s/x", host), Java String.format("http://%s/x", host)
+      if ((/^fmt\.Sprintf$/.test(e.path) || (/^String\.format$/.test(e.path) && ctx.file.syntax === 'java')) && e.args[0]) {
+        const f = s.stringValue(e.args[0]);
+        return f !== undefined ? { prefix: f.split('%')[0], whole: false, literal: e.args[0] } : undefined;
       }
       // urljoin('http://host/', path)
       if (/(^|\.)urljoin$/.test(e.path) && e.args[0]) {

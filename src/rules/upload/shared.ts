@@ -10,6 +10,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../../core/rule';
+import type { SyntaxFamily } from '../../languages/registry';
 
 export const MB = 1024 * 1024;
 
@@ -20,6 +21,8 @@ interface FileModel {
   calls: Node[];
   paths: Map<number, { written: string; resolved: string }>;
   typeCheckedFile?: boolean;
+  /** writeSinks' answer: every upload rule's finish asks for it. */
+  writeSinks?: readonly WriteSink[];
 }
 
 const MODELS = new WeakMap<object, FileModel>();
@@ -35,7 +38,7 @@ export function named(node: Node | null | undefined): Node[] {
 export function fileModel(ctx: RuleContext): FileModel {
   let m = MODELS.get(ctx.flow);
   if (!m) {
-    const types = ctx.file.syntax === 'js' ? ['call_expression', 'new_expression'] : ['call'];
+    const types = ctx.file.syntax === 'js' ? ['call_expression', 'new_expression'] : ctx.file.syntax === 'go' ? ['call_expression'] : ['call'];
     m = { calls: ctx.root.descendantsOfType(types).filter(nonNull), paths: new Map() };
     MODELS.set(ctx.flow, m);
   }
@@ -392,12 +395,19 @@ const SNIFF_JS = /\b(fileTypeFromBuffer|fileTypeFromFile|fileTypeFromStream|file
 const SNIFF_PY = /\bimghdr\.what\(|\bwhat\(|\bmagic\.(from_buffer|from_file|from_descriptor|Magic)\b|\bfiletype\.(guess|is_image|guess_mime|guess_extension|image_match|is_archive|is_video|is_audio)\b|\bpuremagic\.|\bImage\.open\(|\.verify\(\)|FileExtensionValidator|validate_image_file_extension/;
 const HELPER = /\b(is_?allowed\w*|allowed_?(file|ext|type|mime|extension|upload|image)\w*|is_?valid_?(file|type|ext|extension|mime|upload|image|attachment)\w*|validate_?(file|type|ext|extension|mime|upload|image|attachment|avatar)\w*|check_?(file|type|ext|extension|mime|upload|image)\w*|verify_?(file|type|ext|extension|mime|upload|image)\w*|ensure_?(image|allowed|valid)\w*|is_?(image|pdf|safe_?file|supported_?file)\w*|file_?filter)\s*\(/i;
 
+const COMPARE_GO = /==|!=|\bswitch\b|\bcase\b|\bHasSuffix\(|\bHasPrefix\(|\bContains\(|\bMatchString\(|\bok\s*:?=|,\s*ok\b/;
+const SNIFF_GO = /\bhttp\.DetectContentType\(|\bfiletype\.(Match|Is|IsImage|Image|Get)\w*\(|\bmimetype\.Detect\w*\(|\bimage\.Decode(Config)?\(|\b(png|jpeg|gif)\.Decode(Config)?\(/;
+const COMPARE_PHP = /==|!=|\bin_array\(|\barray_key_exists\(|\bisset\(|\bpreg_match\(|\bswitch\b|\bcase\b|\bstr_ends_with\(|\bmatch\s*\(/;
+const SNIFF_PHP = /\bfinfo_(file|buffer)\(|\bmime_content_type\(|\bgetimagesize\(|\bexif_imagetype\(|->getMimeType\(|->guessExtension\(|['"|](mimes|mimetypes|extensions):|['"|]image['"|]|\bFile::types\(|\bFile::image\(|->extensions\(|new\s+\\?finfo\b/;
+const SNIFF: Partial<Record<SyntaxFamily, RegExp>> = { js: SNIFF_JS, python: SNIFF_PY, go: SNIFF_GO, php: SNIFF_PHP };
+const COMPARE: Partial<Record<SyntaxFamily, RegExp>> = { js: COMPARE_JS, python: COMPARE_PY, go: COMPARE_GO, php: COMPARE_PHP };
+
 /** True when the text contains a type allow-list check, content sniffing or a call to a validation helper. */
-export function hasTypeCheck(text: string, family: 'js' | 'python'): boolean {
-  if ((family === 'js' ? SNIFF_JS : SNIFF_PY).test(text) || HELPER.test(text)) return true;
-  const compare = family === 'js' ? COMPARE_JS : COMPARE_PY;
+export function hasTypeCheck(text: string, family: SyntaxFamily): boolean {
+  if ((SNIFF[family] ?? SNIFF_JS).test(text) || HELPER.test(text)) return true;
+  const compare = COMPARE[family] ?? COMPARE_JS;
   for (const raw of text.split('\n')) {
-    const line = family === 'js' ? raw.replace(/\/\/.*$/, '') : raw.replace(/#.*$/, '');
+    const line = family !== 'python' ? raw.replace(/\/\/.*$/, '') : raw.replace(/#.*$/, '');
     if (!compare.test(line)) continue;
     if (TYPE_TOKENS.some((t) => t.test(line))) return true;
   }
@@ -411,8 +421,8 @@ export function fileHasTypeCheck(ctx: RuleContext): boolean {
   return m.typeCheckedFile;
 }
 
-function stripComments(text: string, family: 'js' | 'python'): string {
-  return family === 'js' ? text.replace(/\/\*[\s\S]*?\*\//g, '') : text;
+function stripComments(text: string, family: SyntaxFamily): string {
+  return family !== 'python' ? text.replace(/\/\*[\s\S]*?\*\//g, '') : text;
 }
 
 /**
@@ -741,22 +751,27 @@ export function calleeLabel(written: string): string {
   return written.includes('?') ? `.${lastName(written)}` : written;
 }
 
-export function writeSinks(ctx: RuleContext): WriteSink[] {
+export function writeSinks(ctx: RuleContext): readonly WriteSink[] {
+  const model = fileModel(ctx);
+  if (model.writeSinks) return model.writeSinks;
   const out: WriteSink[] = [];
-  for (const call of fileModel(ctx).calls) {
+  for (const call of model.calls) {
     const s = ctx.file.syntax === 'js' ? jsSink(ctx, call) : pySink(ctx, call);
     if (s) out.push(s);
   }
+  model.writeSinks = out;
   return out;
 }
 
 function jsSink(ctx: RuleContext, call: Node): WriteSink | undefined {
   const p = callPaths(ctx, call);
   const name = lastName(p.written);
+  const fsish = JS_FS.test(p.resolved) || JS_FS.test(p.written) || /^(fs|fs-extra|fs\/promises|node:fs|node:fs\/promises)\./.test(p.resolved);
+  // Most calls of a file are none of these: decide that before looking at their arguments.
+  if (!fsish && name !== 'mv' && name !== 'toFile') return undefined;
   const args = ctx.syntax.args(call);
   if (name === 'mv' && args[0] && receiverOf(ctx, call)) return { call, dest: args[0], label: `\`${calleeLabel(p.written)}\`` };
   if (name === 'toFile' && args[0]) return { call, dest: args[0], label: `\`${calleeLabel(p.written)}\`` };
-  const fsish = JS_FS.test(p.resolved) || JS_FS.test(p.written) || /^(fs|fs-extra|fs\/promises|node:fs|node:fs\/promises)\./.test(p.resolved);
   if (!fsish) return undefined;
   if (JS_WRITE_DEST0.test(name) && args[0]) {
     if (/^open(Sync)?$/.test(name)) {
@@ -772,13 +787,17 @@ function jsSink(ctx: RuleContext, call: Node): WriteSink | undefined {
 function pySink(ctx: RuleContext, call: Node): WriteSink | undefined {
   const p = callPaths(ctx, call);
   const name = lastName(p.written);
+  const opens = /^(open|io\.open|codecs\.open|aiofiles\.open|os\.open)$/.test(p.resolved) || /^(open|aiofiles\.open)$/.test(p.written);
+  const moves = /^shutil\.(copy|copy2|copyfile|move|copytree)$/.test(p.resolved) || /^os\.(rename|replace|renames)$/.test(p.resolved);
+  // Most calls of a file are none of these: decide that before looking at their arguments and receiver.
+  if (!opens && !moves && name !== 'save' && name !== 'write_bytes' && name !== 'write_text' && name !== 'open') return undefined;
   const args = ctx.syntax.args(call);
   const recv = receiverOf(ctx, call);
   if (name === 'save' && recv && isUploadPy(ctx, recv)) {
     const dest = args[0] ?? ctx.syntax.kwarg(call, 'dst');
     return dest ? { call, dest, data: recv, label: `\`${calleeLabel(p.written)}\`` } : undefined;
   }
-  if (/^(open|io\.open|codecs\.open|aiofiles\.open|os\.open)$/.test(p.resolved) || /^(open|aiofiles\.open)$/.test(p.written)) {
+  if (opens) {
     const dest = args[0] ?? ctx.syntax.kwarg(call, 'file');
     const modeNode = args[1] ?? ctx.syntax.kwarg(call, 'mode');
     const mode = modeNode ? ctx.syntax.stringValue(modeNode) : undefined;
@@ -787,7 +806,7 @@ function pySink(ctx: RuleContext, call: Node): WriteSink | undefined {
     } else if (!mode || !/[wax+]/.test(mode)) return undefined;
     return dest ? { call, dest, label: `\`${calleeLabel(p.written)}\`` } : undefined;
   }
-  if (/^shutil\.(copy|copy2|copyfile|move|copytree)$/.test(p.resolved) || /^os\.(rename|replace|renames)$/.test(p.resolved)) {
+  if (moves) {
     const dest = args[1] ?? ctx.syntax.kwarg(call, 'dst');
     return dest ? { call, dest, data: args[0], label: `\`${calleeLabel(p.written)}\`` } : undefined;
   }

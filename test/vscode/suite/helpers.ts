@@ -1,5 +1,6 @@
 // Helpers shared by the integration suites (bundled into each *.test.js). Every wait is on an event with an
 // upper bound that fails the test: no fixed sleeps.
+import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -131,4 +132,44 @@ export async function closeAll(): Promise<void> {
 export async function setSetting(key: string, value: unknown): Promise<void> {
   const [section, ...rest] = key.split('.');
   await vscode.workspace.getConfiguration(section).update(rest.join('.'), value, vscode.ConfigurationTarget.Global);
+}
+
+/**
+ * Before a test deletes files it wrote into the fixture workspace: documents stay loaded in the extension host for
+ * a while after their editors close, with their live findings, so each open one is emptied, saved and analysed
+ * (no finding of it outlives the suite); then every editor closes.
+ */
+export async function retire(uris: readonly vscode.Uri[]): Promise<void> {
+  const api = await sealant();
+  for (const uri of uris) {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (!doc || doc.isClosed) continue;
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0));
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    await api.analyze(doc);
+    await waitForDiagnostics(doc.uri, (d) => d.length === 0, 'no diagnostics left');
+  }
+  await closeAll();
+}
+
+/** Writes a file the way a user does in VS Code: opens it (created by a workspace edit if missing), replaces its text, saves. */
+export async function editAndSave(uri: vscode.Uri, text: string): Promise<vscode.TextDocument> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.createFile(uri, { ignoreIfExists: true });
+  await vscode.workspace.applyEdit(edit);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const replace = new vscode.WorkspaceEdit();
+  replace.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+  assert.ok(await vscode.workspace.applyEdit(replace), `could not edit ${uri.fsPath}`);
+  assert.ok(await doc.save(), `could not save ${uri.fsPath}`);
+  return doc;
+}
+
+/** Deletes a file as the explorer does (a workspace edit). */
+export async function deleteFile(uri: vscode.Uri): Promise<void> {
+  const edit = new vscode.WorkspaceEdit();
+  edit.deleteFile(uri, { ignoreIfNotExists: true });
+  assert.ok(await vscode.workspace.applyEdit(edit), `could not delete ${uri.fsPath}`);
 }
