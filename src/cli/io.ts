@@ -1,3 +1,6 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
 /** What a CLI command needs of the process: streams, working directory, environment. */
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -45,4 +48,23 @@ export function parseOptions(
     options.set(name, v);
   }
   return { options, positional };
+}
+
+/**
+ * Writes a report to `output` (relative to the working directory) or, without one, to stdout. Returns false, after
+ * saying why on stderr, when the file cannot be written; `wrote` is the stderr line for a written file.
+ */
+export function writeReport(io: CliIo, report: string, output: string | undefined, wrote: string | undefined): boolean {
+  if (!output) {
+    io.stdout.write(report.endsWith('\n') ? report : report + '\n');
+    return true;
+  }
+  try {
+    writeFileSync(resolve(io.cwd, output), report);
+  } catch (err) {
+    io.stderr.write(`sealant: cannot write ${output}: ${(err as Error).message}\n`);
+    return false;
+  }
+  if (wrote) io.stderr.write(`sealant: ${wrote}\n`);
+  return true;
 }

@@ -6,29 +6,25 @@ import { Node } from 'web-tree-sitter';
 import type { SyntaxFamily } from '../languages/registry';
 
 /**
- * `Node.type` and `Node.parent` ask the wasm module on every read (the node is copied into wasm memory; the parent
- * is found by descending from the root again), and the rules and the data flow read them several times per node.
- * A node never changes its type or its parent, so the first answer is kept on the Node object: the same answer,
- * one wasm call instead of many.
+ * `Node.type` asks the wasm module on every read (the node is copied into wasm memory, its symbol looked up) and
+ * the rules and the data flow read it several times per node. A node never changes its type, so the first answer
+ * is kept on the Node object: the same answer, one wasm call instead of many.
  */
-function remember<T>(property: 'type' | 'parent'): void {
-  const key = Symbol(`sealant.${property}`);
-  const read = Object.getOwnPropertyDescriptor(Node.prototype, property)?.get;
-  if (!read) return;
-  Object.defineProperty(Node.prototype, property, {
+const TYPE = Symbol('sealant.nodeType');
+const typeOf = Object.getOwnPropertyDescriptor(Node.prototype, 'type')?.get;
+if (typeOf) {
+  Object.defineProperty(Node.prototype, 'type', {
     configurable: true,
-    get(this: Node & { [key: symbol]: T | undefined }): T {
-      let value = this[key];
-      if (value === undefined) {
-        value = read.call(this) as T;
-        this[key] = value;
+    get(this: Node & { [TYPE]?: string }): string {
+      let t = this[TYPE];
+      if (t === undefined) {
+        t = typeOf.call(this) as string;
+        this[TYPE] = t;
       }
-      return value;
+      return t;
     },
   });
 }
-remember<string>('type');
-remember<Node | null>('parent');
 
 /** A structural view of an expression, enough for the local data flow. */
 export type Expr =
@@ -96,6 +92,11 @@ export interface Syntax {
   bindings(scope: Node): Binding[];
   /** Import bindings: local name -> module (and imported member), e.g. `bcrypt` -> `bcrypt`, `hash` -> `bcrypt.hash`. */
   imports(root: Node): Map<string, string>;
+}
+
+/** The named children of a node (none for a missing node): what every language adapter walks. */
+export function named(node: Node | null | undefined): Node[] {
+  return node ? node.namedChildren.filter((c): c is Node => c !== null) : [];
 }
 
 /** Unwraps parentheses and similar wrappers that do not change a value. */

@@ -5,6 +5,8 @@
  */
 import type { RuleContext, RuleDefinition, RuleMatch } from '../core/rule';
 import { collectCall, collectDestructuring, collectHandlerParams, collectMember } from './facts/collect';
+import { jvmCall, jvmEntityField, jvmHandler } from './facts/jvm';
+import { goPhpCall, phpSuperglobal } from './facts/gophp';
 import { logCall } from './facts/log';
 import { readCall, readMember, readSql } from './facts/read';
 import { sendCall } from './facts/send';
@@ -25,7 +27,27 @@ function counting(ctx: RuleContext): { ctx: RuleContext; stored: () => number } 
   return { ctx: wrapped, stored: () => n };
 }
 
+/** Java and C#: entity columns, handler parameters, log calls and HTTP requests (facts/jvm.ts). */
+function checkJvm(match: RuleMatch, ctx: RuleContext): void {
+  const call = match.get('call');
+  if (call) return jvmCall(ctx, call);
+  const decl = match.get('decl');
+  if (decl) return jvmEntityField(ctx, decl);
+  const handler = match.get('handler');
+  if (handler) jvmHandler(ctx, handler);
+}
+
+/** Go and PHP: request reads, log calls, storage writes and HTTP requests the rules recognise (facts/gophp.ts). */
+function checkGoPhp(match: RuleMatch, ctx: RuleContext): void {
+  const call = match.get('call');
+  if (call) return goPhpCall(ctx, call);
+  const member = match.get('member');
+  if (member) phpSuperglobal(ctx, member);
+}
+
 function check(match: RuleMatch, ctx: RuleContext): void {
+  if (ctx.file.syntax === 'java' || ctx.file.syntax === 'csharp') return checkJvm(match, ctx);
+  if (ctx.file.syntax === 'go' || ctx.file.syntax === 'php') return checkGoPhp(match, ctx);
   const call = match.get('call');
   if (call) {
     collectCall(ctx, call);
@@ -104,6 +126,10 @@ export const inventoryRule: RuleDefinition = {
       '(concatenated_string) @string',
       '(decorated_definition) @handler',
     ].join('\n'),
+    java: ['(method_invocation) @call', '(field_declaration) @decl', '(method_declaration) @handler'].join('\n'),
+    csharp: ['(invocation_expression) @call', '(property_declaration) @decl', '(method_declaration) @handler'].join('\n'),
+    go: '(call_expression) @call',
+    php: ['[(function_call_expression) (member_call_expression) (nullsafe_member_call_expression) (scoped_call_expression)] @call', '(subscript_expression) @member'].join('\n'),
   },
   check,
 };

@@ -1,15 +1,11 @@
 /** Syntax helpers for C# (tree-sitter-c-sharp node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { walk } from '../core/syntax';
+import { named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['method_declaration', 'constructor_declaration', 'local_function_statement', 'lambda_expression', 'anonymous_method_expression']);
 const WRAPPERS = new Set(['parenthesized_expression', 'cast_expression', 'await_expression', 'postfix_unary_expression', 'checked_expression']);
 const STRING_TYPES = new Set(['string_literal', 'verbatim_string_literal', 'raw_string_literal']);
-
-function named(node: Node | null | undefined): Node[] {
-  return node ? (node.namedChildren.filter((c) => c !== null) as Node[]) : [];
-}
 
 /** The operator token of a binary or assignment expression. */
 export function operatorOf(node: Node): string {

@@ -1,16 +1,12 @@
 /** Syntax helpers for Go (tree-sitter-go node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { walk } from '../core/syntax';
+import { named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 /** Expressions that hand on one value unchanged: `(x)`, `&x`, `*x`, `x.(T)`, `[]byte(x)`. */
 const WRAPPERS = new Set(['parenthesized_expression', 'type_assertion_expression', 'type_conversion_expression']);
 const STRING_TYPES = new Set(['interpreted_string_literal', 'raw_string_literal']);
-
-function named(node: Node | null | undefined): Node[] {
-  return node ? (node.namedChildren.filter((c) => c !== null) as Node[]) : [];
-}
 
 function unescape(seq: string): string {
   const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };

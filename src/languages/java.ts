@@ -1,7 +1,7 @@
 /** Syntax helpers for Java (tree-sitter-java node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { walk } from '../core/syntax';
+import { named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['method_declaration', 'constructor_declaration', 'compact_constructor_declaration', 'lambda_expression']);
 const WRAPPERS = new Set(['parenthesized_expression', 'cast_expression']);
@@ -11,10 +11,6 @@ const WRAPPERS = new Set(['parenthesized_expression', 'cast_expression']);
  * "db.password")`, `System.getenv("API_KEY")`, `map.get("card")`. The data flow treats them as a member access.
  */
 const KEYED_READS = new Set(['get', 'getOrDefault', 'getParameter', 'getHeader', 'getProperty', 'getAttribute', 'getString', 'getenv', 'getFirst', 'getValue', 'getPart', 'getFile', 'optString']);
-
-function named(node: Node | null | undefined): Node[] {
-  return node ? (node.namedChildren.filter((c) => c !== null) as Node[]) : [];
-}
 
 function isString(node: Node): boolean {
   return node.type === 'string_literal';

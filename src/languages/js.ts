@@ -1,7 +1,7 @@
 /** Syntax helpers for JavaScript, TypeScript and TSX (tree-sitter-javascript / -typescript node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { walk, walkTypes } from '../core/syntax';
+import { named, walk, walkTypes } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set([
   'function_declaration',
@@ -26,10 +26,6 @@ const WRAPPERS = new Set([
   'type_assertion',
   'spread_element',
 ]);
-
-function named(node: Node | null | undefined): Node[] {
-  return node ? (node.namedChildren.filter((c) => c !== null) as Node[]) : [];
-}
 
 function stringContent(node: Node): string | undefined {
   if (node.type === 'string') {

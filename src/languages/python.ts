@@ -1,17 +1,13 @@
 /** Syntax helpers for Python (tree-sitter-python node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { typesEndingWith, walkTypes } from '../core/syntax';
+import { named, typesEndingWith, walkTypes } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 /** The nodes `bindings` (with every `_statement`) and `returns` look at (walkTypes finds them in C). */
 const BINDING_WALK = [...FUNCTION_TYPES, 'class_definition', 'assignment', 'augmented_assignment', 'with_item', 'named_expression'];
 const RETURN_WALK = [...FUNCTION_TYPES, 'class_definition', 'return_statement'];
 const WRAPPERS = new Set(['parenthesized_expression', 'await', 'list_splat', 'dictionary_splat', 'expression_list', 'not_operator']);
-
-function named(node: Node | null | undefined): Node[] {
-  return node ? (node.namedChildren.filter((c) => c !== null) as Node[]) : [];
-}
 
 function isFString(node: Node): boolean {
   const start = named(node).find((c) => c.type === 'string_start');

@@ -4,16 +4,12 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { walk } from '../core/syntax';
+import { named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['method', 'singleton_method', 'lambda', 'block', 'do_block']);
 const WRAPPERS = new Set(['parenthesized_statements', 'begin']);
 /** Argument-less methods that transform their receiver (not attribute readers): `h.to_json`, `s.strip`. */
 const TRANSFORMS = new Set(['to_json', 'to_s', 'to_str', 'to_h', 'to_a', 'to_param', 'as_json', 'inspect', 'strip', 'squish', 'downcase', 'upcase', 'dup', 'freeze', 'compact', 'chomp']);
-
-function named(node: Node | null | undefined): Node[] {
-  return node ? node.namedChildren.filter((c): c is Node => c !== null) : [];
-}
 
 function unescape(seq: string): string {
   const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', s: ' ', e: '\x1b' };

@@ -26,6 +26,27 @@ def share(customer):
     requests.post("https://api.partner.com/contacts", json={"ssn": customer.ssn})
 `;
 
+const JAVA = `import io.sentry.Sentry;
+import org.springframework.web.client.RestTemplate;
+class Share {
+  void share(RestTemplate restTemplate, Customer customer) {
+    restTemplate.postForObject("https://crm.vendor.io/contacts", java.util.Map.of("ssn", customer.getSsn()), String.class);
+    restTemplate.postForObject("https://api.partner.com/contacts", java.util.Map.of("ssn", customer.getSsn()), String.class);
+    Sentry.setExtra("email", customer.getEmail());
+  }
+}
+`;
+
+const CSHARP = `using Sentry;
+class Share {
+  async Task Send(HttpClient client, Customer customer) {
+    await client.PostAsJsonAsync("https://crm.vendor.io/contacts", new { email = customer.Email });
+    await client.PostAsJsonAsync("https://api.partner.com/contacts", new { email = customer.Email });
+    SentrySdk.SetExtra("email", customer.Email);
+  }
+}
+`;
+
 async function findings(engine: Engine, path: string, text: string, rule?: string): Promise<Finding[]> {
   const r = await engine.analyze({ path, text });
   return r.findings.filter((f) => !rule || f.ruleId === rule);
@@ -66,6 +87,18 @@ describe('transmission rules with a team config', () => {
     const fs = await findings(approved, 'app/share.py', PY, 'transmission/pii-to-third-party');
     assert.deepEqual(lines(fs), [4]);
     assert.equal(fs[0].severity, 'error');
+  });
+
+  it('applies the approved list to Java and C# requests and SDKs', async () => {
+    // Without a list: only the SDK (Sentry); with one: the unapproved host, and Sentry no longer (*.sentry.io).
+    assert.deepEqual(lines(await findings(plain, 'src/main/java/Share.java', JAVA, 'transmission/pii-to-third-party')), [7]);
+    const java = await findings(approved, 'src/main/java/Share.java', JAVA, 'transmission/pii-to-third-party');
+    assert.deepEqual(lines(java), [5]);
+    assert.equal(java[0].severity, 'error');
+    assert.deepEqual(lines(await findings(plain, 'Services/Share.cs', CSHARP, 'transmission/pii-to-third-party')), [6]);
+    const cs = await findings(approved, 'Services/Share.cs', CSHARP, 'transmission/pii-to-third-party');
+    assert.deepEqual(lines(cs), [4]);
+    assert.match(cs[0].message, /crm\.vendor\.io, which is not on the team's approved hosts list/);
   });
 
   it('does not report hosts listed under hosts.allowInsecure', async () => {

@@ -23,11 +23,11 @@
 //   workbench-logs/  the browser-side logs the workbench hands over on exit
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, format } from 'node:util';
+import { freePort, waitForVersion } from './server-utils.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const codeServer = join(root, '.vscode-test/code-server/node_modules/code-server');
@@ -143,7 +143,10 @@ server = spawn(
 closeSync(serverLogFd);
 const serverExited = new Promise((res) => server.on('exit', (code, signal) => res(`VS Code server exited early (code ${code}, signal ${signal}); see test-results/vscode/server.log`)));
 const base = `http://127.0.0.1:${port}`;
-const ready = await Promise.race([waitForVersion(base, 30_000), serverExited]);
+const ready = await Promise.race([
+  waitForVersion(base, 30_000).then((ok) => ok || `VS Code server did not answer ${base}/version within 30 s; see test-results/vscode/server.log`),
+  serverExited,
+]);
 if (ready !== true) die(ready);
 say(`VS Code ${readFileSync(join(codeServer, 'lib/vscode/package.json'), 'utf8').match(/"version":\s*"([^"]+)"/)?.[1]} server ready on ${base} (${elapsed()})`);
 
@@ -236,29 +239,3 @@ if (stats) {
 }
 say(`exit ${exitCode} after ${elapsed()}`);
 process.exit(exitCode);
-
-// --- helpers --------------------------------------------------------------------------------------------------------
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port: p } = s.address();
-      s.close(() => res(p));
-    });
-  });
-}
-
-async function waitForVersion(url, limitMs) {
-  const end = Date.now() + limitMs;
-  while (Date.now() < end) {
-    try {
-      const r = await fetch(`${url}/version`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return true;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  return `VS Code server did not answer ${url}/version within ${limitMs / 1000} s; see test-results/vscode/server.log`;
-}

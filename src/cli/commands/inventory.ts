@@ -4,14 +4,14 @@
  * switched on), also reads `.sql` and `.prisma` schema files, and writes the inventory as Markdown, JSON, CSV or one HTML file.
  * Exit codes: 0 when the inventory was written (findings do not change it), 2 on a usage or I/O error.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import ignore from 'ignore';
 import { EngineSet } from '../../config';
 import { Engine, type EngineConfig } from '../../core/engine';
 import type { FileResult, SkippedFile } from '../../core/types';
 import { buildInventory, formatInventory, INVENTORY_FORMATS, isSchemaFile, schemaFileFacts, type InventoryFormat } from '../../inventory';
-import { EXIT, parseOptions, UsageError, type CliIo } from '../io';
+import { EXIT, parseOptions, UsageError, type CliIo, writeReport } from '../io';
 import { BUILTIN_RULES } from '../../rules';
 import { nodeHost, packageVersion } from '../node-host';
 import { applyTeamPolicy, ConfigFailure, formatErrors, prepareTeamScan, type TeamScan } from '../project';
@@ -183,16 +183,7 @@ export async function inventoryCommand(argv: readonly string[], io: CliIo): Prom
     labels,
   });
   const report = formatInventory(inventory, args.format);
-  if (args.output) {
-    try {
-      writeFileSync(resolve(io.cwd, args.output), report);
-    } catch (err) {
-      io.stderr.write(`sealant: cannot write ${args.output}: ${(err as Error).message}\n`);
-      return EXIT.error;
-    }
-    if (!args.quiet) io.stderr.write(`sealant: wrote the ${args.format} inventory (${inventory.summary.dataTypes} data types, ${inventory.summary.locations} locations) to ${args.output}\n`);
-  } else {
-    io.stdout.write(report.endsWith('\n') ? report : report + '\n');
-  }
+  const wrote = args.quiet ? undefined : `wrote the ${args.format} inventory (${inventory.summary.dataTypes} data types, ${inventory.summary.locations} locations) to ${args.output}`;
+  if (!writeReport(io, report, args.output, wrote)) return EXIT.error;
   return EXIT.ok;
 }

@@ -1,12 +1,11 @@
 /** `sealant scan [paths…]`: walk, analyse in worker threads, report, exit by --fail-on. */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EngineConfig } from '../../core/engine';
 import { SEVERITY_RANK, type Confidence, type ScanResult, type Severity } from '../../core/types';
 import { FORMATS, formatResult, type Format } from '../../reporters';
 import { BUILTIN_RULES } from '../../rules';
 import { defaultCacheDir, openResultCache } from '../cache';
-import { EXIT, parseOptions, UsageError, type CliIo } from '../io';
+import { EXIT, parseOptions, UsageError, type CliIo, writeReport } from '../io';
 import { readSourceSync } from '../read';
 import { packageVersion } from '../node-host';
 import { defaultJobs, runScan } from '../scan';
@@ -157,17 +156,7 @@ export async function scanCommand(argv: readonly string[], io: CliIo): Promise<n
       return 'text' in read ? read.text : undefined;
     },
   });
-  if (args.output) {
-    try {
-      writeFileSync(resolve(io.cwd, args.output), report);
-    } catch (err) {
-      io.stderr.write(`sealant: cannot write ${args.output}: ${(err as Error).message}\n`);
-      return EXIT.error;
-    }
-    if (!args.quiet) io.stderr.write(`sealant: wrote ${args.format} report to ${args.output}\n`);
-  } else {
-    io.stdout.write(report.endsWith('\n') ? report : report + '\n');
-  }
+  if (!writeReport(io, report, args.output, args.quiet ? undefined : `wrote ${args.format} report to ${args.output}`)) return EXIT.error;
   return exitCode(result, args.failOn);
 }
 

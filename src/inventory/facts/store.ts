@@ -237,7 +237,7 @@ export function columnItems(ctx: RuleContext | { classifier: Classifier }, name:
   return items;
 }
 
-function recordSchemaColumn(ctx: RuleContext, node: Node, items: DataItem[], table: string, column: string, what: string, offsets?: { start: number; end: number }): void {
+export function recordSchemaColumn(ctx: RuleContext, node: Node, items: DataItem[], table: string, column: string, what: string, offsets?: { start: number; end: number }): void {
   for (const item of items) {
     const protection = item.protection === 'clear' ? '' : `; ${item.protection} by ${item.protectedBy ?? 'its definition'}`;
     ctx.record({

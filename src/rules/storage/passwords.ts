@@ -220,7 +220,6 @@ export function storedUse(ctx: RuleContext, expr: Node, depth = 0): Use | undefi
         if (!p.parent) return undefined;
         continue;
       }
-      case 'argument':
       case 'array_creation_expression':
         n = p;
         continue;

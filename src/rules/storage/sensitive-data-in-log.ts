@@ -4,6 +4,7 @@ import type { RuleContext, RuleDefinition } from '../../core/rule';
 import type { Confidence } from '../../core/types';
 import { CATEGORY_RANK, capitalise, classificationsOf, describeData, relatedFor, severityFor } from '../common';
 import { carrierOf, maskFix } from './fixes';
+import { checkFilterParameters } from './log-ruby';
 import { namedItems } from './sinks';
 import { isAre, isParserToken } from './wording';
 
@@ -59,7 +60,7 @@ function isDebugLogger(ctx: RuleContext, call: Node, path: string): boolean {
   return /^debug(\.default)?$|^require\(\)$/.test(resolved) && /^(require\(['"]debug['"]\)|debug|createDebug|Debug)/.test(v.text);
 }
 
-function isLogCall(ctx: RuleContext, call: Node): boolean {
+export function isLogCall(ctx: RuleContext, call: Node): boolean {
   const path = ctx.syntax.calleePath(call);
   if (ctx.file.syntax === 'ruby') return RUBY_LOGGER.test(path);
   if (ctx.file.syntax === 'php') return PHP_LOGGER.test(ctx.flow.resolvePath(path)) || PHP_LOGGER.test(path);
@@ -189,7 +190,7 @@ export const sensitiveDataInLog: RuleDefinition = {
   standards: ['PCI DSS 3.3.1, 3.5.1, 10.3', 'GDPR Art. 5(1)(c), 5(1)(f), Art. 32'],
   fixable: true,
   // Every logging call names a logger, a console, print or a log method.
-  keywords: 'console|log|print|warn|debug|info|error|fatal|trace|critical|exception',
+  keywords: 'console|log|print|warn|debug|info|error|fatal|trace|critical|exception|filter_parameters',
   guidance: {
     why: 'Logs are copied to log aggregators, support tickets and backups, read by many people and kept for years. A password, card number or SSN written to a log is stored in clear text in all of those places, outside the controls that protect the database.',
     bad: "logger.info(`signup ${req.body.email} password=${req.body.password}`);",
@@ -207,6 +208,7 @@ export const sensitiveDataInLog: RuleDefinition = {
   },
   check(match, ctx) {
     const call = match.get('call');
+    if (call && ctx.file.syntax === 'ruby') checkFilterParameters(ctx, call);
     if (!call || !isLogCall(ctx, call)) return;
     // `print` in a script's `if __name__ == "__main__":` block is a demo, not a log.
     if (ctx.file.syntax === 'python' && /^p?print$/.test(ctx.syntax.calleePath(call)) && inMainBlock(call)) return;

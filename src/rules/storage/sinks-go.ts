@@ -14,7 +14,8 @@ const MONGO_WRITES: Record<string, number> = { InsertOne: 1, InsertMany: 1, Upda
 const REDIS_RECEIVER = /(^|\.)(rdb|redis\w*|\w*Redis\w*|cache|\w*Cache|rc|kv|redisClient|client\.Redis)$/i;
 const FILE_OPEN = /^os\.(Create|OpenFile)$/;
 
-function unwrap(node: Node): Node {
+/** `&x`, `*x`, `(x)`: the value under address-of, dereference and parentheses. */
+export function unwrap(node: Node): Node {
   let n = node;
   while ((n.type === 'unary_expression' || n.type === 'parenthesized_expression') && n.namedChildren.length > 0) {
     const inner = n.type === 'unary_expression' ? n.childForFieldName('operand') : n.namedChildren[0];

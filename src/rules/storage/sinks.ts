@@ -14,6 +14,7 @@ import type { RuleContext } from '../../core/rule';
 import { walk } from '../../core/syntax';
 import { goAssignSink, goCallSink } from './sinks-go';
 import { phpCallSink } from './sinks-php';
+import { rubyAssignSink, rubyCallSink } from './sinks-ruby';
 
 export type SinkKind = 'database' | 'file' | 'cache' | 'cookie' | 'web-storage' | 'session';
 
@@ -40,6 +41,8 @@ export interface Sink {
   httpOnly?: boolean;
   /** Storage in the browser or on the device: web storage, IndexedDB, `document.cookie`, js-cookie. */
   client?: boolean;
+  /** The model class, defined in this file, hashes passwords itself (Rails `has_secure_password`, Devise). */
+  hashesPasswords?: boolean;
 }
 
 /** Tree-sitter patterns every sink-using rule includes: `@call` for calls, `@assign` for assignments. */
@@ -84,11 +87,13 @@ export function sinkAt(ctx: RuleContext, node: Node): Sink | undefined {
     if (ctx.syntax.isCall(node)) {
       if (ctx.file.syntax === 'go') sink = goCallSink(ctx, node);
       else if (ctx.file.syntax === 'php') sink = phpCallSink(ctx, node);
+      else if (ctx.file.syntax === 'ruby') sink = rubyCallSink(ctx, node);
       else if (ctx.file.syntax === 'java') sink = javaCallSink(ctx, node);
       else if (ctx.file.syntax === 'csharp') sink = csharpCallSink(ctx, node);
       else if (SINK_NAMES.has(calleeName(node))) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
     }
     else if (ctx.file.syntax === 'go' && node.type === 'assignment_statement') sink = goAssignSink(ctx, node, sinkAt);
+    else if (ctx.file.syntax === 'ruby') sink = node.type === 'assignment' ? rubyAssignSink(ctx, node) : undefined;
     else if (node.type === 'assignment_expression' || node.type === 'assignment') sink = assignmentSink(ctx, node);
   } finally {
     cache.set(node.id, sink ?? null);
@@ -176,7 +181,7 @@ function keyOfInertValue(ctx: RuleContext, origin: Node): boolean {
 /** `null`, `None`, `undefined`, booleans, numbers and empty strings: clearing a field stores nothing sensitive. */
 export function isInertLiteral(ctx: RuleContext, node: Node): boolean {
   const t = node.type;
-  if (t === 'null' || t === 'undefined' || t === 'none' || t === 'true' || t === 'false' || t === 'number' || t === 'integer' || t === 'float') return true;
+  if (t === 'null' || t === 'nil' || t === 'undefined' || t === 'none' || t === 'true' || t === 'false' || t === 'number' || t === 'integer' || t === 'float') return true;
   if (t === 'null_literal' || t === 'decimal_integer_literal' || t === 'decimal_floating_point_literal' || t === 'boolean_literal' || t === 'integer_literal' || t === 'real_literal') return true;
   if (t === 'identifier' && (node.text === 'undefined' || node.text === 'None')) return true;
   const s = ctx.syntax.stringValue(node);

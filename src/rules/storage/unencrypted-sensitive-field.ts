@@ -4,8 +4,11 @@ import type { RuleContext, RuleDefinition } from '../../core/rule';
 import type { Classification, Severity } from '../../core/types';
 import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
 import { KIND_LABEL, SINK_QUERIES, sinkAt, sinkItems } from './sinks';
+import { RUBY_SINK_QUERY } from './sinks-ruby';
 import { isAre } from './wording';
 import { annotationName, annotationsOf, declaredType } from '../../languages/java';
+import { attributesOf } from '../../languages/csharp';
+import { attributeName, csharpEntityOf } from './entities';
 
 /** Data that must be encrypted or tokenised at rest: government ids, PAN, bank accounts, health and biometric data. */
 const FIELD_TYPES = new Set(['ssn', 'national_id', 'passport_number', 'drivers_license', 'tax_id', 'card_number', 'bank_account', 'iban', 'health', 'biometric', 'cvv']);
@@ -186,6 +189,64 @@ function checkJavaField(ctx: RuleContext, field: Node): void {
   }
 }
 
+const CS_FIELD_PROTECTION = /^(Encrypted|Encrypt|EncryptedColumn|EncryptColumn|Protected|NotMapped)(Attribute)?$/;
+
+/**
+ * EF Core entities: `public string Ssn { get; set; }` on a class that is mapped (`[Table]`, `[Key]`, `[Column]` on its
+ * properties, or a `DbSet<Customer>` in the same file), with no encrypting attribute and no `HasConversion` for the
+ * property in the same file (a value converter configured in `OnModelCreating`).
+ */
+function checkCsharpProperty(ctx: RuleContext, prop: Node): void {
+  if (!csharpEntityOf(ctx, prop)) return;
+  const attributes = attributesOf(prop);
+  if (attributes.some((a) => CS_FIELD_PROTECTION.test(attributeName(a)))) return;
+  if (!/^(string|byte\[\]|long|long\?|int|decimal|String|Int64)$/.test(prop.childForFieldName('type')?.text ?? '')) return;
+  // `[Column("ssn_encrypted")]`: the column name may say what the property holds.
+  const column = attributes.find((a) => attributeName(a) === 'Column');
+  if (column && ENCRYPTION_HINT.test(column.text)) return;
+  const nameNode = prop.childForFieldName('name');
+  if (!nameNode || ENCRYPTION_HINT.test(nameNode.text) || /hash|last4|lastFour|masked|token/i.test(nameNode.text)) return;
+  // A value converter for this property configured in the same file: `.Property(c => c.Ssn).HasConversion(…)`.
+  if (new RegExp(`\\.Property\\s*\\(\\s*\\w+\\s*=>\\s*\\w+\\.${nameNode.text}\\s*\\)[\\s\\S]{0,200}?\\.HasConversion\\s*[<(]`).test(ctx.file.text)) return;
+  const classes = fieldClassifications(ctx, nameNode.text);
+  if (classes.length === 0) return;
+  reportField(ctx, nameNode, nameNode.text, 'EF Core entity', classes);
+}
+
+const RUBY_COLUMN_TYPES = /^(string|text|column|binary|integer|bigint|decimal|numeric|json|jsonb)$/;
+
+/**
+ * Rails migrations: `t.string :ssn` inside `create_table` / `change_table`, `add_column :users, :ssn, :string`.
+ * Rails 7's `encrypts :ssn` keeps the column name, so the migration alone cannot tell: a low-confidence hint that
+ * names the declaration to look for. Columns named for a ciphertext, blind index, digest or last four are skipped.
+ */
+function checkRubyMigration(ctx: RuleContext, call: Node): void {
+  const method = call.childForFieldName('method')?.text ?? '';
+  const recv = call.childForFieldName('receiver');
+  const inTable = recv?.type === 'identifier' && RUBY_COLUMN_TYPES.test(method);
+  if (!inTable && !(method === 'add_column' && !recv)) return;
+  if (!/ActiveRecord::Migration/.test(ctx.file.text)) return;
+  const args = ctx.syntax.args(call);
+  const nameNode = inTable ? args[0] : args[1];
+  if (!nameNode || (nameNode.type !== 'simple_symbol' && nameNode.type !== 'string')) return;
+  const field = nameNode.type === 'simple_symbol' ? nameNode.text.slice(1) : (ctx.syntax.stringValue(nameNode) ?? '');
+  if (!field || ENCRYPTION_HINT.test(field) || /ciphertext|bidx|digest|hash|last_?4|last_?four|masked|token|_iv$|salt/i.test(field)) return;
+  const classes = fieldClassifications(ctx, field);
+  if (classes.length === 0) return;
+  const cvv = classes.some((c) => c.type === 'cvv');
+  const label = ctx.classifier.type(classes[0].type)?.label ?? 'sensitive data';
+  ctx.report({
+    node: nameNode,
+    message: cvv
+      ? `\`${field}\` stores ${label} in a Rails migration column: PCI DSS forbids keeping CVV/CVC after authorisation, encrypted or not.`
+      : `\`${field}\` (${label}) is a column of a Rails migration: unless the model declares \`encrypts :${field}\` (Rails 7) or Lockbox \`has_encrypted :${field}\`, it is stored in clear text.`,
+    severity: cvv ? 'error' : 'warning',
+    confidence: cvv && !ctx.file.isTestPath ? 'high' : 'low',
+    classifications: classes,
+    fingerprintKey: `field Rails migration ${field}`,
+  });
+}
+
 export const unencryptedSensitiveField: RuleDefinition = {
   id: 'storage/unencrypted-sensitive-field',
   family: 'storage',
@@ -203,21 +264,23 @@ export const unencryptedSensitiveField: RuleDefinition = {
     why: 'Disk or database encryption does not help when the application itself leaks a table through SQL injection, a backup or an over-broad export: the columns are returned in clear text. PCI DSS requires the card number (PAN) to be unreadable wherever it is stored and forbids keeping the CVV after authorisation; GDPR treats unencrypted government ids and health data in a breach as a notifiable, high-risk incident, while encrypted data may not need notifying.',
     bad: "await db.query('INSERT INTO customers (name, ssn, card_number, cvv) VALUES ($1, $2, $3, $4)', [name, ssn, cardNumber, cvv]);",
     good: "const cardToken = await vault.tokenize(cardNumber);\nawait db.query('INSERT INTO customers (name, ssn_enc, card_token) VALUES ($1, $2, $3)', [name, await kms.encrypt(ssn), cardToken]);",
-    fix: 'Tokenise card numbers with the payment provider (store only the token and the last four digits) and never store the CVV. Encrypt government ids, bank accounts and health data at the field level with keys kept in a KMS (mongoose-field-encryption, typeorm-encrypted transformers, sqlalchemy-utils `StringEncryptedType`, django-fernet-fields / django-cryptography), or keep only a keyed hash when you just need to look values up. In Go, encrypt before `Create` / `Exec` (AES-GCM with a KMS-held key, or a GORM serializer that encrypts).',
+    fix: 'Tokenise card numbers with the payment provider (store only the token and the last four digits) and never store the CVV. Encrypt government ids, bank accounts and health data at the field level with keys kept in a KMS (mongoose-field-encryption, typeorm-encrypted transformers, sqlalchemy-utils `StringEncryptedType`, django-fernet-fields / django-cryptography), or keep only a keyed hash when you just need to look values up. In Go, encrypt before `Create` / `Exec` (AES-GCM with a KMS-held key, or a GORM serializer that encrypts). In Rails 7+, declare `encrypts :ssn` on the model (Active Record encryption), or use Lockbox `has_encrypted :ssn`.',
   },
   queries: {
     js: `${SINK_QUERIES.js}\n(new_expression) @decl\n(decorator) @decl`,
     python: `${SINK_QUERIES.python}\n(assignment left: (identifier)) @decl`,
     java: `${SINK_QUERIES.java}\n(field_declaration) @decl`,
-    csharp: SINK_QUERIES.csharp,
+    csharp: `${SINK_QUERIES.csharp}\n(property_declaration) @decl`,
     go: `${SINK_QUERIES.go}\n(type_spec type: (struct_type)) @decl`,
     php: SINK_QUERIES.php,
+    ruby: RUBY_SINK_QUERY,
   },
   check(match, ctx) {
     const decl = match.get('decl');
     if (decl) {
       if (ctx.file.syntax === 'js') checkJsDeclaration(ctx, decl);
       else if (ctx.file.syntax === 'java') checkJavaField(ctx, decl);
+      else if (ctx.file.syntax === 'csharp') checkCsharpProperty(ctx, decl);
       else if (ctx.file.syntax === 'go') checkGoStruct(ctx, decl);
       else checkPyDeclaration(ctx, decl);
       return;
@@ -225,6 +288,7 @@ export const unencryptedSensitiveField: RuleDefinition = {
     const node = match.get('call') ?? match.get('assign');
     if (!node) return;
     if (ctx.file.syntax === 'js' && node.type === 'call_expression') checkJsDeclaration(ctx, node);
+    if (ctx.file.syntax === 'ruby' && node.type === 'call') checkRubyMigration(ctx, node);
     const sink = sinkAt(ctx, node);
     if (!sink || sink.client || sink.kind === 'cookie' || sink.kind === 'session' || sink.kind === 'web-storage') return;
     const items = sinkItems(ctx, sink).filter(isUnprotected);

@@ -202,6 +202,44 @@ function checkPhpCall(ctx: RuleContext, call: Node): void {
   report(ctx, call, `Cookie ${name !== undefined ? `\`${name}\`` : 'set by `setcookie`'}`, sens, fix, 'high', secure ? 'is set with `secure` false' : 'is set without `secure`');
 }
 
+/**
+ * Ruby / Rails: `cookies[:token] = { value: t, secure: false }`, `session_store … secure: false`, and
+ * `config.force_ssl = false` (ActionDispatch::SSL is what marks Rails cookies Secure). A cookie without `secure:`
+ * is not reported: with `force_ssl` Rails adds the flag itself.
+ */
+function checkRuby(ctx: RuleContext, pair: Node | undefined, assign: Node | undefined): void {
+  if (assign) {
+    const left = assign.childForFieldName('left');
+    if (left?.childForFieldName('method')?.text !== 'force_ssl' || !/^(config|Rails\.application\.config)$/.test(left.childForFieldName('receiver')?.text ?? '')) return;
+    if (/(^|\/)(development|test)\.rb$/.test(ctx.file.path)) return;
+    const value = assign.childForFieldName('right');
+    report(ctx, assign, 'Every Rails cookie, the session cookie included,', sensitivity(ctx, undefined, undefined, true), value ? { title: 'Set config.force_ssl = true', safe: false, edits: [replaceNode(value, 'true')] } : undefined, 'high', 'loses the Secure flag with `config.force_ssl = false` (and plain http:// requests are served)');
+    return;
+  }
+  if (!pair || !/^:?secure:?$/.test(pair.childForFieldName('key')?.text ?? '')) return;
+  const value = pair.childForFieldName('value');
+  // The hash of a cookie write (`cookies[:x] = { … }`) or of a session store (`session_store :cookie_store, …`).
+  const hash = pair.parent;
+  const holder = hash?.type === 'hash' ? hash.parent : hash;
+  let subject: string | undefined;
+  let name: string | undefined;
+  let cookieValue: Node | undefined;
+  if (holder?.type === 'assignment' && /^cookies(\.(signed|encrypted|permanent))*\[/.test(holder.childForFieldName('left')?.text ?? '')) {
+    const left = holder.childForFieldName('left');
+    const key = left?.namedChildren.at(-1);
+    name = key?.text.replace(/^:|^['"]|['"]$/g, '');
+    cookieValue = hash ? ctx.syntax.property(hash, 'value') : undefined;
+    subject = `Cookie \`${name ?? 'cookies[…]'}\``;
+  } else {
+    let call: Node | null = holder ?? null;
+    while (call && call.type !== 'call') call = call.parent;
+    if (!call || !/session_store$/.test(ctx.syntax.calleePath(call))) return;
+    subject = 'The Rails session cookie';
+  }
+  const sens = sensitivity(ctx, name, cookieValue, !name);
+  report(ctx, pair, subject, sens, value ? { title: 'Set secure: true', safe: true, edits: [replaceNode(value, 'true')] } : undefined, 'high', 'is set with `secure: false`');
+}
+
 /** Go: gin's `c.SetCookie(name, value, maxAge, path, domain, secure, httpOnly)` with `secure` false. */
 function checkGoCall(ctx: RuleContext, call: Node): void {
   const e = ctx.syntax.expr(call);
@@ -391,6 +429,8 @@ export const insecureCookie: RuleDefinition = {
     go: `(composite_literal type: (qualified_type package: (package_identifier) @pkg name: (type_identifier) @type) body: (literal_value)) @literal
 (call_expression function: (selector_expression field: (field_identifier) @method) arguments: (argument_list)) @call`,
     php: `(function_call_expression function: (name) arguments: (arguments)) @call`,
+    ruby: `(pair key: (_) @key value: (false)) @pair
+(assignment left: (call method: (identifier) @left) right: (false)) @assign`,
     csharp: `(invocation_expression function: (member_access_expression name: (identifier) @method (#eq? @method "Append")) arguments: (argument_list)) @csCookie
 (assignment_expression left: (member_access_expression name: (identifier) @prop (#eq? @prop "SecurePolicy"))) @csPolicy`,
     java: `(object_creation_expression) @cookie
@@ -401,6 +441,8 @@ export const insecureCookie: RuleDefinition = {
     const call = match.get('call');
     const lit = match.get('literal');
     if (lit) return checkGoCookie(ctx, lit);
+    const rubyPair = ctx.file.syntax === 'ruby' ? match.get('pair') : undefined;
+    if (rubyPair || (ctx.file.syntax === 'ruby' && match.get('assign'))) return checkRuby(ctx, rubyPair, match.get('assign'));
     const csCookie = match.get('csCookie');
     if (csCookie) return checkCsharpAppend(ctx, csCookie);
     const csPolicy = match.get('csPolicy');

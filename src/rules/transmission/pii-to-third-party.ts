@@ -3,6 +3,7 @@ import type { TaintItem } from '../../core/flow';
 import type { RuleContext, RuleDefinition } from '../../core/rule';
 import type { Classification, DataCategory, Severity } from '../../core/types';
 import { CATEGORY_RANK, capitalise, classificationsOf, describeData, relatedFor } from '../common';
+import { walk } from '../../core/syntax';
 import { hostMatches } from '../hosts';
 import { creationOf, fileConfidence, fileMentions, httpCall, isTestCode, normalisePath, receiverOf } from './clients';
 import { urlTarget, urlValue } from './urls';
@@ -156,7 +157,73 @@ function vendorOfHost(host: string): Sdk | undefined {
   return SDKS.find((s) => hostMatches(host, s.hosts));
 }
 
+const JVM = new Set(['java', 'csharp']);
+
+/** Java and C#: the declared types (simple names) of the file's parameters, locals, fields and properties, by name. */
+function declaredTypes(ctx: RuleContext): Map<string, Set<string>> {
+  let m = ctx.state.get('declared-types') as Map<string, Set<string>> | undefined;
+  if (m) return m;
+  const types = new Map<string, Set<string>>();
+  m = types;
+  const simple = (t: string): string => {
+    const bare = t.replace(/<[^]*$/, '').replace(/\?$/, '').trim();
+    return bare.slice(bare.lastIndexOf('.') + 1);
+  };
+  const add = (name: string | undefined, type: Node | null | undefined, value?: Node | null): void => {
+    if (!name || !type) return;
+    let t = type.text;
+    // `var client = new PostHog.Builder(key).build()` / `var mc = new MixpanelClient(token)`: the created type.
+    if ((t === 'var' || type.type === 'implicit_type') && value?.type === 'object_creation_expression') t = value.childForFieldName('type')?.text ?? t;
+    const set = types.get(name) ?? new Set<string>();
+    set.add(simple(t));
+    types.set(name, set);
+  };
+  walk(ctx.root, (n) => {
+    if (n.type === 'formal_parameter' || n.type === 'parameter' || n.type === 'property_declaration') {
+      add(n.childForFieldName('name')?.text, n.childForFieldName('type'));
+    } else if (n.type === 'variable_declarator') {
+      const decl = n.parent;
+      const value = n.childForFieldName('value') ?? n.namedChildren.find((c) => c?.type === 'object_creation_expression');
+      if (decl && /^(local_variable_declaration|field_declaration|variable_declaration)$/.test(decl.type)) add(n.childForFieldName('name')?.text, decl.childForFieldName('type'), value);
+    }
+    return true;
+  });
+  ctx.state.set('declared-types', m);
+  return m;
+}
+
+/** Java and C#: the declared types of a call's receiver (`posthog`, `this.posthog`, `_posthog`, `Amplitude.getInstance()`). */
+function receiverTypes(ctx: RuleContext, receiver: Node): Set<string> {
+  if (ctx.syntax.isCall(receiver)) {
+    const path = ctx.syntax.calleePath(receiver);
+    return /^[A-Z]\w*\.(getInstance|instance|Instance|get)$/.test(path) ? new Set([path.split('.')[0]]) : new Set();
+  }
+  const name = receiver.text.replace(/^this\s*\.\s*/, '');
+  if (!/^\w+$/.test(name)) return new Set();
+  return declaredTypes(ctx).get(name) ?? new Set();
+}
+
+function jvmSdkOf(ctx: RuleContext, call: Node, written: string, resolved: string): Sdk | undefined {
+  const java = ctx.file.syntax === 'java';
+  for (const sdk of SDKS) {
+    const re = java ? sdk.java : sdk.csharp;
+    if (re && (re.test(resolved) || re.test(written))) return sdk;
+  }
+  // Sentry's scope callbacks: `Sentry.configureScope(scope -> scope.setUser(…))`.
+  if (/^(scope|currentScope|s)\.(setUser|setContexts?|setExtra|setTag)$/.test(written)) {
+    return fileMentions(ctx, 'sentry', /sentry/i) ? SDKS.find((s) => s.vendor === 'Sentry') : undefined;
+  }
+  const e = ctx.syntax.expr(call);
+  if (e.kind !== 'call' || !e.receiver) return undefined;
+  const method = e.name;
+  const candidates = SDKS.filter((s) => s.typedMethods?.test(method) && s.gate && fileMentions(ctx, `gate:${s.vendor}`, s.gate));
+  if (candidates.length === 0) return undefined;
+  const types = [...receiverTypes(ctx, e.receiver)];
+  return candidates.find((s) => types.some((t) => s.types?.test(t)));
+}
+
 function sdkOf(ctx: RuleContext, call: Node): Sdk | undefined {
+  if (JVM.has(ctx.file.syntax)) return jvmSdkOf(ctx, call, ctx.syntax.calleePath(call), ctx.flow.resolvedPath(call));
   const python = ctx.file.syntax === 'python';
   const written = normalisePath(ctx.syntax.calleePath(call));
   const resolved = normalisePath(ctx.flow.resolvedPath(call));
@@ -186,7 +253,69 @@ interface Sent {
   records: Node[];
 }
 
+/**
+ * Java and C#: the values a call hands over, followed into builder chains (`IdentifyMessage.builder().traits(…)`),
+ * callbacks (`report -> report.setUser(id, email, name)`, `scope => { scope.User = new SentryUser { … } }`),
+ * collection initialisers, and what was put into an argument variable before the call (`props.put("ssn", …)`,
+ * `user.setEmail(…)`, `props["phone"] = …`).
+ */
+function jvmValues(ctx: RuleContext, call: Node): Node[] {
+  const out: Node[] = [];
+  const names = new Set<string>();
+  for (const arg of ctx.syntax.args(call)) {
+    out.push(arg);
+    if (arg.type === 'identifier') names.add(arg.text);
+    walk(arg, (d) => {
+      if (d !== arg && ctx.syntax.isCall(d)) out.push(...ctx.syntax.args(d));
+      else if (d.type === 'assignment_expression') {
+        const right = d.childForFieldName('right');
+        if (right) out.push(right);
+      } else if (d.type === 'initializer_expression') {
+        for (const c of d.namedChildren) if (c && c.type !== 'initializer_expression' && c.type !== 'assignment_expression') out.push(c);
+      }
+      return true;
+    });
+  }
+  if (names.size === 0) return out;
+  const scope = ctx.flow.scopeOf(call);
+  const MUTATORS = /^(put|putAll|add|addProperty|append|set[A-Z]\w*|with[A-Z]\w*|Add|TryAdd|Set[A-Z]?\w*)$/;
+  walk(scope, (d) => {
+    if (d.startIndex >= call.startIndex) return false;
+    if (ctx.syntax.isCall(d)) {
+      const e = ctx.syntax.expr(d);
+      if (e.kind === 'call' && e.receiver && names.has(e.receiver.text) && MUTATORS.test(e.name)) out.push(...e.args);
+    } else if (d.type === 'assignment_expression') {
+      const left = d.childForFieldName('left');
+      const right = d.childForFieldName('right');
+      const base = left?.childForFieldName('expression') ?? left?.childForFieldName('object') ?? left?.childForFieldName('array');
+      if (right && base && names.has(base.text)) {
+        out.push(right);
+        // `props["email"] = user.Id`: the key names the data.
+        if (left) out.push(left);
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+function jvmSentTo(ctx: RuleContext, call: Node, categories?: readonly DataCategory[]): Sent {
+  const seen = new Set<string>();
+  const items: TaintItem[] = [];
+  for (const v of jvmValues(ctx, call)) {
+    for (const item of ctx.flow.sensitive(v, categories ? { categories } : {})) {
+      const key = `${item.origin.id}|${item.classification.type}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      items.push(item);
+    }
+  }
+  // The typed SDKs take their own user / property types, so an argument is never a whole entity sent as it is.
+  return { items, records: [] };
+}
+
 function sentTo(ctx: RuleContext, call: Node, categories?: readonly DataCategory[]): Sent {
+  if (JVM.has(ctx.file.syntax)) return jvmSentTo(ctx, call, categories);
   const e = ctx.syntax.expr(call);
   const args = e.kind === 'call' ? e.args : [];
   const items = args.flatMap((a) => ctx.flow.sensitive(a, categories ? { categories } : {}));
@@ -237,6 +366,7 @@ function checkSdk(ctx: RuleContext, call: Node, sdk: Sdk): void {
 
 /** `sentry_sdk.init(send_default_pii=True)` / `Sentry.init({ sendDefaultPii: true })`: the SDK attaches users, cookies and IPs. */
 function checkSentryInit(ctx: RuleContext, call: Node): boolean {
+  if (JVM.has(ctx.file.syntax)) return checkJvmSentryInit(ctx, call);
   if (!/\.init$/.test(ctx.syntax.calleePath(call))) return false;
   const path = normalisePath(ctx.flow.resolvedPath(call));
   if (!/^(sentry_sdk|Sentry|@sentry\/[\w-]+)\.init$/.test(path) && !/^(sentry_sdk|Sentry)\.init$/.test(ctx.syntax.calleePath(call))) return false;
@@ -249,6 +379,29 @@ function checkSentryInit(ctx: RuleContext, call: Node): boolean {
   ctx.report({
     node: flag.parent ?? call,
     message: `Sentry is initialised with ${flag.parent?.text ?? 'sendDefaultPii'}: it attaches user ids, emails, IP addresses, cookies and request bodies to every event sent to Sentry${ctx.hosts.approved ? ', which is not on the team\'s approved hosts list' : ' (a third party)'}.`,
+    severity: 'warning',
+    confidence: fileConfidence(ctx, 'high'),
+  });
+  return true;
+}
+
+/** Java `options.setSendDefaultPii(true)`, C# `o.SendDefaultPii = true` / `new SentryOptions { SendDefaultPii = true }`. */
+function checkJvmSentryInit(ctx: RuleContext, node: Node): boolean {
+  let flag: Node | undefined;
+  if (node.type === 'assignment_expression') {
+    const left = node.childForFieldName('left');
+    if (!/(^|\.)SendDefaultPii$/.test(left?.text.replace(/\s+/g, '') ?? '')) return true;
+    flag = node.childForFieldName('right') ?? undefined;
+  } else {
+    const e = ctx.syntax.expr(node);
+    if (e.kind !== 'call' || e.name !== 'setSendDefaultPii') return false;
+    flag = e.args[0];
+  }
+  if (!flag || !/^true$/.test(flag.text) || !fileMentions(ctx, 'sentry', /sentry/i)) return true;
+  if (vendorApproved(SDKS.find((s) => s.vendor === 'Sentry') as Sdk, ctx.hosts.approved)) return true;
+  ctx.report({
+    node,
+    message: `Sentry is configured with ${node.text.replace(/\s+/g, ' ')}: it attaches user ids, emails, IP addresses, cookies and request bodies to every event sent to Sentry${ctx.hosts.approved ? ', which is not on the team\'s approved hosts list' : ' (a third party)'}.`,
     severity: 'warning',
     confidence: fileConfidence(ctx, 'high'),
   });
@@ -292,7 +445,7 @@ export const piiToThirdParty: RuleDefinition = {
   fixable: false,
   keywords: 'analytics|segment|mixpanel|gtag|\\bga\\(|amplitude|sentry|datadog|DD_RUM|dd-trace|ddtrace|posthog|heap\\.|FS\\.|FullStory|LogRocket|hotjar|\\bhj\\(|bugsnag|rollbar|fbq|dataLayer|Intercom|https?://',
   guidance: {
-    why: 'Analytics, advertising and error-tracking vendors keep what they receive on their own servers, often in other countries, for their own retention periods, and show it to everyone with access to the dashboard. Emails, names, phone numbers, government ids or health data sent there need a legal basis, a data-processing agreement and a line in the privacy notice (GDPR Art. 5, 28, 44; CCPA), and they are out of reach of deletion requests. An error for government ids, payment, health and biometric data and credentials; a warning for contact and other personal data, and for a whole user record passed as it is (`Sentry.setUser(user)`). Once the team config lists approved hosts (`hosts.approved` in `.sealant.yml`), personal data sent to any external host that is not on the list is reported too, and a vendor whose hosts are approved (`*.sentry.io`) is no longer reported. Test code is not reported.',
+    why: 'Analytics, advertising and error-tracking vendors keep what they receive on their own servers, often in other countries, for their own retention periods, and show it to everyone with access to the dashboard. Emails, names, phone numbers, government ids or health data sent there need a legal basis, a data-processing agreement and a line in the privacy notice (GDPR Art. 5, 28, 44; CCPA), and they are out of reach of deletion requests. An error for government ids, payment, health and biometric data and credentials; a warning for contact and other personal data, and for a whole user record passed as it is (`Sentry.setUser(user)`). Once the team config lists approved hosts (`hosts.approved` in `.sealant.yml`), personal data sent to any external host that is not on the list is reported too, and a vendor whose hosts are approved (`*.sentry.io`) is no longer reported. In Java and C#, SDK clients are recognised by their declared types (`PostHog`, `MessageBuilder`, `IPostHogClient`, `MixpanelClient`, …) in files that import the vendor\'s package, and what was put into a properties map or user object before the call (`props.put("email", …)`, `user.setEmail(…)`) counts as sent. Test code is not reported.',
     bad: "analytics.identify(user.id, { email: user.email, phone: user.phone });\nSentry.setUser({ id: user.id, email: user.email });",
     good: "analytics.identify(user.id, { plan: user.plan });\nSentry.setUser({ id: user.id });",
     fix: 'Send an opaque id instead of the data (the user id, or a keyed hash of it), drop the personal fields, or turn on the vendor\'s masking. If the vendor is approved (a DPA is signed, the privacy notice names it), add its host to `hosts.approved` in `.sealant.yml`.',
@@ -300,6 +453,9 @@ export const piiToThirdParty: RuleDefinition = {
   queries: {
     js: `(call_expression function: [(identifier) (member_expression) (await_expression)] arguments: (arguments)) @call`,
     python: `(call function: [(identifier) (attribute)] arguments: (argument_list)) @call`,
+    java: `(method_invocation arguments: (argument_list)) @call`,
+    csharp: `(invocation_expression arguments: (argument_list)) @call
+(assignment_expression left: [(member_access_expression name: (identifier) @prop) (identifier) @prop] (#eq? @prop "SendDefaultPii")) @call`,
   },
   check(match, ctx) {
     const call = match.get('call');

@@ -4,6 +4,8 @@ import { callPaths, callsMatching, clientName, fileModel, functionAround, inTest
 import { goArchiveExtraction } from './go';
 import { javaArchiveExtraction } from './java';
 import { csharpArchiveExtraction } from './csharp';
+import { phpArchiveExtraction } from './php';
+import { rubyArchiveExtraction } from './ruby';
 
 /** A check that an extracted path stays inside the target folder. */
 const CONTAINMENT_JS = /\.startsWith\(|path\.relative\(|\brelative\(|isAbsolute\(|includes\(\s*['"`]\.\.['"`]|['"`]\.\.['"`]|\.\.\//;
@@ -102,15 +104,17 @@ export const archiveExtraction: RuleDefinition = {
   cwe: [22, 29, 59],
   owasp: ['A01:2021 Broken Access Control', 'OWASP File Upload Cheat Sheet'],
   fixable: true,
-  keywords: 'ZipEntry|JarEntry|ArchiveEntry|getNextEntry|ZipArchive|TarEntry|archive/zip|archive/tar|tarfile|unpack_archive|zipfile|namelist|infolist|getmembers|entryName|adm-zip|unzipper|yauzl|jszip|tar-stream|preservePaths|on\\([\'"]entry',
+  keywords: 'extractTo|getNameIndex|statIndex|zip_entry_name|ZipEntry|JarEntry|ArchiveEntry|getNextEntry|ZipArchive|TarEntry|archive/zip|archive/tar|tarfile|unpack_archive|zipfile|namelist|infolist|getmembers|entryName|adm-zip|unzipper|yauzl|jszip|tar-stream|preservePaths|on\\([\'"]entry|Zip::(File|InputStream)|TarReader',
   guidance: {
     why: 'Entry names inside an archive are chosen by whoever made it. Extracted without checks, `../../home/app/.ssh/authorized_keys` or `/etc/cron.d/job` writes outside the target folder (zip slip / tar slip, CWE-22), and tar links can point anywhere. Python\'s `tarfile` does no such check before 3.14 unless you pass `filter="data"`.',
     bad: "with tarfile.open(upload_path) as tar:\n    tar.extractall(dest)\n\nentry.pipe(fs.createWriteStream(path.join(dest, entry.path)))",
     good: "with tarfile.open(upload_path) as tar:\n    tar.extractall(dest, filter=\"data\")\n\nconst target = path.resolve(dest, entry.path);\nif (!target.startsWith(path.resolve(dest) + path.sep)) throw new Error('zip slip');",
-    fix: 'Use `filter="data"` with `tarfile` / `shutil.unpack_archive` (Python 3.12+, backported to 3.8.17+), or resolve every entry path and check it stays inside the target folder before writing. Prefer libraries that do it for you (`zipfile.extractall`, current adm-zip, unzipper `Extract`, node-tar without `preservePaths`), and cap the number of entries and the total uncompressed size (zip bombs). Go: skip entries where `!filepath.IsLocal(f.Name)` (Go 1.20+), or check the joined path has the cleaned destination as prefix.',
+    fix: 'Use `filter="data"` with `tarfile` / `shutil.unpack_archive` (Python 3.12+, backported to 3.8.17+), or resolve every entry path and check it stays inside the target folder before writing. Prefer libraries that do it for you (`zipfile.extractall`, current adm-zip, unzipper `Extract`, node-tar without `preservePaths`), and cap the number of entries and the total uncompressed size (zip bombs). Go: skip entries where `!filepath.IsLocal(f.Name)` (Go 1.20+), or check the joined path has the cleaned destination as prefix. PHP: `ZipArchive::extractTo` and `PharData::extractTo` already flatten `..` and absolute names, but check `getNameIndex($i)` names (extension allow-list, no `.php` / `.htaccess`, entry count and `statIndex` sizes) before extracting an uploaded archive, and never write `getNameIndex($i)` into a path without `realpath` + prefix check. Ruby: call rubyzip\'s `entry.extract` without a destination (it refuses unsafe names), or check `File.expand_path(File.join(dest, entry.name)).start_with?(File.expand_path(dest) + File::SEPARATOR)`.',
   },
-  queries: { js: '', python: '', go: '', java: '', csharp: '' },
+  queries: { js: '', python: '', go: '', java: '', csharp: '', php: '', ruby: '' },
   finish(ctx) {
+    if (ctx.file.syntax === 'php') return phpArchiveExtraction(ctx);
+    if (ctx.file.syntax === 'ruby') return rubyArchiveExtraction(ctx);
     if (ctx.file.syntax === 'go') return goArchiveExtraction(ctx);
     if (ctx.file.syntax === 'java') return javaArchiveExtraction(ctx);
     if (ctx.file.syntax === 'csharp') return csharpArchiveExtraction(ctx);

@@ -8,6 +8,7 @@ import { javaClientFilename } from './java';
 import { csharpClientFilename } from './csharp';
 import { goClientFilename } from './go';
 import { phpClientFilename } from './php';
+import { rubyClientFilename } from './ruby';
 
 /** JS fix: a random name that keeps the (lower-cased) extension of the client's name. */
 function generatedNameFix(ctx: RuleContext, hit: NameHit): FixInput[] {
@@ -107,15 +108,16 @@ export const clientFilenameInPath: RuleDefinition = {
   cwe: [22, 73, 434],
   owasp: ['A01:2021 Broken Access Control', 'OWASP File Upload Cheat Sheet'],
   fixable: true,
-  keywords: 'move_uploaded_file|->file\\(|HttpPostedFile|FormFile|MultipartForm|getOriginalFilename|getSubmittedFileName|FileItem|originalname|originalFilename|req(uest)?\\.files|\\.FILES|chunks\\(|UploadFile|formData|busboy|formidable|hapi',
+  keywords: 'original_filename|move_uploaded_file|->file\\(|HttpPostedFile|FormFile|MultipartForm|getOriginalFilename|getSubmittedFileName|FileItem|originalname|originalFilename|req(uest)?\\.files|\\.FILES|chunks\\(|UploadFile|formData|busboy|formidable|hapi',
   guidance: {
     why: 'The file name in a multipart upload is whatever the client sends: `../../server.js`, `/etc/cron.d/x`, `..\\\\web.config`. Used in the destination path it lets an attacker write outside the upload folder (path traversal, CWE-22), overwrite other users\' files or the application itself, and choose an executable extension.',
     bad: "filename: (req, file, cb) => cb(null, file.originalname)\n\nf.save(os.path.join(UPLOAD_FOLDER, f.filename))",
     good: "filename: (req, file, cb) => cb(null, crypto.randomUUID() + path.extname(file.originalname).toLowerCase())\n\nf.save(os.path.join(UPLOAD_FOLDER, secure_filename(f.filename)))",
     fix: 'Follow the OWASP File Upload Cheat Sheet: generate the stored name yourself (a UUID or random bytes) and keep only a validated extension; if the original name must be kept, store it in the database, or reduce it with `path.basename` / `secure_filename` / `get_valid_filename` and an allow-list of characters. Go: never join `header.Filename` into a path; generate the name, or at least take `filepath.Base`.',
   },
-  queries: { js: '', python: '', java: '', csharp: '', go: '', php: '' },
+  queries: { js: '', python: '', java: '', csharp: '', go: '', php: '', ruby: '' },
   finish(ctx) {
+    if (ctx.file.syntax === 'ruby') return rubyClientFilename(ctx);
     if (ctx.file.syntax === 'php') return phpClientFilename(ctx);
     if (ctx.file.syntax === 'java') return javaClientFilename(ctx);
     if (ctx.file.syntax === 'csharp') return csharpClientFilename(ctx);

@@ -8,15 +8,15 @@ import type { Node } from 'web-tree-sitter';
 import type { FixInput, RuleContext } from '../../core/rule';
 import { walk } from '../../core/syntax';
 import { attributesOf, csharpType } from '../../languages/csharp';
-import { MB, formatBytes, inTests } from './shared';
+import { MB, formatBytes, inTests, reportEntryNameInPath } from './shared';
 
 const UPLOAD_TYPES = /^(IFormFile|IFormFileCollection|HttpPostedFile|HttpPostedFileBase|IBrowserFile)(\[\])?$/;
 const CONTAINER = /^(List|IList|IEnumerable|ICollection|IReadOnlyList|IReadOnlyCollection)$/;
 const NAME_SANITIZERS = /^(GetFileName|GetFileNameWithoutExtension|GetRandomFileName|GetExtension|NewGuid|GetTempFileName|Sanitize\w*|Clean\w*|Safe\w*|Trusted\w*)$/;
 const PATH_BUILDERS = /(^|\.)(Path\.Combine|Path\.Join)$|^new (System\.IO\.)?(FileStream|FileInfo|StreamWriter)$|(^|\.)File\.(Create|OpenWrite|Open)$/;
-const TYPE_CHECK = /\bContentType\b|GetExtension\s*\(|\.EndsWith\s*\(|[Aa]llowed|[Pp]ermitted\w*(Extensions|Types)|IsValid\w*(File|Image|Type)|Signature|MimeType|FileExtensionContentTypeProvider/;
+export const CSHARP_TYPE_CHECK = /\bContentType\b|GetExtension\s*\(|\.EndsWith\s*\(|[Aa]llowed|[Pp]ermitted\w*(Extensions|Types)|IsValid\w*(File|Image|Type)|Signature|MimeType|FileExtensionContentTypeProvider/;
 
-interface Model {
+export interface Model {
   handlers: Node[];
   uploads: Map<number, Set<string>>;
 }
@@ -31,7 +31,7 @@ function isUploadDecl(decl: Node): boolean {
   return CONTAINER.test(base) && UPLOAD_TYPES.test(arg);
 }
 
-function model(ctx: RuleContext): Model {
+export function csharpUploadModel(ctx: RuleContext): Model {
   let m = MODELS.get(ctx.flow);
   if (m) return m;
   m = { handlers: [], uploads: new Map() };
@@ -104,7 +104,7 @@ function clientNameIn(ctx: RuleContext, expr: Node, uploads: Set<string>, depth 
 }
 
 /** The writes of an upload in a handler: `file.CopyTo(stream)`, `CopyToAsync(stream)`, `SaveAs(path)`. */
-function writes(ctx: RuleContext, handler: Node, uploads: Set<string>): { call: Node; dest?: Node; label: string }[] {
+export function csharpUploadWrites(ctx: RuleContext, handler: Node, uploads: Set<string>): { call: Node; dest?: Node; label: string }[] {
   const out: { call: Node; dest?: Node; label: string }[] = [];
   const body = handler.childForFieldName('body');
   if (!body) return out;
@@ -139,14 +139,14 @@ function pathBuilders(ctx: RuleContext, dest: Node, depth = 0): Node[] {
 }
 
 export function csharpClientFilename(ctx: RuleContext): void {
-  const m = model(ctx);
+  const m = csharpUploadModel(ctx);
   for (const handler of m.handlers) {
     const uploads = m.uploads.get(handler.id) ?? new Set<string>();
     // A traversal guard: `Path.GetFullPath(p).StartsWith(root)` or a `..` check.
     if (/GetFullPath\s*\([^)]*\)\s*\.\s*StartsWith|\.Contains\s*\(\s*"\.\."\s*\)/.test(handler.text)) continue;
     // One finding per place the name is read: the innermost use (the name itself in `Path.Combine`) wins.
     const best = new Map<number, { hit: NameHit; w: { call: Node; label: string } }>();
-    for (const w of writes(ctx, handler, uploads)) {
+    for (const w of csharpUploadWrites(ctx, handler, uploads)) {
       if (!w.dest) continue;
       const builders = pathBuilders(ctx, w.dest);
       for (const b of builders.length > 0 ? builders : [w.dest]) {
@@ -174,14 +174,14 @@ export function csharpClientFilename(ctx: RuleContext): void {
 }
 
 export function csharpUnrestrictedType(ctx: RuleContext): void {
-  const m = model(ctx);
+  const m = csharpUploadModel(ctx);
   for (const handler of m.handlers) {
     const uploads = m.uploads.get(handler.id) ?? new Set<string>();
-    const ws = writes(ctx, handler, uploads);
+    const ws = csharpUploadWrites(ctx, handler, uploads);
     if (ws.length === 0) continue;
     let cls: Node | null = handler.parent;
     while (cls && cls.type !== 'declaration_list') cls = cls.parent;
-    if (TYPE_CHECK.test(handler.text) || (cls && TYPE_CHECK.test(cls.text))) continue;
+    if (CSHARP_TYPE_CHECK.test(handler.text) || (cls && CSHARP_TYPE_CHECK.test(cls.text))) continue;
     ctx.report({
       node: ws[0].call,
       message: `The upload is saved by ${ws[0].label} without checking its type: nothing compares the extension or content type with an allow-list, so an \`.aspx\`, \`.html\` or \`.svg\` file is stored as sent.`,
@@ -261,7 +261,7 @@ export function csharpNoSizeLimit(ctx: RuleContext, threshold: number): void {
   }
   if (/RequestSizeLimit|RequestFormLimits|MultipartBodyLengthLimit|MaxRequestBodySize/.test(text)) return;
   if (28.6 * MB <= threshold) return;
-  const m = model(ctx);
+  const m = csharpUploadModel(ctx);
   for (const handler of m.handlers) {
     if (attributesOf(handler).length === 0 && handler.type !== 'method_declaration') continue;
     const nameNode = handler.childForFieldName('name') ?? handler;
@@ -295,27 +295,6 @@ export function csharpArchiveExtraction(ctx: RuleContext): void {
     if (recv?.type !== 'identifier' || !isArchiveEntry(ctx, recv)) continue;
     const fn = ctx.flow.scopeOf(member);
     if (!ctx.syntax.isFunction(fn) || CS_CONTAINMENT.test(fn.text) || !CS_ENTRY_WRITE.test(fn.text)) continue;
-    let use: Node | undefined;
-    walk(fn, (n) => {
-      if (use) return false;
-      if (ctx.syntax.isCall(n) && PATH_BUILDERS.test(ctx.syntax.calleePath(n))) {
-        for (const a of ctx.syntax.args(n)) {
-          if (a.startIndex <= member.startIndex && member.endIndex <= a.endIndex) use = member;
-          else if (a.type === 'identifier') {
-            const def = ctx.flow.definitionOf(a.text, a);
-            if (def?.value && def.value.startIndex <= member.startIndex && member.endIndex <= def.value.endIndex) use = a;
-          }
-        }
-      }
-      return true;
-    });
-    if (!use) continue;
-    ctx.report({
-      node: use,
-      message: `The archive entry's own name (\`${member.text}\`) builds the path it is extracted to, with no check that the full path stays inside the target folder: an entry named \`../../x\` writes anywhere (zip slip).`,
-      confidence: inTests(ctx, 'high', 'low'),
-      related: use.id !== member.id ? [{ node: member, message: 'The entry name is read here.' }] : [],
-      fingerprintKey: `${member.text} zip slip`,
-    });
+    reportEntryNameInPath(ctx, member, fn, PATH_BUILDERS);
   }
 }

@@ -10,7 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FixInput, RuleContext } from '../../core/rule';
 import { walk } from '../../core/syntax';
 import { declaredType } from '../../languages/java';
-import { MB, formatBytes, inTests } from './shared';
+import { MB, formatBytes, inTests, reportEntryNameInPath } from './shared';
 
 const UPLOAD_TYPES = /^(MultipartFile|Part|FilePart|FileItem|DiskFileItem|FileUpload|CommonsMultipartFile)$/;
 const CONTAINER = /^(List|Collection|Set|Iterable|Flux|Mono|Map)$/;
@@ -21,7 +21,7 @@ const NAME_SANITIZERS = /^(getFileName|getBaseName|getExtension|randomUUID|hashC
 /** Calls that build a file-system path from their arguments. */
 const PATH_BUILDERS = /^new (java\.io\.)?(File|FileOutputStream|FileWriter)$|(^|\.)(Paths\.get|Path\.of|resolve|resolveSibling)$/;
 /** Idioms that check the type of an upload: content type, extension allow-lists, magic bytes. */
-const TYPE_CHECK = /getContentType\s*\(|\.endsWith\s*\(|getExtension\s*\(|ALLOWED|[Aa]llowed(Types|Extensions|Mime)|\bTika\b|\.detect\s*\(|probeContentType|MediaType\.\w+\.includes|isImage|validat\w*(File|Upload|Type)/;
+export const JAVA_TYPE_CHECK = /getContentType\s*\(|\.endsWith\s*\(|getExtension\s*\(|ALLOWED|[Aa]llowed(Types|Extensions|Mime)|\bTika\b|\.detect\s*\(|probeContentType|MediaType\.\w+\.includes|isImage|validat\w*(File|Upload|Type)/;
 
 export interface JavaUploadModel {
   /** Methods that take or read an upload. */
@@ -214,7 +214,7 @@ export function javaUnrestrictedType(ctx: RuleContext): void {
     // A check in the handler, or in the class (a validator method it calls).
     let cls: Node | null = handler.parent;
     while (cls && cls.type !== 'class_body') cls = cls.parent;
-    if (TYPE_CHECK.test(handler.text) || (cls && TYPE_CHECK.test(cls.text))) continue;
+    if (JAVA_TYPE_CHECK.test(handler.text) || (cls && JAVA_TYPE_CHECK.test(cls.text))) continue;
     const w = writes[0];
     ctx.report({
       node: w.call,
@@ -361,28 +361,6 @@ export function javaArchiveExtraction(ctx: RuleContext): void {
     if (recv?.type !== 'identifier' || !isEntryVariable(ctx, recv)) continue;
     const fn = ctx.flow.scopeOf(call);
     if (!ctx.syntax.isFunction(fn) || CONTAINMENT.test(fn.text) || !ENTRY_WRITE.test(fn.text)) continue;
-    // The name must reach a path builder: directly, or through a local variable.
-    let use: Node | undefined;
-    walk(fn, (n) => {
-      if (use) return false;
-      if (ctx.syntax.isCall(n) && PATH_BUILDERS.test(ctx.syntax.calleePath(n))) {
-        for (const a of ctx.syntax.args(n)) {
-          if (a.startIndex <= call.startIndex && call.endIndex <= a.endIndex) use = call;
-          else if (a.type === 'identifier') {
-            const def = ctx.flow.definitionOf(a.text, a);
-            if (def?.value && def.value.startIndex <= call.startIndex && call.endIndex <= def.value.endIndex) use = a;
-          }
-        }
-      }
-      return true;
-    });
-    if (!use) continue;
-    ctx.report({
-      node: use,
-      message: `The archive entry's own name (\`${call.text}\`) builds the path it is extracted to, with no check that the path stays inside the target folder: an entry named \`../../x\` writes anywhere (zip slip).`,
-      confidence: inTests(ctx, 'high', 'low'),
-      related: use.id !== call.id ? [{ node: call, message: 'The entry name is read here.' }] : [],
-      fingerprintKey: `${call.text} zip slip`,
-    });
+    reportEntryNameInPath(ctx, call, fn, PATH_BUILDERS);
   }
 }

@@ -195,3 +195,108 @@ export function phpClientFilename(ctx: RuleContext): void {
     });
   }
 }
+
+/** An uploaded file in an expression: `$_FILES[…]`, Laravel `$request->file(…)`, Symfony `->files->get(…)`, `UploadedFile`. */
+const UPLOADED = /\$_FILES\b|->file\(|->allFiles\(|->files->get\(|\bUploadedFile\b/;
+/** Reads of archive entry names: `$zip->getNameIndex($i)`, `$zip->statIndex($i)['name']`, `zip_entry_name($e)`. */
+const ENTRY_NAME = /^(\$\w+(->\w+)*->getNameIndex\(.*\)|\$\w+(->\w+)*->statIndex\(.*\)\[['"]name['"]\]|zip_entry_name\(.*\))$/s;
+/** A check that an entry path stays inside the destination: `..` rejected, `realpath` + prefix comparison. */
+const ENTRY_CONTAINMENT = /['"][^'"\n]*\.\.[^'"\n]*['"]|\brealpath\(|\bstr_starts_with\(|\bstrpos\([^;]*\)\s*[!=]==?\s*0\b|\bstrncmp\(/;
+/** Entries looked at before extraction: names read and tested (extension, `..`, allow-list). */
+const ENTRY_LISTING = /->getNameIndex\(|->statIndex\(|\bzip_entry_name\(|->getFilename\(\)|->getPathname\(\)/;
+const ENTRY_TEST = /['"][^'"\n]*\.\.[^'"\n]*['"]|\bin_array\(|\bpreg_match\(|\bpathinfo\(|\bstr_ends_with\(|\bstr_contains\(|\bstrpos\(|\bstripos\(|\brealpath\(/;
+
+/** Whether `node` holds an uploaded file, following variables to their definitions (and typed parameters). */
+function fromUpload(ctx: RuleContext, node: Node, depth = 0): boolean {
+  if (depth > 3) return false;
+  if (UPLOADED.test(node.text)) return true;
+  const vars = node.type === 'variable_name' ? [node] : node.descendantsOfType('variable_name').filter((v): v is Node => v !== null);
+  for (const v of vars.slice(0, 6)) {
+    if (v.text === '$this') continue;
+    const def = ctx.flow.definitionOf(v.text.replace(/^\$/, ''), v);
+    if (!def) continue;
+    if (def.param) {
+      if (/\bUploadedFile(Interface)?\b/.test(def.node.parent?.text ?? def.node.text)) return true;
+      continue;
+    }
+    if (def.value && def.value.id !== node.id && fromUpload(ctx, def.value, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** The archive an `extractTo` receiver reads: `new PharData(X)`'s argument, or X in `$zip->open(X)`. */
+function archiveSource(ctx: RuleContext, recv: Node, scope: Node): { kind: 'zip' | 'phar'; source?: Node } | undefined {
+  let created: Node | undefined;
+  if (recv.type === 'parenthesized_expression') created = named(recv)[0];
+  else if (recv.type === 'variable_name') {
+    const def = ctx.flow.definitionOf(recv.text.replace(/^\$/, ''), recv);
+    if (def?.value) created = def.value;
+    else if (def?.param && /\b(ZipArchive|PharData|Phar)\b/.test(def.node.parent?.text ?? '')) return undefined;
+  }
+  if (created?.type !== 'object_creation_expression') return undefined;
+  const cls = ctx.syntax.calleePath(created).replace(/^new\s+/, '').replace(/\(\)$/, '').replace(/^\\/, '');
+  if (/^(PharData|Phar)$/.test(cls)) return { kind: 'phar', source: ctx.syntax.args(created)[0] };
+  if (cls !== 'ZipArchive') return undefined;
+  let source: Node | undefined;
+  walk(scope, (n) => {
+    if (source) return false;
+    if (n.type === 'member_call_expression' && n.childForFieldName('name')?.text === 'open' && n.childForFieldName('object')?.text === recv.text) {
+      source = ctx.syntax.args(n)[0];
+      return false;
+    }
+    return true;
+  });
+  return { kind: 'zip', source };
+}
+
+/**
+ * PHP archive extraction. PHP's own `ZipArchive::extractTo` and `PharData::extractTo` flatten `..` and absolute
+ * entry names (php_zip_make_relative_path, phar_extract_file), so they are no zip slip by themselves. Two cases are
+ * reported: entry names read by the code (`getNameIndex`, `statIndex(…)['name']`, `zip_entry_name`) written to a
+ * path without a containment check (zip slip, an error), and an uploaded archive extracted whole without looking at
+ * its entries (any file type, count and size lands in the folder: a warning).
+ */
+export function phpArchiveExtraction(ctx: RuleContext): void {
+  // Entry names written by the code itself.
+  const names = ctx.root.descendantsOfType(['member_call_expression', 'subscript_expression', 'function_call_expression']);
+  const reported = new Set<number>();
+  for (const n of names) {
+    if (!n || !ENTRY_NAME.test(n.text.replace(/\s+/g, ''))) continue;
+    if (n.type === 'member_call_expression' && n.parent?.type === 'subscript_expression') continue;
+    const scope = scopeOf(ctx, n);
+    if (ENTRY_CONTAINMENT.test(scopeText(ctx, scope))) continue;
+    const hit = followName(ctx, n, scope);
+    if (!hit || reported.has(hit.sink.id)) continue;
+    reported.add(hit.sink.id);
+    ctx.report({
+      node: n,
+      message: `The archive entry name \`${n.text}\` is used in the path given to \`${ctx.syntax.calleePath(hit.sink)}\` with no check that it stays inside the destination: an entry named \`../../public/shell.php\` is written anywhere (zip slip).`,
+      severity: 'error',
+      confidence: inTests(ctx, 'high', 'low'),
+      related: [{ node: hit.sink, message: 'The entry is written here.' }],
+      fingerprintKey: `${n.text} ${ctx.syntax.calleePath(hit.sink)}`,
+    });
+  }
+  // Whole uploaded archives extracted unseen.
+  for (const call of ctx.root.descendantsOfType('member_call_expression')) {
+    if (!call || call.childForFieldName('name')?.text !== 'extractTo') continue;
+    const recv = call.childForFieldName('object');
+    if (!recv) continue;
+    const args = ctx.syntax.args(call);
+    // A second argument names the entries to extract: the code chose them.
+    if (args[1] && !/^null$/i.test(args[1].text)) continue;
+    const scope = scopeOf(ctx, call);
+    const archive = archiveSource(ctx, recv, scope);
+    // An archive the application ships (a literal path) or one of unknown origin: not reported.
+    if (!archive?.source || !fromUpload(ctx, archive.source)) continue;
+    const text = scopeText(ctx, scope);
+    if (ENTRY_LISTING.test(text) && ENTRY_TEST.test(text)) continue;
+    ctx.report({
+      node: call,
+      message: `\`${call.text.replace(/\s+/g, ' ').slice(0, 60)}\` extracts an uploaded ${archive.kind === 'zip' ? 'zip' : 'tar/phar'} archive without looking at its entries. PHP strips \`..\` and absolute names, but every entry is written: \`.php\`, \`.phtml\` or \`.htaccess\` files land in the folder past the upload's type checks, and the number and uncompressed size of entries are unbounded (zip bomb).`,
+      severity: 'warning',
+      confidence: inTests(ctx, 'medium', 'low'),
+      fingerprintKey: `extractTo ${recv.text}`,
+    });
+  }
+}

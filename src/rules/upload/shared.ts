@@ -11,6 +11,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../../core/rule';
 import type { SyntaxFamily } from '../../languages/registry';
+import { walk } from '../../core/syntax';
 
 export const MB = 1024 * 1024;
 
@@ -1089,6 +1090,35 @@ export function formatBytes(n: number): string {
   if (!Number.isFinite(n)) return 'unlimited';
   if (n >= MB * 1024) return `${Math.round((n / MB / 1024) * 10) / 10} GB`;
   return n >= MB ? `${Math.round((n / MB) * 10) / 10} MB` : n >= 1024 ? `${Math.round((n / 1024) * 10) / 10} KB` : `${n} bytes`;
+}
+
+/**
+ * Zip slip: reports where an archive entry's own name (`name`, read inside the function `fn`) reaches an argument of
+ * a path builder (`pathBuilders`, matched against callee paths), directly or through a local variable.
+ */
+export function reportEntryNameInPath(ctx: RuleContext, name: Node, fn: Node, pathBuilders: RegExp): void {
+  let use: Node | undefined;
+  walk(fn, (n) => {
+    if (use) return false;
+    if (ctx.syntax.isCall(n) && pathBuilders.test(ctx.syntax.calleePath(n))) {
+      for (const a of ctx.syntax.args(n)) {
+        if (a.startIndex <= name.startIndex && name.endIndex <= a.endIndex) use = name;
+        else if (a.type === 'identifier') {
+          const def = ctx.flow.definitionOf(a.text, a);
+          if (def?.value && def.value.startIndex <= name.startIndex && name.endIndex <= def.value.endIndex) use = a;
+        }
+      }
+    }
+    return true;
+  });
+  if (!use) return;
+  ctx.report({
+    node: use,
+    message: `The archive entry's own name (\`${name.text}\`) builds the path it is extracted to, with no check that the full path stays inside the target folder: an entry named \`../../x\` writes anywhere (zip slip).`,
+    confidence: inTests(ctx, 'high', 'low'),
+    related: use.id !== name.id ? [{ node: name, message: 'The entry name is read here.' }] : [],
+    fingerprintKey: `${name.text} zip slip`,
+  });
 }
 
 /** Confidence lowered for test and benchmark code (no real client sends these uploads). */

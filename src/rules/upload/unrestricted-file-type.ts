@@ -8,6 +8,7 @@ import { javaUnrestrictedType } from './java';
 import { csharpUnrestrictedType } from './csharp';
 import { goUnrestrictedType } from './go';
 import { phpUnrestrictedType } from './php';
+import { rubyUnrestrictedType } from './ruby';
 
 const FILE_FILTER = "fileFilter: (req, file, cb) => cb(null, /\\.(png|jpe?g|pdf)$/i.test(file.originalname) && ['image/png', 'image/jpeg', 'application/pdf'].includes(file.mimetype))";
 
@@ -183,16 +184,17 @@ export const unrestrictedFileType: RuleDefinition = {
   cwe: [434],
   owasp: ['A04:2021 Insecure Design', 'OWASP File Upload Cheat Sheet'],
   fixable: true,
-  keywords: 'move_uploaded_file|->file\\(|HttpPostedFile|FormFile|MultipartForm|MultipartFile|FilePart|getSubmittedFileName|FileItem|multer|fileupload|formidable|busboy|req(uest)?\\.files?|\\.FILES|UploadFile|FileField|\\.mv\\(|formData',
+  keywords: 'move_uploaded_file|->file\\(|HttpPostedFile|FormFile|MultipartForm|MultipartFile|FilePart|getSubmittedFileName|FileItem|multer|fileupload|formidable|busboy|req(uest)?\\.files?|\\.FILES|UploadFile|FileField|\\.mv\\(|formData|has_(one|many)_attached|CarrierWave|< *Shrine',
   guidance: {
     why: 'An upload that accepts any file type lets an attacker store HTML or SVG that runs script in your users\' browsers, executables or web shells the server may run, or malware handed on to other users (CWE-434, "unrestricted upload of file with dangerous type").',
     bad: "const upload = multer({ dest: 'uploads/' });\n\nf = request.files['file']\nf.save(os.path.join(UPLOAD_FOLDER, secure_filename(f.filename)))",
     good: "const upload = multer({ dest: 'uploads/', limits: { fileSize: 5 * 1024 * 1024 }, fileFilter: (req, file, cb) => cb(null, ALLOWED.includes(file.mimetype)) });\n\nif not allowed_file(f.filename):\n    abort(400)",
-    fix: 'Follow the OWASP File Upload Cheat Sheet: allow-list the extensions the feature needs (after decoding the name), check the MIME type and, better, the content itself (`file-type`, `python-magic`, `imghdr`/Pillow), rename the file, store it outside the web root and scan it for malware. Use multer\'s `fileFilter`, formidable\'s `filter`, Django\'s `FileExtensionValidator`, or an `allowed_file()` helper called before `save()`. Go: check `filepath.Ext(header.Filename)` against an allow-list and the first 512 bytes with `http.DetectContentType`.',
+    fix: 'Follow the OWASP File Upload Cheat Sheet: allow-list the extensions the feature needs (after decoding the name), check the MIME type and, better, the content itself (`file-type`, `python-magic`, `imghdr`/Pillow), rename the file, store it outside the web root and scan it for malware. Use multer\'s `fileFilter`, formidable\'s `filter`, Django\'s `FileExtensionValidator`, or an `allowed_file()` helper called before `save()`. Go: check `filepath.Ext(header.Filename)` against an allow-list and the first 512 bytes with `http.DetectContentType`. Rails: `validates :avatar, content_type: [...]` (active_storage_validations) for ActiveStorage, `extension_allowlist` + `content_type_allowlist` in CarrierWave uploaders, `validate_mime_type` in Shrine.',
   },
-  queries: { js: '', python: '', java: '', csharp: '', go: '', php: '' },
+  queries: { js: '', python: '', java: '', csharp: '', go: '', php: '', ruby: '' },
   finish(ctx) {
     if (ctx.file.syntax === 'php') return phpUnrestrictedType(ctx);
+    if (ctx.file.syntax === 'ruby') return rubyUnrestrictedType(ctx);
     if (ctx.file.syntax === 'java') return javaUnrestrictedType(ctx);
     if (ctx.file.syntax === 'csharp') return csharpUnrestrictedType(ctx);
     if (ctx.file.syntax === 'go') return goUnrestrictedType(ctx);

@@ -8,26 +8,12 @@ import { existsSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { TreeSnapshot } from '../../../src/extension/findings-view';
-import { closeAll, codeOf, EXTENSION_ID, open, sealant, sealantDiagnostics, waitForDiagnostics, waitUntil, workspaceRoot } from './helpers';
+import { closeAll, codeOf, CUSTOM_RULE_ID, CUSTOM_RULE_YAML, EXTENSION_ID, open, sealant, sealantDiagnostics, waitForDiagnostics, waitUntil, workspaceRoot } from './helpers';
 
-const CUSTOM = 'storage/team-debug-dump';
+const CUSTOM = CUSTOM_RULE_ID;
 const GOOD = `rules:
   transmission/insecure-request: note
-customRules:
-  - id: ${CUSTOM}
-    title: Debug dump of a record
-    description: debugDump() prints whole records to stdout.
-    severity: warning
-    cwe: [532]
-    message: "debugDump() prints a whole record"
-    query:
-      js: |
-        (call_expression function: (identifier) @fn) @call
-    report: call
-    where:
-      - capture: fn
-        matches: "^debugDump$"
-`;
+${CUSTOM_RULE_YAML}`;
 // Line 3 (1-based) holds the error: an unknown severity.
 const BROKEN = `rules:
   transmission/insecure-request: note

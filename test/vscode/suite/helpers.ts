@@ -173,3 +173,21 @@ export async function deleteFile(uri: vscode.Uri): Promise<void> {
   edit.deleteFile(uri, { ignoreIfNotExists: true });
   assert.ok(await vscode.workspace.applyEdit(edit), `could not delete ${uri.fsPath}`);
 }
+
+/** A team custom rule (the `customRules:` list of a .sealant.yml) that reports `debugDump(...)` calls in JS. */
+export const CUSTOM_RULE_ID = 'storage/team-debug-dump';
+export const CUSTOM_RULE_YAML = `customRules:
+  - id: ${CUSTOM_RULE_ID}
+    title: Debug dump of a record
+    description: debugDump() prints whole records to stdout.
+    severity: warning
+    cwe: [532]
+    message: "debugDump() prints a whole record"
+    query:
+      js: |
+        (call_expression function: (identifier) @fn) @call
+    report: call
+    where:
+      - capture: fn
+        matches: "^debugDump$"
+`;

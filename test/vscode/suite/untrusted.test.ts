@@ -7,26 +7,12 @@ import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { codeOf, open, retire, sealant, waitForDiagnostics, workspaceRoot, writeFiles } from './helpers';
+import { codeOf, CUSTOM_RULE_ID, CUSTOM_RULE_YAML, open, retire, sealant, waitForDiagnostics, workspaceRoot, writeFiles } from './helpers';
 
-const CUSTOM = 'storage/team-debug-dump';
+const CUSTOM = CUSTOM_RULE_ID;
 const CONFIG = `extends:
   - ./untr/base.yml
-customRules:
-  - id: ${CUSTOM}
-    title: Debug dump of a record
-    description: debugDump() prints whole records to stdout.
-    severity: warning
-    cwe: [532]
-    message: "debugDump() prints a whole record"
-    query:
-      js: |
-        (call_expression function: (identifier) @fn) @call
-    report: call
-    where:
-      - capture: fn
-        matches: "^debugDump$"
-`;
+${CUSTOM_RULE_YAML}`;
 const BASE = `rules:
   storage/sensitive-data-in-log: off
 `;

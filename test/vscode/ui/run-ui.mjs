@@ -9,11 +9,11 @@
 // Prints each check and `N passed, N failed`; exits 0 only when every check passed.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, parseArgs } from 'node:util';
+import { freePort, waitForVersion } from '../server-utils.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const codeServer = join(root, '.vscode-test/code-server/node_modules/code-server');
@@ -235,28 +235,3 @@ const skipped = planned - passed - failed;
 console.log(`${passed} passed, ${failed + skipped} failed${opts.vsix ? ` (extension from ${opts.vsix})` : ''}`);
 say(`exit ${failed + skipped ? 1 : 0} after ${elapsed()}; screenshots in test-results/ui/`);
 process.exit(failed + skipped ? 1 : 0);
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port: p } = s.address();
-      s.close(() => res(p));
-    });
-  });
-}
-
-async function waitForVersion(url, limitMs) {
-  const end = Date.now() + limitMs;
-  while (Date.now() < end) {
-    try {
-      const r = await fetch(`${url}/version`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) return true;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
