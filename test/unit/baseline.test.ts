@@ -3,21 +3,16 @@
  * is not in the baseline, so CI fails only on new problems.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyBaseline, BaselineError, parseBaseline } from '../../src/config';
 import type { FileResult, Finding } from '../../src/core/types';
 import { REPO_ROOT } from './helpers/paths';
+import { sealant } from './helpers/cli';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const PROJECT = join(REPO_ROOT, 'test', 'fixtures-config', 'project');
 
-function sealant(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function fingerprints(json: string): string[] {
   return (JSON.parse(json) as { findings: { fingerprint: string }[] }).findings.map((f) => f.fingerprint).sort();

@@ -1,18 +1,13 @@
 /** The CLI as a real process: the built bundle run with node, on the example project and on fixtures. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './helpers/paths';
 import { loadSarifSchema, sarifAjv } from './helpers/sarif-schema';
+import { sealant } from './helpers/cli';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 
-function sealant(args: string[], cwd = REPO_ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('sealant CLI (real process)', function () {
   this.timeout(180_000);

@@ -5,7 +5,6 @@
  * (loadWorkspaceConfig + Engine + applyPolicy).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -14,14 +13,10 @@ import { nodeHost } from '../../src/cli/node-host';
 import { applyPolicy, loadWorkspaceConfig } from '../../src/config';
 import { Engine } from '../../src/core/engine';
 import { REPO_ROOT } from './helpers/paths';
+import { sealant } from './helpers/cli';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const PROJECT = join(REPO_ROOT, 'test', 'fixtures-config', 'project');
 
-function sealant(args: string[], cwd = REPO_ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface JsonFinding {
   path: string;

@@ -8,14 +8,13 @@
  * reflects the findings.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from './helpers/paths';
 import { loadSarifSchema, sarifAjv } from './helpers/sarif-schema';
+import { CLI, sealant as runCli } from './helpers/cli';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const RULE = 'storage/sensitive-data-in-log';
 const JS_LOG = "  console.log('new user', req.body.ssn);";
 const BAD_JS = `function signup(req) {\n${JS_LOG}\n}\n`;
@@ -29,10 +28,7 @@ interface Run {
   stderr: string;
 }
 
-function sealant(args: string[], cwd: string, env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const sealant = (args: string[], cwd: string, env: Record<string, string> = {}): Run => runCli(args, cwd, env, 300_000);
 
 interface JsonReport {
   summary: { filesScanned: number; filesSkipped: number; skippedByReason: Record<string, number> };

@@ -12,15 +12,11 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { REPO_ROOT } from './helpers/paths';
+import { CLI, sealant } from './helpers/cli';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const CHROMIUM = '/usr/bin/chromium';
 const SECRETS = ['sk_live_51HxQjKLmN0pQrStUvWxYz0123456789abcdEFGHijklMNOP', '9f8e7d6c5b4a39281706f5e4d3c2b1a0'];
 
-function sealant(args: string[], cwd = REPO_ROOT): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('sealant inventory (real process)', function () {
   this.timeout(180_000);

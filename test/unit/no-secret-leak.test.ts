@@ -48,8 +48,8 @@ export function plantedSecrets(text: string): string[] {
 }
 
 function scan(cwd: string, paths: string[], format: string): string {
-  const r = spawnSync(process.execPath, [CLI, 'scan', ...paths, '--format', format, '--fail-on', 'never'], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
-  assert.equal(r.status, 0, r.stderr);
+  const r = spawnSync(process.execPath, [CLI, 'scan', ...paths, '--format', format, '--fail-on', 'never'], { cwd, encoding: 'utf8', timeout: 120_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0' } });
+  assert.equal(r.status, 0, r.error ? String(r.error) : r.stderr);
   return r.stdout + r.stderr;
 }
 

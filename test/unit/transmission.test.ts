@@ -47,6 +47,37 @@ class Share {
 }
 `;
 
+const GO = `package share
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/getsentry/sentry-go"
+)
+
+func share(c Customer) {
+	http.PostForm("https://crm.vendor.io/contacts", url.Values{"ssn": {c.SSN}})
+	http.PostForm("https://api.partner.com/contacts", url.Values{"ssn": {c.SSN}})
+	sentry.ConfigureScope(func(scope *sentry.Scope) { scope.SetExtra("email", c.Email) })
+}
+`;
+
+const PHP = `<?php
+function share($client, $customer) {
+    $client->post('https://crm.vendor.io/contacts', ['json' => ['ssn' => $customer->ssn]]);
+    $client->post('https://api.partner.com/contacts', ['json' => ['ssn' => $customer->ssn]]);
+    \\Sentry\\configureScope(function ($scope) use ($customer) { $scope->setExtra('email', $customer->email); });
+}
+`;
+
+const RUBY = `def share(customer)
+  HTTParty.post('https://crm.vendor.io/contacts', body: { ssn: customer.ssn }.to_json)
+  HTTParty.post('https://api.partner.com/contacts', body: { ssn: customer.ssn }.to_json)
+  Sentry.set_extras(email: customer.email)
+end
+`;
+
 async function findings(engine: Engine, path: string, text: string, rule?: string): Promise<Finding[]> {
   const r = await engine.analyze({ path, text });
   return r.findings.filter((f) => !rule || f.ruleId === rule);
@@ -100,6 +131,21 @@ describe('transmission rules with a team config', () => {
     assert.deepEqual(lines(cs), [4]);
     assert.match(cs[0].message, /crm\.vendor\.io, which is not on the team's approved hosts list/);
   });
+
+  for (const [name, path, text, sdkLine, hostLine] of [
+    ['Go', 'internal/share/share.go', GO, 13, 11],
+    ['PHP', 'src/share.php', PHP, 5, 3],
+    ['Ruby', 'app/share.rb', RUBY, 4, 2],
+  ] as const) {
+    it(`applies the approved list to ${name} requests and SDKs`, async () => {
+      // Without a list: only the SDK (Sentry); with one: the unapproved host, and Sentry no longer (*.sentry.io).
+      assert.deepEqual(lines(await findings(plain, path, text, 'transmission/pii-to-third-party')), [sdkLine]);
+      const fs = await findings(approved, path, text, 'transmission/pii-to-third-party');
+      assert.deepEqual(lines(fs), [hostLine]);
+      assert.equal(fs[0].severity, 'error');
+      assert.match(fs[0].message, /crm\.vendor\.io, which is not on the team's approved hosts list/);
+    });
+  }
 
   it('does not report hosts listed under hosts.allowInsecure', async () => {
     const text = "fetch('http://metrics.partner.com/push', { method: 'POST' });\nfetch('http://other.partner.com/push');\n";

@@ -4,21 +4,17 @@
  * a real process, SARIF suppressions of both kinds, and fingerprints that survive reformatting.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entryFor, readTriageFile, TriageIndex, updateTriageFile, type TriageEntry } from '../../src/config';
 import type { Finding } from '../../src/core/types';
 import { REPO_ROOT } from './helpers/paths';
+import { sealant as runCli } from './helpers/cli';
 
-const CLI = join(REPO_ROOT, 'dist', 'cli.js');
 const PROJECT = join(REPO_ROOT, 'test', 'fixtures-config', 'project');
 
-function sealant(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', USER: 'ci-bot' }, timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const sealant = (args: string[], cwd: string) => runCli(args, cwd, { USER: 'ci-bot' });
 
 interface JsonFinding {
   path: string;

@@ -33,8 +33,9 @@ function severityOf(items: TaintItem[]): Severity {
   return 'note';
 }
 
-function where(sink: Sink): { place: string; reason: string } {
+function where(sink: Sink, ruby: boolean): { place: string; reason: string } {
   if (sink.kind === 'web-storage') return { place: 'browser storage', reason: 'any script on the page can read it' };
+  if (sink.kind === 'session' && ruby) return { place: 'the Rails session', reason: "Rails' default cookie store keeps the session in the browser (encrypted, but it outlives logout and an old copy can be replayed)" };
   if (sink.kind === 'session') return { place: "Flask's session", reason: 'the session is a cookie the browser keeps, signed but not encrypted' };
   if (sink.client || !sink.httpOnly) return { place: 'a cookie', reason: 'the cookie is not httpOnly, so page scripts can read it' };
   return { place: 'a cookie', reason: 'the browser keeps it in clear text and sends it with every request' };
@@ -56,9 +57,9 @@ export const sensitiveDataInClientStorage: RuleDefinition = {
     why: 'Web storage, IndexedDB and cookies without httpOnly can be read by any script running on the page, so one XSS bug or one compromised npm dependency exfiltrates every token and piece of personal data kept there. The data also stays on shared and lost devices in clear text long after the user logged out. Flask\'s default session is a cookie that is signed but not encrypted: the user and anyone who gets the cookie can decode it.',
     bad: "localStorage.setItem('accessToken', response.data.accessToken);\ndocument.cookie = `ssn=${ssn}`;",
     good: "// The server sets the session: res.cookie('sid', sessionId, { httpOnly: true, secure: true, sameSite: 'lax' });\nlocalStorage.setItem('theme', theme);",
-    fix: 'Keep session and access tokens in httpOnly, Secure, SameSite cookies set by the server (or in memory for short-lived SPA tokens), keep personal data on the server and fetch it when needed, and never store passwords, card numbers or government ids on the client. In Flask, store only an id in `session`, or use a server-side session store.',
+    fix: 'Keep session and access tokens in httpOnly, Secure, SameSite cookies set by the server (or in memory for short-lived SPA tokens), keep personal data on the server and fetch it when needed, and never store passwords, card numbers or government ids on the client. In Flask, store only an id in `session`, or use a server-side session store. In Rails, pass `httponly: true` (or use `cookies.encrypted`) and keep passwords and government ids out of `session`: the default cookie store keeps it in the browser.',
   },
-  queries: SINK_QUERIES,
+  queries: { ...SINK_QUERIES, ruby: `(assignment left: (element_reference object: [(identifier) (call)])) @assign` },
   check(match, ctx) {
     const node = match.get('call') ?? match.get('assign');
     if (!node) return;
@@ -66,11 +67,13 @@ export const sensitiveDataInClientStorage: RuleDefinition = {
     if (!sink || !(sink.client || sink.kind === 'cookie' || sink.kind === 'session' || sink.kind === 'web-storage')) return;
     const items = sinkItems(ctx, sink).filter((i) => exposed(sink, i) && !isParserToken(ctx, i));
     if (items.length === 0) return;
+    const ruby = ctx.file.syntax === 'ruby';
     ctx.report({
       node: sink.node,
-      message: `${capitalise(describeData(ctx, items))} ${isAre(items)} put in ${where(sink).place} by ${sink.label}: ${where(sink).reason}.`,
+      message: `${capitalise(describeData(ctx, items))} ${isAre(items)} put in ${where(sink, ruby).place} by ${sink.label}: ${where(sink, ruby).reason}.`,
       severity: severityOf(items),
-      confidence: ctx.file.isTestPath ? 'low' : 'high',
+      // The Rails session store may be configured server-side in another file (config/initializers/session_store.rb).
+      confidence: ctx.file.isTestPath ? 'low' : ruby && sink.kind === 'session' ? 'medium' : 'high',
       classifications: classificationsOf(items),
       related: relatedFor(items, sink.node),
     });

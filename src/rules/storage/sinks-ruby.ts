@@ -245,10 +245,39 @@ export function rubyCallSink(ctx: RuleContext, call: Node): Sink | undefined {
   return undefined;
 }
 
+/** Server-side session stores: with one of these named in the file, `session[…]` stays on the server. */
+const SERVER_SESSION_STORE = /session_store\s*\(?\s*:(active_record_store|redis_store|redis_session_store|cache_store|mem_cache_store|dalli_store)/;
+
+/**
+ * Rails cookies and the session: `cookies[:token] = v`, `cookies.permanent[:ssn] = { value: v, httponly: true }`,
+ * `cookies.signed[:id] = v` (signed, not encrypted: readable), and `session[:password] = v` with the default cookie
+ * store (encrypted and httpOnly, but kept by the browser). `cookies.encrypted[…]` is not a sink: scripts and the
+ * user only see ciphertext.
+ */
+function rubyClientSink(ctx: RuleContext, assign: Node, left: Node, right: Node): Sink | undefined {
+  const [object, key] = named(left);
+  if (!object || !key) return undefined;
+  const name = symbolName(ctx, key) ?? ctx.flow.staticString(key);
+  if (!name) return undefined;
+  if (object.type === 'identifier' && object.text === 'session') {
+    if (SERVER_SESSION_STORE.test(ctx.file.text)) return undefined;
+    return { node: assign, label: `\`session[${key.text}]\``, kind: 'session', httpOnly: true, values: [], named: [{ name, nameNode: key, value: right }] };
+  }
+  const jar = object.text.replace(/\s+/g, '');
+  if (!/^cookies(\.permanent)?(\.signed)?$/.test(jar)) return undefined;
+  // `cookies[:k] = { value: v, httponly: true, expires: … }`
+  const options = right.type === 'hash' ? right : undefined;
+  const value = options ? ctx.syntax.property(options, 'value') : right;
+  if (!value) return undefined;
+  const httpOnly = options ? ((n) => !!n && n.type !== 'false' && n.type !== 'nil')(ctx.syntax.property(options, 'httponly')) : false;
+  return { node: assign, label: `\`${jar}[${key.text}]\``, kind: 'cookie', httpOnly, values: [], named: [{ name, nameNode: key, value }] };
+}
+
 /** `user.password = value` followed by `user.save` / `user.save!` in the same method. */
 export function rubyAssignSink(ctx: RuleContext, assign: Node): Sink | undefined {
   const left = assign.childForFieldName('left');
   const right = assign.childForFieldName('right');
+  if (left?.type === 'element_reference' && right) return rubyClientSink(ctx, assign, left, right);
   if (!left || !right || left.type !== 'call' || left.childForFieldName('arguments')) return undefined;
   const recv = left.childForFieldName('receiver');
   const attr = left.childForFieldName('method');

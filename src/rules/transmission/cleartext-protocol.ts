@@ -10,6 +10,7 @@ import { creationOf, fileConfidence, instanceCalls, isTestCode, normalisePath, r
 import { indentOf, insertIntoObject, replaceNode, statementOf } from './edits';
 import { sentData } from './insecure-request';
 import { reportable } from './urls';
+import { rubyInstanceCalls, rubyMethod } from './ruby';
 
 const DB_SCHEMES = /^(postgres|postgresql|postgresql\+\w+|mysql|mysql\+\w+|mariadb|mongodb|mongodb\+srv|mssql|sqlserver|redis|amqp|cockroachdb|oracle:thin:@)$/i;
 const PY_DB_CALLS = /^(psycopg2|psycopg|asyncpg|pymysql|MySQLdb|mysql\.connector|aiomysql|aiopg|pg8000|pymongo|motor\.motor_asyncio|redis|redis\.asyncio)\.[\w.]+$|(^|\.)(MongoClient|AsyncIOMotorClient|Redis|StrictRedis|create_pool|connect)$/;
@@ -446,6 +447,109 @@ function checkPhpCall(ctx: RuleContext, call: Node): void {
   });
 }
 
+// ── Ruby ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A Ruby keyword option that is set and not `false` / `nil` (`ssl: true`, `tls: ctx`). */
+function rubyOn(n: Node | undefined): boolean {
+  return !!n && n.type !== 'false' && n.type !== 'nil';
+}
+
+/**
+ * Ruby: `Net::FTP.new` / `Net::FTP.open` without `ssl:`, `Net::Telnet.new('Host' => …)`, and `Net::SMTP.start` /
+ * `Net::SMTP.new` without `tls: true`, `starttls: :always` or `enable_tls` / `enable_starttls` on the object.
+ */
+function checkRubyCall(ctx: RuleContext, call: Node): void {
+  const s = ctx.syntax;
+  const path = s.calleePath(call).replace(/^::/, '');
+  const args = s.args(call);
+  if (/^(Net\.)?FTP\.(new|open)$/.test(path)) {
+    if (rubyOn(s.kwarg(call, 'ssl'))) return;
+    const calls = rubyInstanceCalls(ctx, call);
+    const connect = calls.find((c) => rubyMethod(c) === 'connect');
+    const hostNode = args[0] ?? (connect ? s.args(connect)[0] : undefined);
+    if (!hostNode) return;
+    const h = hostKind(ctx, hostNode);
+    if (!worthReporting(h.kind)) return;
+    const login = calls.find((c) => rubyMethod(c) === 'login' && s.args(c).length >= 2);
+    const password = login ? s.args(login)[1] : s.kwarg(call, 'password') ?? args[2];
+    emit(ctx, {
+      node: call,
+      message: `FTP connection to ${shownHost(h)} without TLS: ${password ? 'the password and every file travel' : 'every file travels'} in clear text; pass \`ssl: true\` (FTPS) or use SFTP (net-sftp).`,
+      severity: password ? 'error' : 'warning',
+      kind: h.kind,
+      items: password ? credentialItems(ctx, [password]) : [],
+      related: login ? [{ node: login, message: 'The FTP password is sent here.' }] : [],
+    });
+    return;
+  }
+  if (/^(Net\.)?Telnet\.new$/.test(path)) {
+    // Net::Telnet connects to localhost unless 'Host' is given.
+    const hostNode = s.kwarg(call, 'Host');
+    if (!hostNode) return;
+    const h = hostKind(ctx, hostNode);
+    if (!worthReporting(h.kind)) return;
+    const login = rubyInstanceCalls(ctx, call).find((c) => rubyMethod(c) === 'login');
+    emit(ctx, {
+      node: call,
+      message: `Telnet session to ${shownHost(h)}: ${login ? 'the password and everything sent travel' : 'everything sent travels'} in clear text; use SSH (net-ssh).`,
+      severity: login ? 'error' : 'warning',
+      kind: h.kind,
+      items: login ? credentialItems(ctx, s.args(login)) : [],
+      related: login ? [{ node: login, message: 'The telnet login is sent here.' }] : [],
+    });
+    return;
+  }
+  if (!/^(Net\.)?SMTP\.(start|new)$/.test(path)) return;
+  const calls = rubyInstanceCalls(ctx, call);
+  const later = calls.find((c) => rubyMethod(c) === 'start');
+  const starts = [call, ...(later ? [later] : [])];
+  const opt = (k: string) => starts.map((c) => s.kwarg(c, k)).find((v) => v !== undefined);
+  if (rubyOn(opt('tls')) || rubyOn(opt('ssl'))) return;
+  if (calls.some((c) => /^(enable_tls|enable_ssl|enable_starttls)$/.test(rubyMethod(c)))) return;
+  const starttls = opt('starttls');
+  if (starttls && /^(:always|true)$/.test(starttls.text)) return;
+  if (starttls && !/^(:auto|false|nil)$/.test(starttls.text)) return; // decided at run time
+  const off = (!!starttls && /^(false|nil)$/.test(starttls.text)) || calls.some((c) => rubyMethod(c) === 'disable_starttls');
+  const h = hostKind(ctx, args[0] ?? s.kwarg(call, 'address'));
+  if (!worthReporting(h.kind)) return;
+  // Net::SMTP.start(address, port, helo, user, secret, authtype) / smtp.start(helo, user, secret, authtype), or `secret:` / `password:`.
+  const secret = rubyMethod(call) === 'start' ? (args[4] ?? opt('secret') ?? opt('password')) : later ? (s.args(later)[2] ?? opt('secret') ?? opt('password')) : undefined;
+  emit(ctx, {
+    node: call,
+    message: off
+      ? `SMTP connection to ${shownHost(h)} with STARTTLS switched off: ${secret ? 'the SMTP password and ' : ''}every message travel in clear text.`
+      : `SMTP connection to ${shownHost(h)} without \`tls: true\` or \`starttls: :always\`: STARTTLS is at best opportunistic (net-smtp 0.3+ tries it when offered, older versions never do), so an attacker on the path can strip it and read ${secret ? 'the SMTP password and ' : ''}every message.`,
+    severity: secret && off ? 'error' : 'warning',
+    kind: h.kind,
+    items: secret ? credentialItems(ctx, [secret]) : [],
+  });
+}
+
+/** ActionMailer `config.action_mailer.smtp_settings = { address: …, enable_starttls_auto: false }` (or no TLS setting at all). */
+function checkRubySmtpSettings(ctx: RuleContext, value: Node): void {
+  const s = ctx.syntax;
+  const settings = ctx.flow.objectLiteralOf(value);
+  if (!settings) return;
+  const prop = (k: string) => s.property(settings, k);
+  if (rubyOn(prop('ssl')) || rubyOn(prop('tls')) || rubyOn(prop('enable_starttls'))) return;
+  const auto = prop('enable_starttls_auto');
+  if (auto && auto.type !== 'false') return;
+  const addressNode = prop('address');
+  if (!addressNode) return; // the Mail gem's default address is localhost
+  const h = hostKind(ctx, addressNode);
+  if (!worthReporting(h.kind)) return;
+  const password = prop('password');
+  emit(ctx, {
+    node: auto?.parent?.type === 'pair' ? auto.parent : value,
+    message: auto
+      ? `ActionMailer SMTP settings for ${shownHost(h)} with \`enable_starttls_auto: false\`: ${password ? 'the SMTP password and ' : ''}every message travel in clear text; set \`enable_starttls: true\`.`
+      : `ActionMailer SMTP settings for ${shownHost(h)} without \`enable_starttls: true\`, \`tls: true\` or \`enable_starttls_auto: true\`: TLS is not required, so an attacker on the path can strip STARTTLS and read ${password ? 'the SMTP password and ' : ''}every message.`,
+    severity: password && auto ? 'error' : 'warning',
+    kind: h.kind,
+    items: password ? credentialItems(ctx, [password]) : [],
+  });
+}
+
 function checkMysqlDsn(ctx: RuleContext, dsnNode: Node): void {
   const dsn = ctx.flow.staticString(dsnNode) ?? ctx.flow.staticPrefix(dsnNode);
   if (!dsn) return;
@@ -535,7 +639,7 @@ export const cleartextProtocol: RuleDefinition = {
     why: 'FTP and telnet send the login and everything after it in clear text. SMTP without TLS sends the mail password and every message in clear text, and STARTTLS that is merely allowed (nodemailer `secure: false` without `requireTLS`, `smtplib.SMTP` without `starttls()`) can be stripped by anyone on the path. A database connection to another host with TLS switched off (`ssl: false`, `sslmode=disable`, `tls=false`) exposes the database password and every row it returns. An error when a password or other credential is sent over the connection. Local hosts (a mail relay on localhost, a database in the same container network under a single-label name), hosts under `hosts.allowInsecure` and test code are not reported; a host that comes from configuration is reported with medium confidence.',
     bad: "nodemailer.createTransport({ host: 'smtp.partner.com', port: 587, secure: false, auth: { user, pass } });\nserver = smtplib.SMTP('smtp.partner.com', 587); server.login(user, password)",
     good: "nodemailer.createTransport({ host: 'smtp.partner.com', port: 587, requireTLS: true, auth: { user, pass } });\nserver = smtplib.SMTP('smtp.partner.com', 587); server.starttls(); server.login(user, password)",
-    fix: 'SMTP: `secure: true` on port 465, `requireTLS: true` on 587, `starttls(context=ssl.create_default_context())` before `login()` (or `smtplib.SMTP_SSL(context=…)`): without a context, smtplib does not check the server certificate. FTP: FTPS (`secure: true`, `ftplib.FTP_TLS` + `prot_p()`) or SFTP. Telnet: SSH. Databases: `sslmode=require` / `verify-full`, `ssl: { rejectUnauthorized: true }`, `tls=true`. Go: `c.StartTLS(&tls.Config{ServerName: host})` after `smtp.Dial`, `grpc.WithTransportCredentials(credentials.NewTLS(…))` instead of `WithInsecure()`, `tls=true` in go-sql-driver/mysql DSNs.',
+    fix: 'SMTP: `secure: true` on port 465, `requireTLS: true` on 587, `starttls(context=ssl.create_default_context())` before `login()` (or `smtplib.SMTP_SSL(context=…)`): without a context, smtplib does not check the server certificate. FTP: FTPS (`secure: true`, `ftplib.FTP_TLS` + `prot_p()`) or SFTP. Telnet: SSH. Databases: `sslmode=require` / `verify-full`, `ssl: { rejectUnauthorized: true }`, `tls=true`. Go: `c.StartTLS(&tls.Config{ServerName: host})` after `smtp.Dial`, `grpc.WithTransportCredentials(credentials.NewTLS(…))` instead of `WithInsecure()`, `tls=true` in go-sql-driver/mysql DSNs. Ruby: `Net::FTP.new(host, ssl: true)`, `Net::SMTP.start(…, tls: true)` or `starttls: :always`, ActionMailer `enable_starttls: true`.',
   },
   queries: {
     js: `(call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call
@@ -548,6 +652,8 @@ export const cleartextProtocol: RuleDefinition = {
 (string) @str`,
     go: `(call_expression function: (selector_expression) arguments: (argument_list)) @call
 [(interpreted_string_literal) (raw_string_literal)] @str`,
+    ruby: `(call method: (identifier)) @call
+(assignment left: (call method: (identifier) @setting (#eq? @setting "smtp_settings")) right: (_) @settings)`,
     php: `[(function_call_expression) (member_call_expression)] @call
 [(string) (encapsed_string)] @str`,
     csharp: `(object_creation_expression) @call`,
@@ -575,9 +681,13 @@ export const cleartextProtocol: RuleDefinition = {
       if (/sslmode|ssl=false|tls=false|ssl_mode=disabled|useSSL=false|encrypt=false/i.test(str.text)) checkUri(ctx, str);
       return;
     }
+    const smtpSettings = match.get('settings');
+    if (smtpSettings) return checkRubySmtpSettings(ctx, smtpSettings);
     const call = match.get('call');
     if (!call) return;
-    if (ctx.file.syntax === 'php') {
+    if (ctx.file.syntax === 'ruby') {
+      checkRubyCall(ctx, call);
+    } else if (ctx.file.syntax === 'php') {
       checkPhpCall(ctx, call);
     } else if (ctx.file.syntax === 'csharp') {
       checkCsharpSmtp(ctx, call);

@@ -3,6 +3,7 @@ import type { RuleContext, RuleDefinition } from '../../core/rule';
 import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
 import { creationOf, fileConfidence, instanceCalls, isTestCode, normalisePath, receiverOf } from './clients';
 import { goSocketUrl } from './go';
+import { phpSocketUrl, rubyInstanceCalls, rubySocketUrl } from './ruby';
 import { sentData } from './insecure-request';
 import { reportable, schemeFix, urlTarget } from './urls';
 
@@ -29,6 +30,14 @@ function socketCall(ctx: RuleContext, call: Node): SocketCall | undefined {
   const written = normalisePath(s.calleePath(call));
   if (ctx.file.syntax === 'go') {
     const url = goSocketUrl(ctx, call);
+    return url ? { url, http: false, creation: call } : undefined;
+  }
+  if (ctx.file.syntax === 'ruby') {
+    const url = rubySocketUrl(ctx, call);
+    return url ? { url, http: false, creation: call } : undefined;
+  }
+  if (ctx.file.syntax === 'php') {
+    const url = phpSocketUrl(ctx, call);
     return url ? { url, http: false, creation: call } : undefined;
   }
   if (ctx.file.syntax === 'java') {
@@ -100,6 +109,8 @@ export const insecureWebsocket: RuleDefinition = {
     java: `(method_invocation arguments: (argument_list)) @call
 (object_creation_expression arguments: (argument_list)) @call`,
     csharp: `(invocation_expression arguments: (argument_list)) @call`,
+    ruby: `(call method: (identifier)) @call`,
+    php: `[(function_call_expression) (object_creation_expression)] @call`,
   },
   check(match, ctx) {
     const call = match.get('call');
@@ -108,7 +119,7 @@ export const insecureWebsocket: RuleDefinition = {
     if (!sock) return;
     const t = urlTarget(ctx, sock.url);
     if (!t || !(t.scheme === 'ws' || (sock.http && t.scheme === 'http')) || !reportable(t.kind)) return;
-    const sends = instanceCalls(ctx, sock.creation).filter((c) => SEND.test(ctx.syntax.calleePath(c).split('.').pop() ?? ''));
+    const sends = (ctx.file.syntax === 'ruby' ? rubyInstanceCalls(ctx, sock.creation) : instanceCalls(ctx, sock.creation)).filter((c) => SEND.test(ctx.syntax.calleePath(c).split('.').pop() ?? ''));
     const direct = sentData(ctx, [call]);
     const later = sentData(ctx, sends);
     const items = [...direct, ...later];

@@ -7,9 +7,10 @@ import { walk } from '../../core/syntax';
 import { hostMatches } from '../hosts';
 import { creationOf, fileConfidence, fileMentions, httpCall, isTestCode, normalisePath, receiverOf } from './clients';
 import { urlTarget, urlValue } from './urls';
+import { scriptRecords, scriptSdkOf, scriptValues, type ScriptSdk } from './pii-go-php-ruby';
 
-/** A third-party SDK that sends what it is given to the vendor's servers. */
-interface Sdk {
+/** A third-party SDK that sends what it is given to the vendor's servers (Go, PHP and Ruby: see pii-go-php-ruby.ts). */
+interface Sdk extends ScriptSdk {
   vendor: string;
   /** The vendor's ingestion hosts (patterns): calls to them are the SDK's calls, and approving one approves the SDK. */
   hosts: string[];
@@ -42,6 +43,10 @@ const SDKS: readonly Sdk[] = [
     types: /^(Analytics|(Segment\.)?IAnalyticsClient)$/,
     typedMethods: /^(enqueue|Identify|Track|Page|Screen|Group|Alias)$/,
     gate: /\bcom\.segment\.analytics\b|\busing\s+Segment\b/,
+    goTypes: /^(analytics|segment)\.(Identify|Track|Page|Screen|Group|Alias)$/,
+    goImport: /"(github\.com\/(segmentio|rudderlabs)\/analytics-go|gopkg\.in\/segmentio\/analytics-go)/,
+    php: /^(Segment\\)?Segment\.(identify|track|page|screen|group|alias)$/,
+    ruby: /^(Analytics|Segment\.Analytics)\.(identify|track|page|screen|group|alias)$/,
   },
   {
     vendor: 'Mixpanel',
@@ -53,6 +58,8 @@ const SDKS: readonly Sdk[] = [
     types: /^(MessageBuilder|I?MixpanelClient)$/,
     typedMethods: /^(event|set|setOnce|append|union|increment|trackCharge|(Track|Alias|PeopleSet|PeopleSetOnce|PeopleAppend|PeopleUnion|PeopleAdd|Send)(Async)?)$/,
     gate: /\bcom\.mixpanel\b|\busing\s+Mixpanel\b/,
+    goTypes: /^(\[\]\*?)?mixpanel\.(Event|Update|PeopleProperties)$/,
+    goImport: /"github\.com\/(dukex\/mixpanel|vizualni\/mixpanel|mixpanel\/mixpanel-go)/,
   },
   {
     vendor: 'Google Analytics',
@@ -78,6 +85,11 @@ const SDKS: readonly Sdk[] = [
     // Java's `Sentry.configureScope(scope -> scope.setUser(…))` is matched at the inner call.
     java: /^(io\.sentry\.)?Sentry\.(setUser|setExtra|setTag|setContexts?|captureMessage|captureException|captureEvent|addBreadcrumb)$/,
     csharp: /^(Sentry\.)?SentrySdk\.(SetUser|SetTag|SetTags|SetExtra|SetExtras|CaptureMessage|CaptureException|CaptureEvent|AddBreadcrumb|ConfigureScope|ConfigureScopeAsync)$/,
+    // Go, PHP and Ruby scope callbacks (`sentry.ConfigureScope(func(scope *sentry.Scope) { scope.SetUser(…) })`) are matched at the inner call.
+    go: /^sentry\.(CaptureMessage|CaptureEvent|AddBreadcrumb)$/,
+    goImport: /"github\.com\/getsentry\/sentry-go"/,
+    php: /^\\?Sentry\\(captureMessage|captureEvent|addBreadcrumb)$/,
+    ruby: /^Sentry\.(set_user|set_extras|set_tags|set_context|capture_message|capture_event|add_breadcrumb)$|^Raven\.(user_context|extra_context|tags_context|capture_message)$/,
   },
   {
     vendor: 'Datadog',
@@ -96,6 +108,9 @@ const SDKS: readonly Sdk[] = [
     types: /^(PostHog|I?PostHogClient)$/,
     typedMethods: /^(capture|identify|alias|set|setOnce|groupIdentify|(Capture|CaptureEvent|Identify|Alias|GroupIdentify)(Async)?)$/,
     gate: /\bcom\.posthog\b|\busing\s+PostHog\b/,
+    goTypes: /^posthog\.(Capture|Identify|Alias|GroupIdentify)$/,
+    goImport: /"github\.com\/posthog\/posthog-go"/,
+    php: /^(PostHog\\)?PostHog\.(capture|identify|alias|groupIdentify)$/,
   },
   { vendor: 'Heap', hosts: ['*.heapanalytics.com', '*.heap.io'], js: /^heap\.(identify|addUserProperties|track|addEventProperties)$/ },
   { vendor: 'FullStory', hosts: ['*.fullstory.com'], js: /^(FS|FullStory|@fullstory\/browser)\.(identify|setUserVars|event|setIdentity|setProperties)$/ },
@@ -158,6 +173,7 @@ function vendorOfHost(host: string): Sdk | undefined {
 }
 
 const JVM = new Set(['java', 'csharp']);
+const SCRIPT = new Set(['go', 'php', 'ruby']);
 
 /** Java and C#: the declared types (simple names) of the file's parameters, locals, fields and properties, by name. */
 function declaredTypes(ctx: RuleContext): Map<string, Set<string>> {
@@ -224,6 +240,7 @@ function jvmSdkOf(ctx: RuleContext, call: Node, written: string, resolved: strin
 
 function sdkOf(ctx: RuleContext, call: Node): Sdk | undefined {
   if (JVM.has(ctx.file.syntax)) return jvmSdkOf(ctx, call, ctx.syntax.calleePath(call), ctx.flow.resolvedPath(call));
+  if (SCRIPT.has(ctx.file.syntax)) return scriptSdkOf(ctx, call, SDKS);
   const python = ctx.file.syntax === 'python';
   const written = normalisePath(ctx.syntax.calleePath(call));
   const resolved = normalisePath(ctx.flow.resolvedPath(call));
@@ -314,8 +331,24 @@ function jvmSentTo(ctx: RuleContext, call: Node, categories?: readonly DataCateg
   return { items, records: [] };
 }
 
+/** Go, PHP and Ruby: what the call's arguments, message literals, arrays and hashes hold. */
+function scriptSentTo(ctx: RuleContext, call: Node, categories?: readonly DataCategory[]): Sent {
+  const seen = new Set<string>();
+  const items: TaintItem[] = [];
+  for (const v of scriptValues(ctx, call)) {
+    for (const item of ctx.flow.sensitive(v, categories ? { categories } : {})) {
+      const key = `${item.origin.id}|${item.classification.type}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      items.push(item);
+    }
+  }
+  return { items, records: ctx.file.syntax === 'go' ? [] : scriptRecords(ctx, call, RECORD_NAMES) };
+}
+
 function sentTo(ctx: RuleContext, call: Node, categories?: readonly DataCategory[]): Sent {
   if (JVM.has(ctx.file.syntax)) return jvmSentTo(ctx, call, categories);
+  if (SCRIPT.has(ctx.file.syntax)) return scriptSentTo(ctx, call, categories);
   const e = ctx.syntax.expr(call);
   const args = e.kind === 'call' ? e.args : [];
   const items = args.flatMap((a) => ctx.flow.sensitive(a, categories ? { categories } : {}));
@@ -367,6 +400,7 @@ function checkSdk(ctx: RuleContext, call: Node, sdk: Sdk): void {
 /** `sentry_sdk.init(send_default_pii=True)` / `Sentry.init({ sendDefaultPii: true })`: the SDK attaches users, cookies and IPs. */
 function checkSentryInit(ctx: RuleContext, call: Node): boolean {
   if (JVM.has(ctx.file.syntax)) return checkJvmSentryInit(ctx, call);
+  if (SCRIPT.has(ctx.file.syntax)) return checkScriptSentryInit(ctx, call);
   if (!/\.init$/.test(ctx.syntax.calleePath(call))) return false;
   const path = normalisePath(ctx.flow.resolvedPath(call));
   if (!/^(sentry_sdk|Sentry|@sentry\/[\w-]+)\.init$/.test(path) && !/^(sentry_sdk|Sentry)\.init$/.test(ctx.syntax.calleePath(call))) return false;
@@ -379,6 +413,41 @@ function checkSentryInit(ctx: RuleContext, call: Node): boolean {
   ctx.report({
     node: flag.parent ?? call,
     message: `Sentry is initialised with ${flag.parent?.text ?? 'sendDefaultPii'}: it attaches user ids, emails, IP addresses, cookies and request bodies to every event sent to Sentry${ctx.hosts.approved ? ', which is not on the team\'s approved hosts list' : ' (a third party)'}.`,
+    severity: 'warning',
+    confidence: fileConfidence(ctx, 'high'),
+  });
+  return true;
+}
+
+/**
+ * Go `sentry.Init(sentry.ClientOptions{SendDefaultPII: true})`, PHP `\Sentry\init(['send_default_pii' => true])`,
+ * Ruby `config.send_default_pii = true` (in `Sentry.init do |config| … end`).
+ */
+function checkScriptSentryInit(ctx: RuleContext, node: Node): boolean {
+  let flag: Node | undefined;
+  if (node.type === 'assignment') {
+    flag = node.childForFieldName('right') ?? undefined;
+  } else {
+    const path = ctx.syntax.calleePath(node);
+    const arg = ctx.syntax.args(node)[0];
+    if (ctx.file.syntax === 'go' && path === 'sentry.Init') {
+      const body = arg?.type === 'composite_literal' ? arg.childForFieldName('body') : undefined;
+      const entry = body?.namedChildren.find((c) => c?.type === 'keyed_element' && c.namedChildren[0]?.text === 'SendDefaultPII');
+      flag = entry?.namedChildren[1] ?? undefined;
+    } else if (ctx.file.syntax === 'php' && /^\\?Sentry\\init$/.test(path)) {
+      const options = arg ? ctx.flow.objectLiteralOf(arg) : undefined;
+      flag = options ? ctx.syntax.property(options, 'send_default_pii') : undefined;
+    } else {
+      return false;
+    }
+  }
+  if (!flag || !/^true$/i.test(flag.text) || !fileMentions(ctx, 'sentry', /sentry/i)) return true;
+  if (vendorApproved(SDKS.find((s) => s.vendor === 'Sentry') as Sdk, ctx.hosts.approved)) return true;
+  // The `send_default_pii = true` assignment, the `SendDefaultPII: true` field or the `'send_default_pii' => true` entry.
+  const at = node.type === 'assignment' ? node : (flag.parent?.type === 'literal_element' ? flag.parent.parent : flag.parent) ?? flag;
+  ctx.report({
+    node: at,
+    message: `Sentry is configured with ${at.text.replace(/\s+/g, ' ')}: it attaches user ids, emails, IP addresses, cookies and request bodies to every event sent to Sentry${ctx.hosts.approved ? ', which is not on the team\'s approved hosts list' : ' (a third party)'}.`,
     severity: 'warning',
     confidence: fileConfidence(ctx, 'high'),
   });
@@ -445,7 +514,7 @@ export const piiToThirdParty: RuleDefinition = {
   fixable: false,
   keywords: 'analytics|segment|mixpanel|gtag|\\bga\\(|amplitude|sentry|datadog|DD_RUM|dd-trace|ddtrace|posthog|heap\\.|FS\\.|FullStory|LogRocket|hotjar|\\bhj\\(|bugsnag|rollbar|fbq|dataLayer|Intercom|https?://',
   guidance: {
-    why: 'Analytics, advertising and error-tracking vendors keep what they receive on their own servers, often in other countries, for their own retention periods, and show it to everyone with access to the dashboard. Emails, names, phone numbers, government ids or health data sent there need a legal basis, a data-processing agreement and a line in the privacy notice (GDPR Art. 5, 28, 44; CCPA), and they are out of reach of deletion requests. An error for government ids, payment, health and biometric data and credentials; a warning for contact and other personal data, and for a whole user record passed as it is (`Sentry.setUser(user)`). Once the team config lists approved hosts (`hosts.approved` in `.sealant.yml`), personal data sent to any external host that is not on the list is reported too, and a vendor whose hosts are approved (`*.sentry.io`) is no longer reported. In Java and C#, SDK clients are recognised by their declared types (`PostHog`, `MessageBuilder`, `IPostHogClient`, `MixpanelClient`, …) in files that import the vendor\'s package, and what was put into a properties map or user object before the call (`props.put("email", …)`, `user.setEmail(…)`) counts as sent. Test code is not reported.',
+    why: 'Analytics, advertising and error-tracking vendors keep what they receive on their own servers, often in other countries, for their own retention periods, and show it to everyone with access to the dashboard. Emails, names, phone numbers, government ids or health data sent there need a legal basis, a data-processing agreement and a line in the privacy notice (GDPR Art. 5, 28, 44; CCPA), and they are out of reach of deletion requests. An error for government ids, payment, health and biometric data and credentials; a warning for contact and other personal data, and for a whole user record passed as it is (`Sentry.setUser(user)`). Once the team config lists approved hosts (`hosts.approved` in `.sealant.yml`), personal data sent to any external host that is not on the list is reported too, and a vendor whose hosts are approved (`*.sentry.io`) is no longer reported. In Java and C#, SDK clients are recognised by their declared types (`PostHog`, `MessageBuilder`, `IPostHogClient`, `MixpanelClient`, …) in files that import the vendor\'s package, and what was put into a properties map or user object before the call (`props.put("email", …)`, `user.setEmail(…)`) counts as sent. In Go, PHP and Ruby the SDK\'s message literals (`analytics.Identify{…}`, `sentry.User{…}`), arrays and hashes are followed, with what was put into them before the call (`traits.SetEmail(…)`, `$props[\'email\'] = …`), and so are clients made by the vendor\'s factory (`Mixpanel::Tracker.new`, `Mixpanel::getInstance`); Go SDK types count only in files that import the vendor\'s package. Test code is not reported.',
     bad: "analytics.identify(user.id, { email: user.email, phone: user.phone });\nSentry.setUser({ id: user.id, email: user.email });",
     good: "analytics.identify(user.id, { plan: user.plan });\nSentry.setUser({ id: user.id });",
     fix: 'Send an opaque id instead of the data (the user id, or a keyed hash of it), drop the personal fields, or turn on the vendor\'s masking. If the vendor is approved (a DPA is signed, the privacy notice names it), add its host to `hosts.approved` in `.sealant.yml`.',
@@ -456,6 +525,10 @@ export const piiToThirdParty: RuleDefinition = {
     java: `(method_invocation arguments: (argument_list)) @call`,
     csharp: `(invocation_expression arguments: (argument_list)) @call
 (assignment_expression left: [(member_access_expression name: (identifier) @prop) (identifier) @prop] (#eq? @prop "SendDefaultPii")) @call`,
+    go: `(call_expression function: (selector_expression) arguments: (argument_list)) @call`,
+    php: `[(function_call_expression) (member_call_expression) (scoped_call_expression)] @call`,
+    ruby: `(call method: (identifier) arguments: (argument_list)) @call
+(assignment left: (call method: (identifier) @prop (#eq? @prop "send_default_pii")) right: (true)) @call`,
   },
   check(match, ctx) {
     const call = match.get('call');

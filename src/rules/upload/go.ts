@@ -64,7 +64,7 @@ function methodOf(ctx: RuleContext, call: Node): string {
 }
 
 /** Upload reads in handlers (functions), at most one per method and handler. */
-function uploads(ctx: RuleContext): GoUpload[] {
+export function uploads(ctx: RuleContext): GoUpload[] {
   const out: GoUpload[] = [];
   for (const call of calls(ctx)) {
     const method = methodOf(ctx, call);
@@ -101,7 +101,7 @@ function handlerParams(fn: Node): { writer?: string; request?: string; context?:
  * A request handler: `(w http.ResponseWriter, r *http.Request)` or a framework's request context. A function that
  * only takes the request (a binder, a token extractor) is a helper whose callers decide the limit.
  */
-function isHandler(fn: Node): boolean {
+export function isHandler(fn: Node): boolean {
   const p = handlerParams(fn);
   return !!((p.writer && p.request) || p.context || p.framework);
 }
@@ -210,7 +210,7 @@ export function goNoSizeLimit(ctx: RuleContext, threshold: number): void {
 // ── upload/unrestricted-file-type ────────────────────────────────────────────────────────────────────────────
 
 /** The text of a handler and of the functions of this file it calls (one level). */
-function handlerText(ctx: RuleContext, fn: Node): string {
+export function handlerText(ctx: RuleContext, fn: Node): string {
   let text = fn.text;
   const local = new Map<string, Node>();
   for (const d of named(ctx.root)) {
@@ -285,7 +285,7 @@ interface NameFlow {
   sink: Node;
 }
 
-function sinkIndex(ctx: RuleContext, call: Node): number | undefined {
+export function sinkIndex(ctx: RuleContext, call: Node): number | undefined {
   const path = ctx.flow.resolvedPath(call);
   return PATH_SINKS.find(([re]) => re.test(path))?.[1];
 }

@@ -28,7 +28,7 @@ function scopeOf(ctx: RuleContext, node: Node): Node {
   return ctx.flow.scopeOf(node);
 }
 
-function stores(ctx: RuleContext): PhpStore[] {
+export function stores(ctx: RuleContext): PhpStore[] {
   const key = 'php-upload-stores';
   const cached = ctx.state.get(key) as PhpStore[] | undefined;
   if (cached) return cached;
@@ -59,13 +59,13 @@ function stores(ctx: RuleContext): PhpStore[] {
   return out;
 }
 
-function scopeText(ctx: RuleContext, scope: Node): string {
+export function scopeText(ctx: RuleContext, scope: Node): string {
   // A controller method validates with $request->validate([...]) or a FormRequest class in another file.
   return scope.id === ctx.root.id ? ctx.file.text : scope.text;
 }
 
 /** A type-hinted FormRequest (`StoreAvatarRequest $request`): its rules live in another file. */
-function formRequest(scope: Node): boolean {
+export function formRequest(scope: Node): boolean {
   const params = scope.childForFieldName('parameters');
   return named(params).some((p) => /\w+Request\b/.test(p.childForFieldName('type')?.text ?? '') && !/^\\?(Illuminate\\Http\\)?Request$/.test(p.childForFieldName('type')?.text ?? ''));
 }

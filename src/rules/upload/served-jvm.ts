@@ -19,6 +19,8 @@ export interface ServedWrite {
   label: string;
   /** Where the served folder comes into the path, when it is not inside the write itself. */
   origin?: Node;
+  /** What the origin shows, when it is not the folder coming into the path. */
+  originMessage?: string;
   clientNamed: boolean;
   restricted: boolean;
   confidence: 'high' | 'medium';

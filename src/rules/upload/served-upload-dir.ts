@@ -4,7 +4,8 @@ import {
   callPaths, callsMatching, clientName, configNode, dirOf, dirValue, fileDir, fileHasTypeCheck, fileModel, functionAround, functionOf,
   hasTypeCheck, inTests, isInside, isUploadJs, lastName, multerHandlersCheck, multerRestricted, multerUses, optionsObject, paramsOf, prop, receiverOf, scopeText, uploadDataJs, uploadDataPy, writeSinks,
 } from './shared';
-import { csharpServedWrites, javaServedWrites } from './served-jvm';
+import { csharpServedWrites, javaServedWrites, type ServedWrite } from './served-jvm';
+import { goServedWrites, phpServedWrites, rubyServedWrites } from './served-other';
 
 interface Served {
   node: Node;
@@ -166,9 +167,13 @@ function pyDests(ctx: RuleContext): Dest[] {
   return out;
 }
 
-/** Java and C#: writes whose path starts in a folder the platform serves (see served-jvm.ts). */
+const WRITES: Partial<Record<string, (ctx: RuleContext) => ServedWrite[]>> = {
+  java: javaServedWrites, csharp: csharpServedWrites, go: goServedWrites, php: phpServedWrites, ruby: rubyServedWrites,
+};
+
+/** Java, C#, Go, PHP and Ruby: writes into a folder the platform serves (see served-jvm.ts and served-other.ts). */
 function reportJvm(ctx: RuleContext): void {
-  const writes = ctx.file.syntax === 'java' ? javaServedWrites(ctx) : csharpServedWrites(ctx);
+  const writes = WRITES[ctx.file.syntax]?.(ctx) ?? [];
   const active = ACTIVE_TYPES.test(ctx.file.text);
   for (const w of writes) {
     if (w.restricted && !active) continue;
@@ -177,7 +182,7 @@ function reportJvm(ctx: RuleContext): void {
       message: `Uploads are written inside a folder that ${w.label} serves to everyone: an uploaded HTML, SVG or script file is served back from this origin${w.clientNamed ? ', under the name the client chose' : ''}.`,
       severity: w.clientNamed && !w.restricted ? 'error' : 'warning',
       confidence: inTests(ctx, w.confidence, 'low'),
-      related: w.origin ? [{ node: w.origin, message: 'The served folder comes into the path here.' }] : [],
+      related: w.origin ? [{ node: w.origin, message: w.originMessage ?? 'The served folder comes into the path here.' }] : [],
       fingerprintKey: `${w.label} ${w.node.text.slice(0, 80)}`,
     });
   }
@@ -193,16 +198,16 @@ export const servedUploadDir: RuleDefinition = {
   cwe: [434, 552],
   owasp: ['A05:2021 Security Misconfiguration', 'OWASP File Upload Cheat Sheet'],
   fixable: false,
-  keywords: '^(?=[\\s\\S]*(static|from [\'"]next|[\'"]use server[\'"]|webapp|getRealPath|WebRootPath|wwwroot|MapPath))[\\s\\S]*(multer|upload|formData|request\\.files|\\.mv\\(|formidable|busboy|MultipartFile|\\bPart\\b|FileItem|IFormFile|HttpPostedFile)',
+  keywords: '^(?=[\\s\\S]*(static|from [\'"]next|[\'"]use server[\'"]|webapp|getRealPath|WebRootPath|wwwroot|MapPath|http\\.Dir|DOCUMENT_ROOT|[\'"/]public\\b|public_path|storage\\s+:file|__DIR__|__FILE__|move_uploaded_file))[\\s\\S]*(multer|upload|formData|request\\.files|\\.mv\\(|formidable|busboy|MultipartFile|\\bPart\\b|FileItem|IFormFile|HttpPostedFile|FormFile|->file\\(|original_filename|CarrierWave)',
   guidance: {
-    why: 'Files stored under the web root are served back with a content type chosen from their extension. An uploaded `.html` or `.svg` runs script in your users\' browsers on your origin (stored XSS, session theft); on servers that execute scripts an uploaded `.php` or `.jsp` becomes a web shell (CWE-434, CWE-552). Java: the servlet web root (`getRealPath`, except under `/WEB-INF`), `src/main/webapp`, and Spring Boot\'s classpath `static/` and `public/` folders; C#: `IWebHostEnvironment.WebRootPath` / `wwwroot`, and classic ASP.NET `Server.MapPath("~/…")` outside `~/App_Data`.',
+    why: 'Files stored under the web root are served back with a content type chosen from their extension. An uploaded `.html` or `.svg` runs script in your users\' browsers on your origin (stored XSS, session theft); on servers that execute scripts an uploaded `.php` or `.jsp` becomes a web shell (CWE-434, CWE-552). Java: the servlet web root (`getRealPath`, except under `/WEB-INF`), `src/main/webapp`, and Spring Boot\'s classpath `static/` and `public/` folders; C#: `IWebHostEnvironment.WebRootPath` / `wwwroot`, and classic ASP.NET `Server.MapPath("~/…")` outside `~/App_Data`; Go: the folders `http.FileServer(http.Dir(…))` and gin / echo / fiber `Static` serve in the same file; PHP: `$_SERVER[\'DOCUMENT_ROOT\']`, Laravel `public_path()` and the `public` disk, and the folder of a plain (namespace-less) script (`__DIR__`, relative paths); Ruby: Rails\' `public/` folder and CarrierWave `storage :file`.',
     bad: "app.use(express.static('public'));\nconst upload = multer({ dest: 'public/uploads/' });\n\nf.save(os.path.join(app.root_path, 'static', 'uploads', name))",
     good: "const upload = multer({ dest: '/var/app-data/uploads', limits: { fileSize: 5 * 1024 * 1024 }, fileFilter });\n// serve through a route that sets Content-Type and Content-Disposition: attachment\n\nf.save(os.path.join('/var/app-data/uploads', name))",
     fix: 'Follow the OWASP File Upload Cheat Sheet: store uploads outside the web root (or in object storage), serve them through a handler that sets a safe `Content-Type`, `Content-Disposition: attachment` and `X-Content-Type-Options: nosniff` (ideally from a separate domain), allow-list the extensions and generate the file names.',
   },
-  queries: { js: '', python: '', java: '', csharp: '' },
+  queries: { js: '', python: '', java: '', csharp: '', go: '', php: '', ruby: '' },
   finish(ctx) {
-    if (ctx.file.syntax === 'java' || ctx.file.syntax === 'csharp') return reportJvm(ctx);
+    if (ctx.file.syntax !== 'js' && ctx.file.syntax !== 'python') return reportJvm(ctx);
     const served = ctx.file.syntax === 'js' ? servedDirsJs(ctx) : pyServed(ctx);
     if (served.length === 0) return;
     const dests = ctx.file.syntax === 'js' ? jsDests(ctx) : pyDests(ctx);
