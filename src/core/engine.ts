@@ -506,7 +506,7 @@ export class Engine {
     // After an edit inside one function, only that function is queried again (incremental engines only).
     const wholeFile = (ruleId: string) => activeList.some((c) => c.rule.id === ruleId && !!c.rule.finish);
     const scope = facts ? undefined : this.edits?.scope(file.path, language.id, file.text, root, syntax, activeList, wholeFile, lineIndex);
-    const flow = new DataFlow(root, syntax, this.classifier, this.sanitizers, scope?.imports);
+    const flow = new DataFlow(root, syntax, this.classifier, this.sanitizers, scope?.imports, file.text);
     // The rules' view of the syntax: callee paths memoised for the file (every rule with a call pattern asks).
     const ruleSyntax: Syntax = { ...syntax, calleePath: (call) => flow.calleePath(call) };
     const info = { path: file.path, text: file.text, languageId: language.id, syntax: language.syntax, isTestPath: isTestPath(file.path) };

@@ -110,6 +110,8 @@ export class DataFlow {
     readonly classifier: Classifier,
     sanitizers: readonly SanitizerDef[],
     imports?: ReadonlyMap<string, string>,
+    /** The file's text, when the caller holds it (else it is read back from the tree when needed). */
+    private readonly text?: string,
   ) {
     this.importMap = imports as Map<string, string> | undefined;
     this.sanitizers = sanitizers
@@ -432,7 +434,7 @@ export class DataFlow {
   /** Data types this file uses another meaning of (`ssn` next to `scSerialNumber`: a storage serial number). */
   private fileAliases(): Set<string> {
     if (!this.aliases) {
-      const text = this.root.text;
+      const text = this.text ?? this.root.text;
       // A type is aliased when all of its entries hold: every present test matches, every absent one does not.
       const types = new Set(FILE_ALIASES.map((a) => a.type));
       this.aliases = new Set([...types].filter((t) => FILE_ALIASES.filter((a) => a.type === t).every((a) => a.test.test(text) !== (a.absent ?? false))));

@@ -62,6 +62,15 @@ function memberKey(ctx: RuleContext, left: Node): string | undefined {
   return undefined;
 }
 
+/**
+ * `config.get('password', 'forbidden', fallback=None)` is ConfigParser's (section, option): no value there. So is
+ * `config.get('password', 'passlib')` on a config object with an option-like name.
+ */
+function isSectionOption(ctx: RuleContext, call: Node, receiver: Node | undefined, arg: Node): boolean {
+  if ((ctx.syntax.kwarg(call, 'fallback') ?? ctx.syntax.kwarg(call, 'default') ?? ctx.syntax.kwarg(call, 'raw')) !== undefined) return true;
+  return /^(config|conf|cfg|parser|config_parser|configparser|cp|ini)$/i.test(receiver?.text ?? '') && /^[a-z][a-z0-9_]*$/.test(ctx.syntax.stringValue(arg) ?? '');
+}
+
 export function literalContext(ctx: RuleContext, lit: Node): LiteralContext {
   let n = lit;
   const out: LiteralContext = {};
@@ -236,11 +245,7 @@ export function literalContext(ctx: RuleContext, lit: Node): LiteralContext {
         const argIndex = args.findIndex((a) => a.id === n.id);
         // `os.getenv('API_KEY', 'default')`, `config.get('password', 'x')`: the key names the fallback.
         const e = ctx.syntax.expr(call);
-        // `config.get('password', 'forbidden', fallback=None)` is ConfigParser's (section, option): no value there.
-        // So is `config.get('password', 'passlib')` on a config object with an option-like name.
-        const sectionOption = ctx.file.syntax === 'python' && ((ctx.syntax.kwarg(call, 'fallback') ?? ctx.syntax.kwarg(call, 'default') ?? ctx.syntax.kwarg(call, 'raw')) !== undefined ||
-          (e.kind === 'call' && /^(config|conf|cfg|parser|config_parser|configparser|cp|ini)$/i.test(e.receiver?.text ?? '') && /^[a-z][a-z0-9_]*$/.test(ctx.syntax.stringValue(n) ?? '')));
-        if (sectionOption && e.kind === 'call' && e.name === 'get') return { ...out, call, argIndex };
+        if (e.kind === 'call' && e.name === 'get' && ctx.file.syntax === 'python' && isSectionOption(ctx, call, e.receiver, n)) return { ...out, call, argIndex };
         if (e.kind === 'call' && /^(get|getenv|get_env|env|getProperty|getOrDefault)$/.test(e.name) && argIndex === 1) {
           const key = args[0] ? ctx.syntax.stringValue(args[0]) : undefined;
           if (key) return { ...out, name: key, kind: 'fallback', fallback: /environ|getenv|env|getProperty/.test(e.path) || out.fallback, call, argIndex };
