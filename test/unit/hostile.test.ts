@@ -9,11 +9,12 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSarifSchema, sarifAjv } from './helpers/sarif-schema';
 import { CLI, sealant as runCli } from './helpers/cli';
+import { REPO_ROOT } from './helpers/paths';
 
 const RULE = 'storage/sensitive-data-in-log';
 const JS_LOG = "  console.log('new user', req.body.ssn);";
@@ -225,15 +226,19 @@ describe('hostile files through the real CLI', function () {
 
   it('reports files deleted, replaced by a folder or made unreadable during the scan, and completes the rest', async function () {
     const live = mkdtempSync(join(tmpdir(), 'sealant-hostile-live-'));
+    let cleanup: string | undefined;
     chmodSync(live, 0o755);
     try {
       // Both workers hang on a0.js / a1.js (test-only hook) until the watchdog stops them: the files below are
       // changed in that window, after the walk listed them and before any worker reads them.
       const names = ['a0.js', 'a1.js', 'b.js', 'c.js', 'z-deleted.js', 'z-folder.js', 'z-unreadable.js'];
       for (const n of names) writeFileSync(join(live, n), BAD_JS, { mode: 0o644 });
-      // Root reads everything: run the CLI as `nobody` so that mode 000 makes a file unreadable.
+      // Root reads everything: run the CLI as `nobody` so that mode 000 makes a file unreadable. `nobody` may not
+      // reach a checkout under a private folder (`mktemp -d` is 0700), so it runs a copy of the built bundle.
       const asRoot = process.getuid?.() === 0;
-      const child = spawn(process.execPath, [CLI, 'scan', '.', '--format', 'json', '--no-cache', '--jobs', '2'], {
+      const cli = asRoot ? publicCopyOfCli() : CLI;
+      cleanup = asRoot ? join(cli, '..', '..') : undefined;
+      const child = spawn(process.execPath, [cli, 'scan', '.', '--format', 'json', '--no-cache', '--jobs', '2'], {
         cwd: live,
         env: { ...process.env, NO_COLOR: '1', SEALANT_TEST_HANG_ON: 'a0.js,a1.js', SEALANT_FILE_TIMEOUT_MS: '5000' },
         ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
@@ -266,6 +271,15 @@ describe('hostile files through the real CLI', function () {
       assert.deepEqual([...new Set(report.findings.map((f) => f.path))].sort(), ['b.js', 'c.js']);
     } finally {
       rmSync(live, { recursive: true, force: true });
+      if (cleanup) rmSync(cleanup, { recursive: true, force: true });
     }
   });
 });
+
+/** The built CLI (bundle, grammars, package.json) copied to a folder every user can read; returns its cli.js. */
+function publicCopyOfCli(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sealant-cli-copy-'));
+  for (const part of ['dist', 'grammars', 'package.json']) cpSync(join(REPO_ROOT, part), join(dir, part), { recursive: true });
+  chmodSync(dir, 0o755);
+  return join(dir, 'dist', 'cli.js');
+}
