@@ -119,9 +119,9 @@ export function cacheKeyConfig(scan: TeamScan): EngineConfig | undefined {
   return key;
 }
 
-/** Rule descriptors of every config in use (custom rules included), each rule once. */
-export function teamDescriptors(scan: TeamScan): RuleDescriptor[] {
-  const byId = new Map<string, RuleDescriptor>();
+/** Rule descriptors of every config in use (custom rules included), each rule once (`base` first). */
+export function teamDescriptors(scan: Pick<TeamScan, 'loaded'>, base: readonly RuleDescriptor[] = []): RuleDescriptor[] {
+  const byId = new Map<string, RuleDescriptor>(base.map((d) => [d.id, d]));
   const host = nodeHost();
   for (const l of scan.loaded) {
     for (const d of new Engine(host, { rules: l.rules, config: l.engineConfig }).descriptors()) if (!byId.has(d.id)) byId.set(d.id, d);

@@ -50,7 +50,7 @@ export type Phrase = string;
  * This interface was referenced by `SealantConfig`'s JSON-Schema
  * via the `definition` "Language".
  */
-export type Language = 'js' | 'python' | 'go' | 'java' | 'csharp' | 'php' | 'ruby';
+export type Language = 'js' | 'python' | 'go' | 'java' | 'csharp' | 'php' | 'ruby' | 'properties' | 'yaml';
 /**
  * A host name (`api.partner.com`) or every subdomain of one (`*.partner.com`).
  *
@@ -260,7 +260,7 @@ export interface CustomRuleConfig {
   guidance?: CustomRuleGuidance;
 }
 /**
- * A tree-sitter query per syntax family (`js` runs on JavaScript, TypeScript, JSX and TSX; `python`; `go`; `java`; `csharp`).
+ * A tree-sitter query per syntax family (`js` runs on JavaScript, TypeScript, JSX and TSX; `python`; `go`; `java`; `csharp`; `php`; `ruby`; `properties` and `yaml` run on Spring Boot `application*` / `bootstrap*` config files).
  */
 export interface CustomRuleQuery {
   js?: string;
@@ -270,6 +270,8 @@ export interface CustomRuleQuery {
   ruby?: string;
   java?: string;
   csharp?: string;
+  properties?: string;
+  yaml?: string;
 }
 /**
  * This interface was referenced by `SealantConfig`'s JSON-Schema

@@ -5,7 +5,7 @@
  * and cursor freed.
  */
 import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
-import { GRAMMAR_FILES, GRAMMAR_SYNTAX, RUNTIME_WASM_FILE, languageById, languageForPath, type GrammarId, type LanguageInfo } from '../languages/registry';
+import { GRAMMAR_FILES, GRAMMAR_SYNTAX, RUNTIME_WASM_FILE, acceptsPath, languageById, languageForPath, type GrammarId, type LanguageInfo } from '../languages/registry';
 import { jsSyntax } from '../languages/js';
 import { pythonSyntax } from '../languages/python';
 import { goSyntax } from '../languages/go';
@@ -13,6 +13,7 @@ import { phpSyntax } from '../languages/php';
 import { rubySyntax } from '../languages/ruby';
 import { javaSyntax } from '../languages/java';
 import { csharpSyntax } from '../languages/csharp';
+import { propertiesSyntax, yamlSyntax } from '../languages/config';
 import { META_RULES } from '../rules/meta';
 import { SANITIZERS, type SanitizerDef } from '../rules/sanitizers';
 import { Classifier, type ClassifierExtension } from './classifier';
@@ -20,7 +21,7 @@ import { FingerprintCounter } from './fingerprint';
 import { EditMemo, REFRESH_EVERY, mergeScoped } from './incremental';
 import { DataFlow } from './flow';
 import { NEVER_CANCELLED, type Cancellation, type Host } from './host';
-import type { FactInput, FixInput, RelatedInput, ReportInput, RuleContext, RuleDefinition, RuleMatch } from './rule';
+import type { Carry, FactInput, FixInput, RelatedInput, ReportInput, RuleContext, RuleDefinition, RuleMatch } from './rule';
 import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppress';
 import type { Syntax } from './syntax';
 import { walk } from './syntax';
@@ -86,6 +87,18 @@ export class EngineCrashedError extends Error {}
 export const PYTHON_MAX_INDENT_LEVELS = 200;
 
 /** Indentation nesting depth of a Python text, counted as the scanner's indent stack grows (an upper bound). */
+/**
+ * Whether an edit (the texts' common prefix and suffix) leaves what pythonIndentDepth reads as it was: it adds or
+ * removes no line break and lies after the first character of its line that is not a space, tab or form feed (that
+ * character, the indentation before it, and so whether the line counts, are unchanged).
+ */
+function sameIndentation(old: string, text: string, { prefix, suffix }: { prefix: number; suffix: number }): boolean {
+  if (/[\n\r]/.test(old.slice(prefix, old.length - suffix)) || /[\n\r]/.test(text.slice(prefix, text.length - suffix))) return false;
+  let first = text.lastIndexOf('\n', prefix - 1) + 1;
+  while (first < prefix && /[ \t\f]/.test(text[first])) first++;
+  return first < prefix;
+}
+
 export function pythonIndentDepth(text: string): number {
   const stack: number[] = [0];
   let max = 0;
@@ -134,6 +147,8 @@ interface CompiledRule {
   gateTypes: readonly string[] | undefined;
   /** The keyword pattern cannot match across lines (see activeAfterEdit). */
   lineLocal: boolean;
+  /** While typing (see activeAfterEdit): what may make the keyword gate pass where it did not. */
+  editGate: EditGate | undefined;
   severity: Severity | undefined;
   options: Record<string, unknown>;
 }
@@ -156,10 +171,71 @@ interface GrammarState {
 
 /** Keyword patterns that may match a line break or depend on more than their own line (anchors, lookarounds). */
 const CROSSES_LINES = /\\[sSWDnr]|\[\^|[\^$]|\(\?|\\p\{/;
+/** Characters handed to the parser per read (see parse). */
+const PARSE_CHUNK = 512;
 /** Edits whose changed lines are longer than this test every gate on the whole text. */
 const MAX_EDIT_WINDOW = 4096;
 
-export const SYNTAXES: Readonly<Record<string, Syntax>> = Object.freeze({ js: jsSyntax, python: pythonSyntax, java: javaSyntax, csharp: csharpSyntax, go: goSyntax, php: phpSyntax, ruby: rubySyntax });
+/**
+ * A keyword gate that may match across lines, taken apart for typing: a text where it did not match can match after an
+ * edit only if `lines` matches the changed lines or `whole` matches the new text (the alternatives that may span
+ * lines). Built for a top-level alternation (`a|b\\s*c`) and for the conjunction `^(?=[\\s\\S]*(X))[\\s\\S]*(Y)` (X or Y
+ * must be new: both alternations are taken apart).
+ */
+interface EditGate {
+  lines: RegExp | undefined;
+  whole: RegExp | undefined;
+}
+
+/** The top-level alternatives of a regex source, or undefined when its groups or classes are unbalanced. */
+function alternatives(source: string): string[] | undefined {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return undefined;
+    else if (c === '|' && depth === 0) {
+      out.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (depth !== 0 || inClass) return undefined;
+  out.push(source.slice(start));
+  return out;
+}
+
+const CONJUNCTION = '^(?=[\\s\\S]*';
+const ANYTHING = '[\\s\\S]*';
+
+function editGate(source: string): EditGate | undefined {
+  let parts: string[] | undefined;
+  if (source.startsWith(CONJUNCTION)) {
+    // `^(?=[\s\S]*X)[\s\S]*Y`: find the lookahead's closing parenthesis; either X or Y must be new.
+    const inner = source.slice(CONJUNCTION.length);
+    for (let i = 1; i <= inner.length && !parts; i++) {
+      const x = alternatives(inner.slice(0, i));
+      const rest = inner.slice(i);
+      if (!x || !rest.startsWith(`)${ANYTHING}`)) continue;
+      const y = alternatives(rest.slice(1 + ANYTHING.length));
+      if (!y) return undefined;
+      parts = [...x, ...y].flatMap((p) => (/^\((?!\?)/.test(p) && p.endsWith(')') && alternatives(p.slice(1, -1)) ? alternatives(p.slice(1, -1))! : [p]));
+    }
+  } else parts = alternatives(source);
+  if (!parts) return undefined;
+  const local = parts.filter((p) => !CROSSES_LINES.test(p));
+  const spanning = parts.filter((p) => CROSSES_LINES.test(p));
+  // Anchors and lookarounds in an alternative: no shortcut.
+  if (spanning.some((p) => /[\^$]|\(\?/.test(p.replace(/\\./g, '')))) return undefined;
+  return { lines: local.length > 0 ? new RegExp(local.join('|'), 'i') : undefined, whole: spanning.length > 0 ? new RegExp(spanning.join('|'), 'i') : undefined };
+}
+
+export const SYNTAXES: Readonly<Record<string, Syntax>> = Object.freeze({ js: jsSyntax, python: pythonSyntax, java: javaSyntax, csharp: csharpSyntax, go: goSyntax, php: phpSyntax, ruby: rubySyntax, properties: propertiesSyntax, yaml: yamlSyntax });
 
 let runtime: Promise<void> | undefined;
 
@@ -248,6 +324,7 @@ export class Engine {
         gate: rule.keywords ? new RegExp(rule.keywords, 'i') : undefined,
         gateTypes: rule.gateTypes,
         lineLocal: !rule.keywords || !CROSSES_LINES.test(rule.keywords),
+        editGate: rule.keywords && CROSSES_LINES.test(rule.keywords) ? editGate(rule.keywords) : undefined,
         severity: setting?.severity as Severity | undefined,
         options,
       });
@@ -276,7 +353,10 @@ export class Engine {
 
   /** The language of a file, by language id or path. */
   languageOf(file: { path: string; languageId?: string }): LanguageInfo | undefined {
-    return (file.languageId ? languageById(file.languageId) : undefined) ?? languageForPath(file.path);
+    const byId = file.languageId ? languageById(file.languageId) : undefined;
+    // A YAML document is Sealant's only when it is a Spring config file (registry `baseNames`).
+    if (byId) return acceptsPath(byId, file.path) ? byId : undefined;
+    return languageForPath(file.path);
   }
 
   /** Grammar state, loaded and compiled on first use. */
@@ -376,14 +456,21 @@ export class Engine {
     const state = await this.grammar(language.grammar);
     const deadline = Date.now() + this.parseTimeoutMs;
     const tree = this.guard('parsing', () => {
-      const t = state.parser.parse(text, oldTree ?? null, {
+      // Short chunks: web-tree-sitter copies up to 5,119 characters into wasm memory on every read, and an incremental
+      // parse reads at many places (a one-character edit in 5,000 lines parses about a third faster).
+      const t = state.parser.parse((index: number) => text.slice(index, index + PARSE_CHUNK), oldTree ?? null, {
         progressCallback: () => Date.now() > deadline,
       });
       state.parser.reset();
       return t;
     });
+    // Where the syntax changed (incremental engines): a scoped analysis is valid only when it stays inside the unit.
+    if (tree && oldTree && this.edits) this.changedRanges.set(tree, this.guard('comparing trees', () => oldTree.getChangedRanges(tree)).map((r) => [r.startIndex, r.endIndex] as const));
     return tree ?? undefined;
   }
+
+  /** For a tree parsed against an edited old tree: the ranges whose syntax changed (Tree.getChangedRanges). */
+  private readonly changedRanges = new WeakMap<Tree, readonly (readonly [number, number])[]>();
 
   /**
    * Why a text must not be given to its grammar, or undefined. Checked by parse(); the editor can call it
@@ -392,8 +479,14 @@ export class Engine {
   unsupportedReason(language: LanguageInfo, text: string): string | undefined {
     if (language.grammar !== 'python') return undefined;
     // analyze() asks before parse() asks again: the answer for the last text is kept.
-    if (this.lastIndent?.text !== text) this.lastIndent = { text, depth: pythonIndentDepth(text) };
-    const depth = this.lastIndent.depth;
+    const last = this.lastIndent;
+    let indent = last;
+    if (!indent || indent.text !== text) {
+      // While typing (incremental engines), most edits leave every line's indentation as it was.
+      indent = { text, depth: last && this.edits && sameIndentation(last.text, text, this.edits.changed(last.text, text)) ? last.depth : pythonIndentDepth(text) };
+      this.lastIndent = indent;
+    }
+    const depth = indent.depth;
     if (depth <= PYTHON_MAX_INDENT_LEVELS) return undefined;
     return `indentation nested ${depth} levels deep; the Python grammar is only safe up to ${PYTHON_MAX_INDENT_LEVELS}`;
   }
@@ -455,6 +548,20 @@ export class Engine {
     return rules;
   }
 
+  /**
+   * For a rule whose gates failed before an edit: can they pass now? Each gate (keywords, data types) fails on the old
+   * text or the rule was active; a gate that matches within one line can only start to match on the changed lines
+   * (the other lines are as they were), so unless one of them does, the rule stays off. Exact, and cheap: the whole
+   * text is tested only when a gate matches on the changed lines, or for keyword alternatives that may span lines.
+   */
+  private mayPassNow(c: CompiledRule, lines: string, text: string): boolean {
+    if (c.gateTypes && this.namesAnyOf(c.gateTypes)(lines)) return true;
+    if (!c.gate) return false;
+    if (c.lineLocal) return c.gate.test(lines);
+    if (!c.editGate) return c.gate.test(text);
+    return !!c.editGate.lines?.test(lines) || !!c.editGate.whole?.test(text);
+  }
+
   private passes(c: CompiledRule, language: LanguageInfo, text: string): boolean {
     return c.rule.queries[language.syntax] !== undefined && (!c.gate || c.gate.test(text)) && (!c.gateTypes || this.namesAnyOf(c.gateTypes)(text));
   }
@@ -463,8 +570,7 @@ export class Engine {
    * While typing (incremental engines): the active rules of the document's last analysis, updated from the lines the
    * edit changed instead of testing every gate on the whole text again. A rule that was active stays active: a gate
    * only says a rule cannot find anything without its words, so running it costs no false finding. An inactive
-   * rule is tested on the changed lines (data names and keywords do not span lines), or on the whole text when its
-   * keyword pattern may match across lines. Undefined (test the whole text) without a previous analysis, when a full
+   * rule is tested on the whole text only when one of its gates may have started to match (see mayPassNow). Undefined (test the whole text) without a previous analysis, when a full
    * analysis is due (see EditMemo.scope) or when the edit spans many lines.
    */
   private activeAfterEdit(language: LanguageInfo, text: string, path: string): CompiledRule[] | undefined {
@@ -478,7 +584,7 @@ export class Engine {
     if (to - from > MAX_EDIT_WINDOW) return undefined;
     const lines = text.slice(from, to);
     const before = new Set(memo.rules);
-    return this.compiled.filter((c) => before.has(c) || this.passes(c, language, c.lineLocal ? lines : text));
+    return this.compiled.filter((c) => before.has(c) || (this.mayPassNow(c, lines, text) && this.passes(c, language, text)));
   }
 
   /**
@@ -505,7 +611,19 @@ export class Engine {
     const activeList = [...active];
     // After an edit inside one function, only that function is queried again (incremental engines only).
     const wholeFile = (ruleId: string) => activeList.some((c) => c.rule.id === ruleId && !!c.rule.finish);
-    const scope = facts ? undefined : this.edits?.scope(file.path, language.id, file.text, root, syntax, activeList, wholeFile, lineIndex);
+    // The unit also covers where the parser changed the tree (error recovery can reach past the edited function).
+    const changed = this.changedRanges.get(tree);
+    let scope = facts ? undefined : this.edits?.scope(file.path, language.id, file.text, root, syntax, activeList, wholeFile, lineIndex, changed);
+    if (scope && changed?.some(([from, to]) => to > from && (from < scope!.start || to > scope!.end))) scope = undefined;
+    const kept = new Map<string, unknown>();
+    const carry: Carry | undefined = this.edits && !facts
+      ? {
+          // Only when the parser's changed ranges were checked against the unit (the tree was parsed here against the old one).
+          edit: scope && changed && { start: scope.start, end: scope.end, oldEnd: scope.oldEnd, delta: scope.delta, startPosition: scope.startPosition, endPosition: scope.endPosition },
+          previous: (key) => (scope && changed ? scope.carried.get(key) : undefined),
+          keep: (key, value) => void kept.set(key, value),
+        }
+      : undefined;
     const flow = new DataFlow(root, syntax, this.classifier, this.sanitizers, scope?.imports, file.text);
     // The rules' view of the syntax: callee paths memoised for the file (every rule with a call pattern asks).
     const ruleSyntax: Syntax = { ...syntax, calleePath: (call) => flow.calleePath(call) };
@@ -524,6 +642,7 @@ export class Engine {
         syntax: ruleSyntax,
         state: new Map(),
         hosts: this.hosts,
+        carry,
         option: <T>(name: string) => c.options[name] as T,
         report: (input: ReportInput) => {
           const finding = this.toFinding(c, file.path, input, lineIndex);
@@ -602,7 +721,7 @@ export class Engine {
     for (const p of ordered) p.finding.fingerprint = counter.fingerprint(p.finding.ruleId, file.path, p.scopeName, p.key);
     if (this.edits) {
       if (late || cancellation.isCancellationRequested || facts) this.edits.forget(file.path);
-      else this.edits.remember(file.path, language.id, file.text, activeList, ordered, !!scope, flow.knownImports);
+      else this.edits.remember(file.path, language.id, file.text, activeList, ordered, !!scope, flow.knownImports, kept);
     }
     const findings = ordered.map((p) => p.finding);
     findings.push(...this.applySuppressions(file, syntax, root, lineIndex, findings, counter));
@@ -716,13 +835,46 @@ function sharedPatterns(sources: { rule: CompiledRule; source: string }[]): { te
   for (const { rule, source } of sources) {
     const parts = splitPatterns(source);
     if (!parts) return undefined;
-    parts.forEach((text, local) => {
+    parts.forEach((raw, local) => {
+      const text = canonicalPattern(raw);
       const owners = byText.get(text);
       if (owners) owners.push({ rule, local });
       else byText.set(text, [{ rule, local }]);
     });
   }
+  // A pattern that differs from another only by having fewer captures matches the same nodes: its rules take the
+  // matches of the one with more captures (they ask only for the captures they named).
+  const texts = [...byText.keys()];
+  const shapes = texts.map(captureShape);
+  for (let i = 0; i < texts.length; i++) {
+    const small = shapes[i];
+    if (!small) continue;
+    const j = shapes.findIndex((big, k) => k !== i && !!big && big.bare === small.bare && byText.has(texts[k]) && big.captures.length > small.captures.length && small.captures.every((c) => big.captures.includes(c)));
+    if (j < 0 || !byText.has(texts[i])) continue;
+    byText.get(texts[j])!.push(...byText.get(texts[i])!);
+    byText.delete(texts[i]);
+  }
   return { texts: [...byText.keys()], owners: [...byText.values()] };
+}
+
+/** Alternations of bare node types in a canonical order (`[(identifier) (attribute)]` = `[(attribute) (identifier)]`). */
+function canonicalPattern(text: string): string {
+  return text.replace(/\[((?:\s*\([a-z_]+\))+)\s*\]/g, (_, items: string) => `[${(items.match(/\([a-z_]+\)/g) ?? []).sort().join(' ')}]`);
+}
+
+/** A pattern without its captures and where they stand, or undefined when it has strings or predicates. */
+function captureShape(text: string): { bare: string; captures: string[] } | undefined {
+  if (/["#]/.test(text)) return undefined;
+  const captures: string[] = [];
+  let bare = '';
+  let last = 0;
+  for (const m of text.matchAll(/\s*@[\w.-]+/g)) {
+    bare += text.slice(last, m.index);
+    captures.push(`${bare.length}${m[0].trim()}`);
+    last = m.index! + m[0].length;
+  }
+  bare += text.slice(last);
+  return { bare, captures };
 }
 
 /**

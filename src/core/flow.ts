@@ -63,6 +63,9 @@ const BULK_SOURCES: Record<SyntaxFamily, RegExp> = {
   php: /^(_POST|_GET|_REQUEST|_FILES)$|^(request|req)\.(all|validated|getParsedBody|toArray)\(\)$|^request\(\)\.all\(\)$/,
   java: /^(request|req|httpRequest|servletRequest)\.getParameterMap\(\)$/,
   csharp: /^(Request|HttpContext\.Request)\.(Form|Query)$/,
+  // Config files have no requests.
+  properties: /(?!)/,
+  yaml: /(?!)/,
 };
 
 /** Go reads of a request field, header, parameter or variable by a static key: `r.FormValue("ssn")`, `c.Query("email")`, `os.Getenv("DB_PASSWORD")`. */

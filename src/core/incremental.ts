@@ -8,6 +8,11 @@
  * Rules with `finish` (whole-file absence checks) are run over the whole file every time, each with its own
  * query; their findings are never carried over.
  *
+ * The unit also holds every range whose syntax the parser changed (the engine passes Tree.getChangedRanges: an open
+ * parenthesis or quote can make error recovery reach past the edited function), widened to whole members or top-level
+ * statements; an ERROR node counts as a container, so a function the parser wrapped in one is still a unit. Rules can
+ * hand per-file facts to the next analysis (RuleContext.carry), kept here with the findings.
+ *
  * A full analysis is made instead when the edit is outside every function, when the file has suppression comments, when the set of active rules
  * changed, when a finding (or one of its related locations or fixes) straddles the edited declaration, and
  * every REFRESH_EVERY analyses, which bounds how long a finding that depends on another function (a local
@@ -35,6 +40,11 @@ export interface EditScope {
   kept: PendingFinding[];
   /** The imports of the previous analysis, when the edit touched no import (see mayImport). */
   imports?: ReadonlyMap<string, string>;
+  /** Where the unit ended in the previous text, and how far what follows it moved. */
+  oldEnd: number;
+  delta: number;
+  /** What the rules of the previous analysis kept for this one (RuleContext.carry). */
+  carried: ReadonlyMap<string, unknown>;
 }
 
 interface Memo {
@@ -46,11 +56,15 @@ interface Memo {
   scoped: number;
   /** The file's imports (DataFlow.imports), when the analysis needed them. */
   imports?: ReadonlyMap<string, string>;
+  /** What the rules kept for the next analysis (RuleContext.carry). */
+  carried: ReadonlyMap<string, unknown>;
 }
 
 /** A full analysis at least this often, however the edits fall. */
 export const REFRESH_EVERY = 50;
 const MAX_DOCUMENTS = 8;
+/** Characters compared at a time when looking for the edited region. */
+const BLOCK = 512;
 
 /** Node types whose children are the units re-analysed: a class body's members. */
 const CLASS_BODIES = new Set(['class_body']);
@@ -63,7 +77,7 @@ export class EditMemo {
    * analysis. `rules` are the active rules (compared by identity); `wholeFile(ruleId)` tells the rules whose
    * findings are recomputed over the whole file (never carried over).
    */
-  scope(path: string, languageId: string, text: string, root: Node, syntax: Syntax, rules: readonly unknown[], wholeFile: (ruleId: string) => boolean, lines: LineIndex): EditScope | undefined {
+  scope(path: string, languageId: string, text: string, root: Node, syntax: Syntax, rules: readonly unknown[], wholeFile: (ruleId: string) => boolean, lines: LineIndex, cover?: readonly (readonly [number, number])[]): EditScope | undefined {
     const memo = this.docs.get(path);
     if (!memo || memo.languageId !== languageId || memo.scoped >= REFRESH_EVERY) return undefined;
     if (memo.rules.length !== rules.length || memo.rules.some((r, i) => r !== rules[i])) return undefined;
@@ -74,11 +88,19 @@ export class EditMemo {
     const { prefix, suffix } = this.changed(old, text);
     const delta = text.length - old.length;
     const editEnd = text.length - suffix;
-    const unit = editScope(root, syntax, prefix, editEnd);
+    // The unit must also hold what the parser changed (error recovery can reach past the edited function).
+    let from = prefix;
+    let to = editEnd;
+    for (const [a, b] of cover ?? []) {
+      if (b <= a) continue;
+      from = Math.min(from, a);
+      to = Math.max(to, b);
+    }
+    const unit = editScope(root, syntax, from, to, [prefix, editEnd]);
     if (!unit) return undefined;
     const start = unit.startIndex;
     const end = unit.endIndex;
-    if (start > prefix || end < editEnd) return undefined;
+    if (start > from || end < to) return undefined;
     const oldEnd = end - delta;
     const kept: PendingFinding[] = [];
     for (const p of memo.pending) {
@@ -89,16 +111,16 @@ export class EditMemo {
       kept.push({ ...p, finding: moved });
     }
     const imports = memo.imports && !mayImport(syntax.family, old.slice(start, end - delta)) && !mayImport(syntax.family, text.slice(start, end)) ? memo.imports : undefined;
-    return { start, end, startPosition: unit.startPosition, endPosition: unit.endPosition, kept, imports };
+    return { start, end, startPosition: unit.startPosition, endPosition: unit.endPosition, kept, imports, oldEnd, delta, carried: memo.carried };
   }
 
   /** Keeps an analysis for the next edit of the same document (`scoped`: it was made with a scope). */
-  remember(path: string, languageId: string, text: string, rules: readonly unknown[], pending: PendingFinding[], scoped: boolean, imports?: ReadonlyMap<string, string>): void {
+  remember(path: string, languageId: string, text: string, rules: readonly unknown[], pending: PendingFinding[], scoped: boolean, imports?: ReadonlyMap<string, string>, carried: ReadonlyMap<string, unknown> = new Map()): void {
     const before = this.docs.get(path);
     this.docs.delete(path);
     // Copies: the caller owns the findings it was given (and may mark them, e.g. as triaged).
     const copies = pending.map((p) => ({ ...p, finding: { ...p.finding } }));
-    this.docs.set(path, { languageId, text, rules, pending: copies, scoped: scoped ? (before?.scoped ?? 0) + 1 : 0, imports });
+    this.docs.set(path, { languageId, text, rules, pending: copies, scoped: scoped ? (before?.scoped ?? 0) + 1 : 0, imports, carried });
     while (this.docs.size > MAX_DOCUMENTS) this.docs.delete(this.docs.keys().next().value as string);
   }
 
@@ -110,9 +132,12 @@ export class EditMemo {
     const last = this.lastChange;
     if (last && last.old === old && last.text === text) return last;
     const max = Math.min(old.length, text.length);
+    // Whole blocks first (string equality compares natively, many times faster than a loop over characters).
     let prefix = 0;
+    while (prefix + BLOCK <= max && old.slice(prefix, prefix + BLOCK) === text.slice(prefix, prefix + BLOCK)) prefix += BLOCK;
     while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
     let suffix = 0;
+    while (suffix + BLOCK <= max - prefix && old.slice(old.length - suffix - BLOCK, old.length - suffix) === text.slice(text.length - suffix - BLOCK, text.length - suffix)) suffix += BLOCK;
     while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
     this.lastChange = { old, text, prefix, suffix };
     return this.lastChange;
@@ -160,9 +185,38 @@ export function mergeScoped(scope: EditScope, fresh: PendingFinding[], wholeFile
 
 /**
  * The unit an edit falls in: the outermost function around it, widened to the statement that holds it at
- * the top level of the file or of a class body. Undefined when the edit is not inside a function.
+ * the top level of the file or of a class body. Undefined when the edit is not inside a function. `start`-`end` is
+ * the edit with the parser's changed ranges, `edit` the edit alone.
  */
-function editScope(root: Node, syntax: Syntax, start: number, end: number): Node | undefined {
+function editScope(root: Node, syntax: Syntax, start: number, end: number, edit: readonly [number, number]): Unit | undefined {
+  const unit = unitAt(root, syntax, start, end);
+  if (unit || end <= start + 1 || !unitAt(root, syntax, edit[0], edit[1])) return unit;
+  // Across several members of one file or class body: from the unit at the start to the unit at the end, or, when
+  // they lie in different classes, from the top-level statement at the start to the one at the end.
+  let first = unitAt(root, syntax, start, start);
+  let last = unitAt(root, syntax, end - 1, end - 1);
+  if (!first && !last) return undefined;
+  if (!first || !last || first.parent?.id !== last.parent?.id) {
+    // The edit is inside a function; what the parser changed past it is analysed again, whole top-level statements.
+    first = first ?? root.descendantForIndex(start, start) ?? undefined;
+    last = last ?? root.descendantForIndex(end - 1, end - 1) ?? undefined;
+    if (!first || !last) return undefined;
+    first = topLevel(first, root);
+    last = topLevel(last, root);
+  }
+  if (first.startIndex > last.startIndex) return undefined;
+  return { startIndex: first.startIndex, endIndex: last.endIndex, startPosition: first.startPosition, endPosition: last.endPosition };
+}
+
+/** The statement of the file that holds a node. */
+function topLevel(n: Node, root: Node): Node {
+  const path = [...ancestorsOf(n, root), n];
+  return path[1] ?? n;
+}
+
+type Unit = Pick<Node, 'startIndex' | 'endIndex' | 'startPosition' | 'endPosition'>;
+
+function unitAt(root: Node, syntax: Syntax, start: number, end: number): Node | undefined {
   const at = root.descendantForIndex(start, Math.max(start, end));
   if (!at || at.id === root.id) return undefined;
   const path = [...ancestorsOf(at, root), at];
@@ -174,7 +228,9 @@ function editScope(root: Node, syntax: Syntax, start: number, end: number): Node
 }
 
 function isContainer(n: Node, root: Node): boolean {
-  if (n.id === root.id || CLASS_BODIES.has(n.type)) return true;
+  // An ERROR node too: while a parenthesis or quote is open the parser can wrap the rest of the file in one, and the
+  // functions inside it are still units (the parser's changed ranges tell whether the edit reached further).
+  if (n.id === root.id || CLASS_BODIES.has(n.type) || n.type === 'ERROR') return true;
   // Python: a class's `block`.
   return n.type === 'block' && n.parent?.type === 'class_definition';
 }

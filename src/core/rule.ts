@@ -119,4 +119,22 @@ export interface RuleContext {
   record(fact: FactInput): void;
   /** Hosts the team allows on plain HTTP, and hosts approved to receive personal data. */
   readonly hosts: { allowInsecure: string[]; approved: string[] | undefined };
+  /** Incremental engines only: per-document facts handed from one analysis to the next (see Carry). */
+  readonly carry?: Carry;
+}
+
+/**
+ * Facts a rule hands to the next analysis of the same document, so that whole-file work (a `finish` step's list
+ * of every call, say) is redone only for the edited unit. One Carry is shared by every rule of an analysis: key
+ * names by rule or module. `previous` answers only when this analysis re-checks one edited unit (see
+ * incremental.ts): the text outside `edit` is unchanged and its syntax tree is the same (the engine checks the
+ * parser's changed ranges), offsets after the unit moved by `edit.delta`.
+ */
+export interface Carry {
+  /** The edited unit in the new text ([start, end)), where it ended in the old text, and the shift after it. */
+  readonly edit?: { start: number; end: number; oldEnd: number; delta: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number } };
+  /** What the previous analysis kept under `key`; undefined unless `edit` is set. */
+  previous(key: string): unknown;
+  /** Keeps a value for the next analysis of this document. */
+  keep(key: string, value: unknown): void;
 }

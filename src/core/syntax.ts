@@ -26,6 +26,29 @@ if (typeOf) {
   });
 }
 
+/**
+ * The same for `parent`, which the literal, sink and flow helpers ask of the same nodes again and again, and which
+ * is dearer still: tree-sitter finds a parent by descending from the root, a wasm call and a new Node each time.
+ * An edit of the tree moves positions, not the structure, so the first answer is kept on the Node object (null for
+ * the root). Positions such as `endIndex` are not kept (`Tree.edit` moves them), nor `childForFieldName` (measured:
+ * asked again too rarely to pay for the memo).
+ */
+const PARENT = Symbol('sealant.nodeParent');
+const parentOf = Object.getOwnPropertyDescriptor(Node.prototype, 'parent')?.get;
+if (parentOf) {
+  Object.defineProperty(Node.prototype, 'parent', {
+    configurable: true,
+    get(this: Node & { [PARENT]?: Node | null }): Node | null {
+      let p = this[PARENT];
+      if (p === undefined) {
+        p = parentOf.call(this) as Node | null;
+        this[PARENT] = p;
+      }
+      return p;
+    },
+  });
+}
+
 /** A structural view of an expression, enough for the local data flow. */
 export type Expr =
   | { kind: 'identifier'; name: string }

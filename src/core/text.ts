@@ -2,14 +2,26 @@
 import type { Position, Range, SkipReason } from './types';
 
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private lineStarts: number[] | undefined;
 
-  constructor(readonly text: string) {
-    // '\n', '\r\n' and a lone '\r' (old Mac style) end a line, as in VS Code.
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+  /** The line starts are found on first use: an analysis that reports nothing never needs them. */
+  constructor(readonly text: string) {}
+
+  private get starts(): number[] {
+    if (this.lineStarts) return this.lineStarts;
+    const text = this.text;
+    const starts = [0];
+    if (!text.includes('\r')) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    } else {
+      // '\n', '\r\n' and a lone '\r' (old Mac style) end a line, as in VS Code.
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+      }
     }
+    this.lineStarts = starts;
+    return starts;
   }
 
   get lineCount(): number {
@@ -17,14 +29,15 @@ export class LineIndex {
   }
 
   position(offset: number): Position {
+    const starts = this.starts;
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
+      if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, column: offset - this.starts[lo] };
+    return { line: lo, column: offset - starts[lo] };
   }
 
   range(startOffset: number, endOffset: number): Range {
@@ -33,8 +46,9 @@ export class LineIndex {
 
   /** The text of a 0-based line without its line break. */
   line(n: number): string {
-    const start = this.starts[n] ?? this.text.length;
-    const end = n + 1 < this.starts.length ? this.starts[n + 1] - 1 : this.text.length;
+    const starts = this.starts;
+    const start = starts[n] ?? this.text.length;
+    const end = n + 1 < starts.length ? starts[n + 1] - 1 : this.text.length;
     return this.text.slice(start, end).replace(/\r$/, '');
   }
 }
@@ -77,12 +91,27 @@ export function skipReason(text: string, limits: TextLimits = DEFAULT_LIMITS): {
 }
 
 /** Test, fixture, spec, mock and example paths: rules lower confidence or severity there. */
-export function isTestPath(path: string): boolean {
+export type PathKind = 'test' | 'example' | 'source';
+
+/**
+ * What a file is by its path: `test` (tests, specs, fixtures, mocks, test helpers: a library's own test suite talks
+ * to local test servers with self-signed certificates and fake data), `example` (examples and samples: not tests,
+ * they get copied into real code, but their values are rarely real) or `source`.
+ */
+export function pathKind(path: string): PathKind {
   const p = path.replace(/\\/g, '/');
-  return /(^|\/)(tests?|__tests__|spec|specs|fixtures?|__fixtures__|examples?|samples?|mocks?|__mocks__|testdata|e2e)(\/|$)/i.test(p) ||
-    /\.(test|spec)\.[cm]?[jt]sx?$/i.test(p) ||
-    /(^|\/)(tests?|testing|tests?_[^/]*|[^/]*_tests?|conftest)\.py$/i.test(p) ||
+  if (
+    /(^|\/)(tests?|__tests__|testing|spec|specs|fixtures?|__fixtures__|mocks?|__mocks__|testdata|test-?utils|e2e|cypress|playwright|benchmarks?)(\/|$)/i.test(p) ||
+    /\.(test|spec|e2e|stories)\.[cm]?[jt]sx?$/i.test(p) ||
+    /(^|\/)(test_[^/]*|tests?|testing|tests?_[^/]*|[^/]*_tests?|conftest)\.py$/i.test(p) ||
     /(_test\.go|_spec\.rb|_test\.rb|Tests?\.(java|cs|php|kt))$/.test(p) ||
     // Go test-helper packages: `testutil`, `httptest`-style `<name>test` directories.
-    /(^|\/)(testutils?|testhelpers?|(?!latest\/)[a-z0-9]+test)\/[^/]+\.go$/.test(p);
+    /(^|\/)(testutils?|testhelpers?|(?!latest\/)[a-z0-9]+test)\/[^/]+\.go$/.test(p)
+  ) return 'test';
+  return /(^|\/)(examples?|samples?)(\/|$)/i.test(p) ? 'example' : 'source';
+}
+
+/** Test code or an example: findings there get a lower confidence. */
+export function isTestPath(path: string): boolean {
+  return pathKind(path) !== 'source';
 }

@@ -3,7 +3,7 @@
  * derived from the language registry. This module does not import `vscode`: test/unit/manifest.test.ts
  * loads it under plain Node and compares it with package.json.
  */
-import { LANGUAGES } from '../languages/registry';
+import { LANGUAGES, nameGlob } from '../languages/registry';
 
 export const COLLECTION_NAME = 'sealant';
 export const DIAGNOSTIC_SOURCE = 'Sealant';
@@ -44,16 +44,24 @@ export const INTERNAL_COMMANDS: readonly string[] = Object.freeze([COMMANDS.supp
 export interface DocumentFilterData {
   language: string;
   scheme: string;
+  /** For languages limited to some file names (Spring's `application*.yml`): the glob of those names. */
+  pattern?: string;
 }
 
-/** The VS Code language ids Sealant analyses, in registry order. */
+/** The VS Code language ids Sealant analyses (with their aliases), in registry order. */
 export function languageIds(): string[] {
-  return LANGUAGES.map((l) => l.id);
+  return LANGUAGES.flatMap((l) => [l.id, ...(l.aliases ?? [])]);
 }
 
-/** The document selector of every provider (diagnostics, hovers, code actions): registry languages × schemes. */
+/**
+ * The document selector of every provider (diagnostics, hovers, code actions): registry languages × schemes. A YAML
+ * or properties document matches only when its path is a Spring config file's; an unsaved one never does.
+ */
 export function documentSelector(): DocumentFilterData[] {
-  return LANGUAGES.flatMap((l) => DOCUMENT_SCHEMES.map((scheme) => ({ language: l.id, scheme })));
+  return LANGUAGES.flatMap((l) => {
+    const pattern = nameGlob(l);
+    return [l.id, ...(l.aliases ?? [])].flatMap((language) => DOCUMENT_SCHEMES.map((scheme) => ({ language, scheme, ...(pattern ? { pattern } : {}) })));
+  });
 }
 
 /**

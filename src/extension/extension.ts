@@ -189,7 +189,7 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     command(COMMANDS.triage, async (args: TriageArgs) => {
       const finding = store.get(vscode.Uri.parse(args.uri))?.findings.find((f) => f.fingerprint === args.fingerprint && f.ruleId === args.ruleId);
       if (!teamConfig.folderPath) await teamConfig.load();
-      const ok = await triage(args, finding, teamConfig.triagePath, prompt, log);
+      const ok = await triage(args, finding, teamConfig.triagePath(vscode.Uri.parse(args.uri)), prompt, log);
       if (ok) {
         teamConfig.dropTriage();
         void live.refreshAll('settings');

@@ -11,6 +11,7 @@
  * first workspace folder holding a config file) is the one `load()` reports and the API's `teamConfig()` returns;
  * a broken nested config also falls back to its own last good version (or the defaults).
  */
+import { existsSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { applyPolicy, ConfigSet, defaultLoadedConfig, isIgnored, loadWorkspaceConfig, readTriageFile, TRIAGE_FILE, TriageIndex, type ConfigError, type ConfigSetOptions, type LoadedConfig } from '../config';
@@ -73,11 +74,14 @@ export class TeamConfig implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The load in progress (see load). */
+  private loading: Promise<unknown> = Promise.resolve();
   /** Trust as the tests set it (code-server runs with --disable-workspace-trust); undefined: the real trust. */
   trustOverride: boolean | undefined;
-  /** The folder the config was loaded for (its triage file applies). */
+  /** The folder the config was loaded for. */
   folderPath: string | undefined;
-  private triageIndex: TriageIndex | undefined;
+  /** Triage entries by triage file (each workspace folder has its own, as the CLI reads one per scanned root). */
+  private readonly triageIndexes = new Map<string, TriageIndex>();
   /** Config sets by workspace folder path (dropped whenever a config file changes). */
   private sets = new Map<string, EditorConfigSet>();
   /** The last good version of every config file loaded (root and nested). */
@@ -95,7 +99,7 @@ export class TeamConfig implements vscode.Disposable {
   ) {
     const triage = vscode.workspace.createFileSystemWatcher(`**/${TRIAGE_FILE}`);
     const dropTriage = () => {
-      this.triageIndex = undefined;
+      this.triageIndexes.clear();
       this.onTriageChange?.();
     };
     this.disposables.push(triage, triage.onDidCreate(dropTriage), triage.onDidChange(dropTriage), triage.onDidDelete(dropTriage));
@@ -125,27 +129,32 @@ export class TeamConfig implements vscode.Disposable {
 
   /** Forgets the triage entries (read again on next use). */
   dropTriage(): void {
-    this.triageIndex = undefined;
+    this.triageIndexes.clear();
   }
 
   /** Called when the triage file changed (re-analyse open documents). */
   onTriageChange: (() => void) | undefined;
 
-  get triagePath(): string | undefined {
-    return this.folderPath ? path.join(this.folderPath, TRIAGE_FILE) : undefined;
+  /** The triage file for a document: the one at the root of its workspace folder (else of the config's folder). */
+  triagePath(uri?: vscode.Uri): string | undefined {
+    const folder = uri?.scheme === 'file' ? vscode.workspace.getWorkspaceFolder(uri) : undefined;
+    const root = folder?.uri.scheme === 'file' ? folder.uri.fsPath : this.folderPath;
+    return root ? path.join(root, TRIAGE_FILE) : undefined;
   }
 
-  /** The triage entries in force (read on first use after a change). */
-  triage(): TriageIndex | undefined {
-    const file = this.triagePath;
+  /** The triage entries in force for a document (each file read on first use after a change). */
+  triage(uri?: vscode.Uri): TriageIndex | undefined {
+    const file = this.triagePath(uri);
     if (!file) return undefined;
-    if (!this.triageIndex) {
+    let index = this.triageIndexes.get(file);
+    if (!index) {
       const data = readTriageFile(file);
-      this.triageIndex = new TriageIndex(data.entries);
+      index = new TriageIndex(data.entries);
+      this.triageIndexes.set(file, index);
       // Errors of the triage file show in it, as config errors do (an invalid file applies no entries).
       this.showProblems(`triage:${file}`, data.errors);
     }
-    return this.triageIndex;
+    return index;
   }
 
   /**
@@ -155,8 +164,8 @@ export class TeamConfig implements vscode.Disposable {
   applyPolicy(uri: vscode.Uri, findings: readonly Finding[], loaded: LoadedConfig | undefined): readonly Finding[] {
     if (uri.scheme !== 'file') return findings;
     if (loaded?.file && isIgnored(loaded.config, uri.fsPath)) return [];
-    if (!this.folderPath) return findings;
-    const triage = this.triage();
+    const triage = this.triage(uri);
+    if (!triage) return findings;
     if (!loaded && !triage?.entries.length) return findings;
     const config = loaded?.config ?? this.last?.config;
     if (!config) return findings;
@@ -237,19 +246,35 @@ export class TeamConfig implements vscode.Disposable {
     return folders[0];
   }
 
-  async load(): Promise<LoadOutcome> {
+  /**
+   * Loads the team config. Loads run one after the other (a watcher's reload may overlap a command's reload with
+   * another trust setting): each starts from the state the one before left, so the last one asked for wins.
+   */
+  load(): Promise<LoadOutcome> {
+    const run = this.loading.then(() => this.loadNow());
+    this.loading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadNow(): Promise<LoadOutcome> {
     const folder = await this.folder();
     if (!folder || folder.uri.scheme !== 'file') return { loaded: undefined, apply: undefined };
     const overrides = this.overrides();
-    this.triageIndex = undefined; // read again on next use (its diagnostics are cleared below with the config's)
+    this.triageIndexes.clear(); // read again on next use (its diagnostics are cleared below with the config's)
     this.sets = new Map(); // nested configs are loaded again on next use
     this.folderPath = folder.uri.fsPath;
     const loaded = await loadWorkspaceConfig(folder.uri.fsPath, { trusted: this.trusted, host: this.host, overrides });
     this.last = loaded;
+    // Nested configs that showed problems are loaded again below, so that their problems stay in view (or clear).
+    const nested = [...this.problems.keys()].filter((k) => k !== loaded.file && CONFIG_NAMES.includes(path.basename(k)));
     this.problems.clear();
     this.collection.clear();
     if (loaded.file) this.showProblems(loaded.file, loaded.errors);
     else this.showProblems(folder.uri.fsPath, loaded.errors);
+    await Promise.all(nested.map(async (file) => {
+      const owner = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+      if (owner?.uri.scheme === 'file' && existsSync(file)) await this.configSet(owner.uri.fsPath).load(file);
+    }));
     if (loaded.ok && loaded.file) this.good.set(loaded.file, loaded);
     this.watch(loaded.files);
     const errors = loaded.errors.filter((e) => e.severity === 'error').length;

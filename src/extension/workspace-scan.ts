@@ -14,6 +14,7 @@ import ignore from 'ignore';
 import * as vscode from 'vscode';
 import { openResultCache } from '../cli/cache';
 import { findSchemaFiles } from '../cli/commands/inventory';
+import { teamDescriptors } from '../cli/project';
 import { defaultJobs, runScan } from '../cli/scan';
 import { DEFAULT_EXCLUDES, toPosix, walk } from '../cli/walk';
 import { applyPolicy, assignConfigs, readTriageFile, TRIAGE_FILE, TriageIndex, type ConfigAssignment, type ConfigSet } from '../config';
@@ -242,7 +243,9 @@ export class WorkspaceScanner implements vscode.Disposable {
     summary.findings = fileResults.reduce((n, f) => n + f.result.findings.filter((x) => !x.suppression).length, 0);
     summary.filesWithFindings = fileResults.filter((f) => f.result.findings.some((x) => !x.suppression)).length;
     summary.ms = Date.now() - started;
-    this.last = combine(plans.map((p) => p.root.fsPath), fileResults.map((f) => ({ root: f.root.fsPath, result: f.result })), summary, this.rules(), this.version, startedAt);
+    // Reports describe every rule in force: the root config's and those of nested configs (custom rules included).
+    const descriptors = plans.reduce((all, p) => teamDescriptors(p.assigned, all), this.rules());
+    this.last = combine(plans.map((p) => p.root.fsPath), fileResults.map((f) => ({ root: f.root.fsPath, result: f.result })), summary, descriptors, this.version, startedAt);
 
     this.report(summary);
     this.stateEmitter.fire({ scanning: false, done: summary.done, total: summary.total });

@@ -7,6 +7,7 @@ import type { RuleContext, RuleDefinition, RuleMatch } from '../core/rule';
 import { collectCall, collectDestructuring, collectHandlerParams, collectMember } from './facts/collect';
 import { jvmCall, jvmEntityField, jvmHandler } from './facts/jvm';
 import { goPhpCall, phpSuperglobal } from './facts/gophp';
+import { rubyAssign, rubyCall, rubyElement } from './facts/ruby';
 import { logCall } from './facts/log';
 import { readCall, readMember, readSql } from './facts/read';
 import { sendCall } from './facts/send';
@@ -45,8 +46,19 @@ function checkGoPhp(match: RuleMatch, ctx: RuleContext): void {
   if (member) phpSuperglobal(ctx, member);
 }
 
+/** Ruby: request reads, schema columns, log calls, storage writes and HTTP requests (facts/ruby.ts). */
+function checkRuby(match: RuleMatch, ctx: RuleContext): void {
+  const call = match.get('call');
+  if (call) return rubyCall(ctx, call);
+  const member = match.get('member');
+  if (member) return rubyElement(ctx, member);
+  const assign = match.get('assign');
+  if (assign) rubyAssign(ctx, assign);
+}
+
 function check(match: RuleMatch, ctx: RuleContext): void {
   if (ctx.file.syntax === 'java' || ctx.file.syntax === 'csharp') return checkJvm(match, ctx);
+  if (ctx.file.syntax === 'ruby') return checkRuby(match, ctx);
   if (ctx.file.syntax === 'go' || ctx.file.syntax === 'php') return checkGoPhp(match, ctx);
   const call = match.get('call');
   if (call) {
@@ -129,6 +141,7 @@ export const inventoryRule: RuleDefinition = {
     java: ['(method_invocation) @call', '(field_declaration) @decl', '(method_declaration) @handler'].join('\n'),
     csharp: ['(invocation_expression) @call', '(property_declaration) @decl', '(method_declaration) @handler'].join('\n'),
     go: '(call_expression) @call',
+    ruby: ['(call) @call', '(element_reference) @member', '(assignment) @assign'].join('\n'),
     php: ['[(function_call_expression) (member_call_expression) (nullsafe_member_call_expression) (scoped_call_expression)] @call', '(subscript_expression) @member'].join('\n'),
   },
   check,

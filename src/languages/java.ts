@@ -12,6 +12,12 @@ const WRAPPERS = new Set(['parenthesized_expression', 'cast_expression']);
  */
 const KEYED_READS = new Set(['get', 'getOrDefault', 'getParameter', 'getHeader', 'getProperty', 'getAttribute', 'getString', 'getenv', 'getFirst', 'getValue', 'getPart', 'getFile', 'optString']);
 
+/**
+ * Message catalogues whose `getString("key")` returns a translated message, not a stored value: Tomcat's
+ * `StringManager` (`sm.getString("realm.getPassword")`), the servlet API's `lStrings`, a `messages` catalogue.
+ */
+const MESSAGE_BUNDLE = /^(sm|sm[A-Z]\w*|\w*StringManager|lStrings|[mM]essages|MESSAGES)$/;
+
 function isString(node: Node): boolean {
   return node.type === 'string_literal';
 }
@@ -90,10 +96,11 @@ function argumentList(call: Node): Node[] {
 /** `get…()` calls that are not property reads (they convert or open something). */
 const NOT_GETTERS = new Set(['getBytes', 'getClass', 'getInstance', 'getConnection', 'getOutputStream', 'getInputStream', 'getEncoder', 'getDecoder', 'getUrlEncoder', 'getMimeEncoder', 'getLogger', 'getDefault', 'getRuntime']);
 
-/** `getSsn` → `ssn`, `isAdmin` → `admin`; undefined for other names. */
+/** `getSsn` → `ssn`; undefined for other names (`isAdmin()` is a boolean, not data). */
 function getterKey(name: string): string | undefined {
   if (NOT_GETTERS.has(name)) return undefined;
-  const m = /^(?:get|is)([A-Z].*)$/.exec(name);
+  // `isX()` returns a boolean about X (`isRequestedSessionIdFromCookie()`), never X itself: not a getter of data.
+  const m = /^get([A-Z].*)$/.exec(name);
   if (!m) return undefined;
   const rest = m[1];
   // `getURL` stays `URL`; `getCardNumber` → `cardNumber`.
@@ -182,7 +189,7 @@ export const javaSyntax: Syntax = {
         const getter = getterKey(name);
         if (receiver && nameNode && args.length === 0 && getter && receiver.type !== 'this') return { kind: 'member', object: receiver, key: getter, keyNode: nameNode };
         // A keyed read with a static key: `request.getParameter("ssn")`.
-        if (receiver && KEYED_READS.has(name) && args.length === 1) {
+        if (receiver && KEYED_READS.has(name) && args.length === 1 && !(name === 'getString' && MESSAGE_BUNDLE.test(receiver.text))) {
           const key = stringContent(args[0]);
           if (key !== undefined) return { kind: 'member', object: receiver, key, keyNode: args[0] };
         }

@@ -29,6 +29,13 @@ const WRAPPERS = new Set([
 
 function stringContent(node: Node): string | undefined {
   if (node.type === 'string') {
+    // Without a backslash (escapes) or an `&` (JSX character references, left out below) between its two quotes, a
+    // string's fragments are exactly the text between them: one read instead of a Node per child, for every literal.
+    const text = node.text;
+    const quote = text.charCodeAt(0);
+    if (text.length >= 2 && (quote === 0x22 || quote === 0x27) && text.charCodeAt(text.length - 1) === quote && !text.includes('\\') && !text.includes('&')) {
+      return text.slice(1, -1);
+    }
     // Concatenate fragments and escapes; an empty string has none.
     let out = '';
     for (const c of named(node)) {

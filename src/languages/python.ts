@@ -348,8 +348,13 @@ export const pythonSyntax: Syntax = {
 
   imports(root) {
     const out = new Map<string, string>();
-    // One C-side search instead of a JS walk over every node (which cost more than parsing the file).
-    for (const n of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
+    // The statements are found from the `import` keywords of the text (the keyword token's parent), in the text's
+    // order: a search of the whole tree, even in C, cost a fifth of the parse. A keyword has one statement and a
+    // statement one keyword; a word `import` in a string or a comment is not a keyword token.
+    const text = root.text;
+    for (const word of text.matchAll(/\bimport\b/g)) {
+      const keyword = root.descendantForIndex(root.startIndex + word.index);
+      const n = keyword?.type === 'import' ? keyword.parent : null;
       if (!n) continue;
       if (n.type === 'import_statement') {
         for (const c of named(n)) {

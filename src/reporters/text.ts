@@ -93,6 +93,14 @@ export function maskLiterals(line: string, only: (content: string) => boolean = 
   return out;
 }
 
+/** Masks `line[from, to)` unless it holds a quoted literal (which maskLiterals masks, keeping its quotes). */
+function maskRange(line: string, from: number, to: number): string {
+  const a = Math.max(0, from);
+  const b = Math.min(line.length, to);
+  if (b <= a || /(['"`])[^]*\1/.test(line.slice(a, b))) return line;
+  return line.slice(0, a) + redactLiteral(line.slice(a, b)) + line.slice(b);
+}
+
 function isValueFinding(f: Finding): boolean {
   return f.evidence !== undefined || f.classifications.some((c) => c.by === 'value') || f.cwe.some((n) => SECRET_CWES.has(n));
 }
@@ -124,8 +132,10 @@ function codeFrame(f: Finding, lines: string[], p: Paint, pad: string): string[]
       winEnd = winStart + FRAME_WIDTH;
     }
     const visible = raw.slice(winStart, winEnd);
-    // Value findings have every literal masked; any other frame still masks literals that hold secrets.
-    const text = clean(masked ? maskLiterals(visible) : maskLiterals(visible, literalLooksSensitive));
+    // Value findings have every literal masked; any other frame still masks literals that hold secrets. An unquoted
+    // value (a config file's `password=…`) is the finding's own range: masked as a literal would be.
+    const unquoted = masked && n === start.line ? maskRange(visible, from - winStart, (n === end.line ? end.column : raw.length) - winStart) : visible;
+    const text = clean(masked ? maskLiterals(unquoted) : maskLiterals(visible, literalLooksSensitive));
     const changed = text !== clean(visible);
     const prefix = winStart > 0 ? '…' : '';
     const suffix = winEnd < raw.length ? '…' : '';

@@ -101,4 +101,7 @@ export const PASSTHROUGH: Readonly<Record<SyntaxFamily, ReadonlySet<string>>> = 
     'ToString', 'Format', 'Concat', 'Join', 'Trim', 'ToLower', 'ToUpper', 'ToLowerInvariant', 'ToUpperInvariant', 'GetBytes',
     'ToBase64String', 'Serialize', 'SerializeObject', 'Append', 'AppendLine', 'ToCharArray', 'EscapeDataString', 'Create',
   ]),
+  // Config files have no calls.
+  properties: new Set<string>(),
+  yaml: new Set<string>(),
 });

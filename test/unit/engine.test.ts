@@ -10,7 +10,7 @@ import { BUILTIN_RULES } from '../../src/rules';
 import { REPO_ROOT } from './helpers/paths';
 import type { RuleDefinition } from '../../src/core/rule';
 import { parseSuppression } from '../../src/core/suppress';
-import { isTestPath, skipReason } from '../../src/core/text';
+import { isTestPath, pathKind, skipReason } from '../../src/core/text';
 import { makeEngine } from './helpers/engine';
 
 const LOG = "function f(req) {\n  console.log('ssn', req.body.ssn);\n}\n";
@@ -66,6 +66,16 @@ describe('engine', () => {
     it('knows test, fixture and example paths', () => {
       for (const p of ['test/a.js', 'src/__tests__/a.ts', 'a.spec.ts', 'pkg/tests/test_views.py', 'x_test.py', 'examples/app.js', 'fixtures/x.py']) assert.ok(isTestPath(p), p);
       for (const p of ['src/app.js', 'lib/contest.js', 'testing_utils/x.py', 'src/latest.ts']) assert.ok(!isTestPath(p), p);
+    });
+
+    it('tells test code from examples by path, one table for every language', () => {
+      const kinds = {
+        'src/test/java/com/acme/UserServiceTest.java': 'test', 'spec/models/user_spec.rb': 'test', 'api/client_test.go': 'test',
+        'tests/UserControllerTests.cs': 'test', 'cypress/e2e/login.cy.js': 'test', 'src/Button.stories.tsx': 'test',
+        'pkg/test_views.py': 'test', 'django/tests.py': 'test', 'examples/app.py': 'example', 'samples/Upload.java': 'example',
+        'src/main/java/com/acme/Upload.java': 'source', 'lib/contest.js': 'source', 'src/latest/x.go': 'source',
+      } as const;
+      for (const [p, kind] of Object.entries(kinds)) assert.equal(pathKind(p), kind, p);
     });
   });
 

@@ -41,6 +41,8 @@ const CANARIES: Record<string, string> = {
   go: 'package main\n\nfunc Signup(r *http.Request) {\n\tlog.Println("new user", r.FormValue("ssn"))\n\thttp.Post("http://api.partner.com/users", "text/plain", strings.NewReader(r.FormValue("password")))\n}\n',
   php: '<?php\nfunction signup() {\n  error_log("new user " . $_POST["ssn"]);\n  file_get_contents("http://api.partner.com/users?pw=" . $_POST["password"]);\n}\n',
   java: 'class Signup {\n  void signup(HttpServletRequest request) throws Exception {\n    System.out.println("new user " + request.getParameter("ssn"));\n    new java.net.URL("http://api.partner.com/users?pw=" + request.getParameter("password")).openConnection();\n  }\n}\n',
+  properties: 'spring.servlet.multipart.max-file-size=-1\nspring.datasource.password=Qv7#pLm2xR9t\napp.partner.base-url=http://api.partner.com/users\n',
+  yaml: 'spring:\n  servlet:\n    multipart:\n      max-file-size: -1\n  datasource:\n    password: "Qv7#pLm2xR9t"\napp.partner.base-url: http://api.partner.com/users\n',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -160,7 +162,8 @@ describe('fuzzing the engine (fast-check)', function () {
 
   const run = async (lang: LanguageInfo, text: string): Promise<FileResult> => {
     analyses++;
-    return engine.analyze({ path: `fuzz${lang.extensions[0]}`, text, languageId: lang.id });
+    // Languages limited to some file names (Spring's application*.yml) need such a name to be analysed at all.
+    return engine.analyze({ path: `${lang.baseNames ? `${lang.baseNames[0]}-` : ''}fuzz${lang.extensions[0]}`, text, languageId: lang.id });
   };
 
   /** Comparable form of a result (without timings). */

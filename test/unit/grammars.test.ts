@@ -22,6 +22,8 @@ const SAMPLES: Record<string, string> = {
   go: 'package main\n\nfunc f(r *http.Request) {\n\tpassword := r.FormValue("password")\n\tlog.Printf("%s", password)\n}\n',
   csharp: 'class A {\n  void F(HttpRequest request) {\n    var password = request.Form["password"];\n    _logger.LogInformation("{P}", password);\n  }\n}\n',
   java: 'class A {\n  void f(HttpServletRequest request) {\n    String password = request.getParameter("password");\n    log.info("{}", password);\n  }\n}\n',
+  properties: '# Spring Boot\nspring.servlet.multipart.max-file-size=10MB\nspring.datasource.password=${DB_PASSWORD}\nkey = a \\\n  continued\n',
+  yaml: '# Spring Boot\nspring:\n  servlet:\n    multipart:\n      max-file-size: 10MB\n---\nspring.datasource.password: "${DB_PASSWORD}"\nlist: [a, {b: 1}]\n',
 };
 
 describe('grammars', () => {

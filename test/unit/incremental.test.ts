@@ -1,8 +1,10 @@
 /** Incremental analysis for the editor: after an edit inside a function only that function is checked again. */
 import assert from 'node:assert/strict';
-import type { Tree } from 'web-tree-sitter';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Node, type Tree } from 'web-tree-sitter';
 import { nodeHost } from '../../src/cli/node-host';
-import { Engine } from '../../src/core/engine';
+import { Engine, PYTHON_MAX_INDENT_LEVELS } from '../../src/core/engine';
 import { REFRESH_EVERY } from '../../src/core/incremental';
 import type { RuleDefinition } from '../../src/core/rule';
 import type { Finding } from '../../src/core/types';
@@ -257,5 +259,169 @@ function report(user) {
       at++;
     }
     tree.delete();
+  });
+
+  it('turns on a rule whose gate starts to match while typing, as a full analysis does (gates across lines, data-type gates)', async () => {
+    const gated = (id: string, keywords: string, gateTypes?: string[]): RuleDefinition => ({ ...leakRule({ checks: 0 }), id, keywords, ...(gateTypes ? { gateTypes } : {}) });
+    const rules = [
+      // Both words somewhere in the file (DOC has `leak`, `zeta` is typed).
+      gated('storage/test-both', '^(?=[\\s\\S]*(leak|nothing))[\\s\\S]*(zeta|never)'),
+      // An alternative that spans lines (`omega =` on one line, `1` on the next).
+      gated('storage/test-span', 'absent|omega\\s*=\\s*1'),
+      // The keyword is in the file already; the data name is typed on a line without it.
+      gated('storage/test-types', 'leak', ['password']),
+    ];
+    const engine = make(rules, true);
+    const plain = make(rules, false);
+    let text = DOC;
+    let tree = (await engine.parse(language, text))!;
+    assert.deepEqual(await engine.analyzeTree({ path: 'doc.js', text }, language, tree), []);
+    let at = text.indexOf('  return 1;');
+    let findings: Finding[] = [];
+    for (const ch of '  zeta();\n  const password = 1;\n  const omega =\n    1;\n') {
+      const next = text.slice(0, at) + ch + text.slice(at);
+      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
+      text = next;
+      const t = (await engine.parse(language, text, tree))!;
+      tree.delete();
+      tree = t;
+      findings = await engine.analyzeTree({ path: 'doc.js', text }, language, tree);
+      assert.deepEqual(asData(findings), asData((await plain.analyze({ path: 'doc.js', text })).findings), `after typing up to "${text.slice(at - 12, at + 1)}"`);
+      at++;
+    }
+    tree.delete();
+    assert.deepEqual([...new Set(findings.map((f) => f.ruleId))].sort(), ['storage/test-both', 'storage/test-span', 'storage/test-types']);
+  });
+
+  it('tells a Python text nested too deep while typing, as it does for the text alone', async () => {
+    const py = languageById('python')!;
+    const engine = make(BUILTIN_RULES, true);
+    const fresh = () => make([], false);
+    // Nested exactly at the limit: every line one level deeper (`if x:` opens a block).
+    const lines = Array.from({ length: PYTHON_MAX_INDENT_LEVELS }, (_, i) => `${' '.repeat(i)}if x:`);
+    let text = `${lines.join('\n')}\n${' '.repeat(PYTHON_MAX_INDENT_LEVELS)}pass\n`;
+    const typing: [number, string][] = [
+      [text.indexOf('pass') + 2, 'ss'], // inside a line: the indentation is as it was
+      [text.indexOf('pass'), ' '], // in the indentation of the deepest line: still one level
+      [text.indexOf('pass') + 4, '\n'.concat(' '.repeat(PYTHON_MAX_INDENT_LEVELS + 1), 'if y:\n', ' '.repeat(PYTHON_MAX_INDENT_LEVELS + 3), 'z')], // one level deeper
+      [text.indexOf('pass') + 4, '#'], // after the first character of a line again
+    ];
+    for (const [start, typed] of typing) {
+      let at = start;
+      for (const ch of typed) {
+        text = text.slice(0, at) + ch + text.slice(at);
+        at++;
+        assert.equal(engine.unsupportedReason(py, text), fresh().unsupportedReason(py, text), `after typing ${JSON.stringify(ch)}`);
+      }
+    }
+    assert.ok(engine.unsupportedReason(py, text), 'the last text is nested too deep');
+  });
+
+  it('parses a text read in chunks as a whole, a character of two UTF-16 units across a chunk boundary included', async () => {
+    const engine = make([], true);
+    for (let pad = 500; pad < 520; pad++) {
+      const text = `const a = '${'x'.repeat(pad)}\u{1F600}é';\nconst b = 'y';\n`;
+      const tree = (await engine.parse(language, text))!;
+      const strings = tree.rootNode.descendantsOfType('string').map((n) => n!.text);
+      tree.delete();
+      assert.deepEqual(strings, [`'${'x'.repeat(pad)}\u{1F600}é'`, "'y'"], `with the emoji at ${pad + 11}`);
+    }
+  });
+
+  /**
+   * Types `typed` one character at a time at `at` in a fixture, as an editor would, and checks the incremental
+   * engine against a full analysis after every keystroke. Returns the findings before and after, and how many
+   * keystrokes made an upload rule list the calls of the whole tree (instead of those of the edited unit).
+   */
+  async function typeInto(languageId: string, path: string, source: string, at: number, typed: string) {
+    const lang = languageById(languageId)!;
+    const engine = make(BUILTIN_RULES, true);
+    const plain = make(BUILTIN_RULES, false);
+    const callTypes = new Set(['call', 'call_expression']);
+    let walks = 0;
+    const original = Node.prototype.descendantsOfType;
+    Node.prototype.descendantsOfType = function (this: Node, types: string | string[], ...rest: unknown[]) {
+      const list = typeof types === 'string' ? [types] : types;
+      if (rest.length === 0 && !this.parent && list.some((t) => callTypes.has(t))) walks++;
+      return original.call(this, types, ...(rest as []));
+    };
+    try {
+      let text = source;
+      let tree = (await engine.parse(lang, text))!;
+      const before = await engine.analyzeTree({ path, text }, lang, tree);
+      let findings = before;
+      const wholeTreeWalks: number[] = [];
+      for (const ch of typed) {
+        const next = text.slice(0, at) + ch + text.slice(at);
+        tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
+        text = next;
+        const t = (await engine.parse(lang, text, tree))!;
+        tree.delete();
+        tree = t;
+        walks = 0;
+        findings = await engine.analyzeTree({ path, text }, lang, tree);
+        wholeTreeWalks.push(walks);
+        const full = (await plain.analyze({ path, text })).findings;
+        assert.deepEqual(asData(findings), asData(full), `after typing up to "${text.slice(at - 12, at + 1)}"`);
+        at++;
+      }
+      tree.delete();
+      return { before, after: findings, walked: wholeTreeWalks.filter((n) => n > 0).length };
+    } finally {
+      Node.prototype.descendantsOfType = original;
+    }
+  }
+
+  const count = (findings: Finding[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId).length;
+
+  it('keeps the upload rules\' calls of the rest of a Python file while a write is typed, as a full analysis finds them', async () => {
+    const file = 'test/fixtures/python/upload/client-filename-in-path.py';
+    const source = readFileSync(join(REPO_ROOT, file), 'utf8');
+    // In upload_generated(), before its return: a save under the client's file name.
+    const at = source.indexOf('    return "ok"', source.indexOf('def upload_generated'));
+    const typed = '    f.save(os.path.join(UPLOAD_FOLDER, f.filename))\n';
+    const { before, after, walked } = await typeInto('python', file, source, at, typed);
+    assert.ok(count(before, 'upload/client-filename-in-path') > 0, 'the fixture must have findings of the rule elsewhere');
+    assert.equal(count(after, 'upload/client-filename-in-path'), count(before, 'upload/client-filename-in-path') + 1, 'the typed write is found');
+    assert.ok(walked < typed.length / 4, `the calls of the whole tree were listed again on ${walked} of ${typed.length} keystrokes`);
+  });
+
+  it('keeps the upload rules\' calls of the rest of a JavaScript file while a write is typed, as a full analysis finds them', async () => {
+    const file = 'test/fixtures/javascript/upload/client-filename-in-path.js';
+    const source = readFileSync(join(REPO_ROOT, file), 'utf8');
+    // In the '/memory-sanitized' handler, after its write: a second write under the client's name.
+    const at = source.indexOf('\n', source.indexOf('req.file.buffer);', source.indexOf("'/memory-sanitized'"))) + 1;
+    const typed = '  await fs.promises.writeFile(path.join(UPLOAD_DIR, req.file.originalname), req.file.buffer);\n';
+    const { before, after, walked } = await typeInto('javascript', file, source, at, typed);
+    assert.ok(count(before, 'upload/client-filename-in-path') > 0, 'the fixture must have findings of the rule elsewhere');
+    assert.ok(count(after, 'upload/client-filename-in-path') > count(before, 'upload/client-filename-in-path'), 'the typed write is found');
+    // While `path.join(UPLOAD_DIR, ` is open the grammar no longer sees the handler as a function: those keystrokes
+    // (about a quarter) get a full analysis.
+    assert.ok(walked < typed.length / 3, `the calls of the whole tree were listed again on ${walked} of ${typed.length} keystrokes`);
+  });
+
+  it('analyses what the parser changed past the edited function (an open parenthesis or quote in a method), as a full analysis does', async () => {
+    const py = `import os
+from flask import request
+
+UPLOAD = "/srv/uploads"
+
+
+class Files:
+    def first(self):
+        f = request.files["a"]
+        return f
+
+    def second(self):
+        g = request.files["b"]
+        g.save(os.path.join(UPLOAD, g.filename))
+
+    def third(self):
+        token = "x"
+        return token
+`;
+    const at = py.indexOf('        return f');
+    const { after } = await typeInto('python', 'files.py', py, at, '        f.save(os.path.join(UPLOAD, "a", f.filename))\n');
+    assert.equal(count(after, 'upload/client-filename-in-path'), 2);
   });
 });

@@ -65,13 +65,13 @@ describe('inventory pass on annotated fixtures', function () {
   });
 
   const all = files(FIXTURES);
-  it('has fixtures for JavaScript, TypeScript/TSX, Python, Java, C#, Go, PHP, SQL and Prisma', () => {
-    for (const ext of ['.js', '.tsx', '.py', '.java', '.cs', '.go', '.php', '.sql', '.prisma']) assert.ok(all.some((f) => f.endsWith(ext)), `no ${ext} fixture`);
+  it('has fixtures for JavaScript, TypeScript/TSX, Python, Java, C#, Go, PHP, Ruby, SQL and Prisma', () => {
+    for (const ext of ['.js', '.tsx', '.py', '.java', '.cs', '.go', '.php', '.rb', '.sql', '.prisma']) assert.ok(all.some((f) => f.endsWith(ext)), `no ${ext} fixture`);
   });
 
   for (const abs of all) {
     const rel = relative(FIXTURES, abs).split('\\').join('/');
-    if (!/\.(js|jsx|ts|tsx|py|java|cs|go|php|sql|prisma)$/.test(rel)) continue;
+    if (!/\.(js|jsx|ts|tsx|py|java|cs|go|php|rb|sql|prisma)$/.test(rel)) continue;
     it(rel, async () => {
       const text = readFileSync(abs, 'utf8');
       const { keys, annotations } = expectations(text);

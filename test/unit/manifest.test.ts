@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LANGUAGES } from '../../src/languages/registry';
+import { LANGUAGES, languageForPath } from '../../src/languages/registry';
 import { activationEvents, COMMANDS, CONFIG_FILE, documentSelector, DOCUMENT_SCHEMES, FINDINGS_VIEW_ID, INTERNAL_COMMANDS, PERSONAL_DATA_VIEW_ID, VIEW_CONTAINER_ID } from '../../src/extension/constants';
 import { DEFAULT_SETTINGS, defaultsByKey, normalizeSettings, RUN_MODES, SETTING_KEYS } from '../../src/extension/settings-schema';
 import { TreeCache, toTreeEdit } from '../../src/extension/tree-cache';
@@ -29,7 +29,9 @@ const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'
 
 describe('extension manifest', () => {
   it('activates on every registry language, the team config file, the view and the commands', () => {
-    for (const lang of LANGUAGES) assert.ok(manifest.activationEvents.includes(`onLanguage:${lang.id}`), `missing onLanguage:${lang.id}`);
+    for (const lang of LANGUAGES) {
+      for (const id of [lang.id, ...(lang.aliases ?? [])]) assert.ok(manifest.activationEvents.includes(`onLanguage:${id}`), `missing onLanguage:${id}`);
+    }
     assert.ok(manifest.activationEvents.includes(`workspaceContains:${CONFIG_FILE}`));
     assert.deepEqual([...manifest.activationEvents].sort(), [...activationEvents()].sort(), 'activationEvents differ from constants.ts activationEvents()');
     // Nothing that would activate Sealant for every window.
@@ -38,10 +40,26 @@ describe('extension manifest', () => {
 
   it('document selectors cover exactly the registry languages, on disk and unsaved', () => {
     const selector = documentSelector();
-    assert.deepEqual([...new Set(selector.map((s) => s.language))], LANGUAGES.map((l) => l.id));
+    assert.deepEqual([...new Set(selector.map((s) => s.language))], LANGUAGES.flatMap((l) => [l.id, ...(l.aliases ?? [])]));
     for (const lang of LANGUAGES) {
-      assert.deepEqual(selector.filter((s) => s.language === lang.id).map((s) => s.scheme), [...DOCUMENT_SCHEMES]);
+      for (const id of [lang.id, ...(lang.aliases ?? [])]) {
+        const filters = selector.filter((s) => s.language === id);
+        assert.deepEqual(filters.map((s) => s.scheme), [...DOCUMENT_SCHEMES]);
+        // Spring config languages: only application*/bootstrap* files, never every YAML file of the workspace.
+        for (const f of filters) assert.equal(f.pattern !== undefined, lang.baseNames !== undefined, `${id}: pattern`);
+      }
     }
+  });
+
+  it('takes only Spring Boot config files of the YAML and properties languages, by path and by language id', () => {
+    const yes = ['src/main/resources/application.yml', 'application-prod.yaml', 'config/bootstrap.properties', 'C:\\app\\Application-Dev.properties', 'application.properties'];
+    const no = ['charts/api/values.yaml', '.github/workflows/ci.yml', '.sealant.yml', 'messages.properties', 'docker-compose.yml', 'gradle.properties', 'my-application.yml', 'applicationContext.yml', 'applications.properties'];
+    for (const p of yes) assert.ok(languageForPath(p), `${p} should be analysed`);
+    for (const p of no) assert.equal(languageForPath(p), undefined, `${p} must not be analysed`);
+    assert.equal(languageForPath('application.yml')?.syntax, 'yaml');
+    assert.equal(languageForPath('bootstrap-cloud.properties')?.syntax, 'properties');
+    const yaml = documentSelector().find((s) => s.language === 'yaml');
+    assert.equal(yaml?.pattern, '**/{application,application-*,bootstrap,bootstrap-*}.{yml,yaml}');
   });
 
   it('contributes every command the code registers, and only those', () => {

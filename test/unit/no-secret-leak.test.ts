@@ -43,6 +43,9 @@ export function plantedSecrets(text: string): string[] {
       // (`sql.Open("postgres", dsn)`) or a host name on the same line is not a secret.
       else if (hardcodedCase && content.length >= 8 && !looksLikePlaceholder(content) && !/^(process|os)\.|^https?:|^[A-Z][A-Z0-9_]*$|^[a-z]+$|^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(content)) out.add(content);
     }
+    // Spring config files: the unquoted value of a `key=value` / `key: value` case (a `${VAR:default}`'s default).
+    const setting = hardcodedCase && !/['"`]/.test(line) ? /^\s*[\w.[\]-]+\s*[=:]\s*(?:\$\{[\w.-]+:)?([^\s}]{8,})\}?\s*$/.exec(line) : null;
+    if (setting) out.add(setting[1]);
   });
   return [...out].filter((v) => !GUIDANCE.includes(v));
 }

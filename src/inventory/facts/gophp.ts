@@ -13,6 +13,7 @@ import { isInertLiteral, KIND_LABEL, sinkAt, type Sink } from '../../rules/stora
 import { unwrap as unwrapGo } from '../../rules/storage/sinks-go';
 import { httpCall } from '../../rules/transmission/clients';
 import { classifyNameWithProtection, dataAt, dedupeItems, keyedData, memo, recordItems } from './common';
+import { goBoundFields } from './go-bind';
 import { sendCall } from './send';
 
 const STORE_KIND: Record<Sink['kind'], SinkKind> = { database: 'db', file: 'file', cache: 'cache', cookie: 'cookie', 'web-storage': 'web-storage', session: 'session' };
@@ -71,6 +72,8 @@ function collectCall(ctx: RuleContext, call: Node): void {
   if (e.kind !== 'call' || !e.receiver || e.args.length === 0) return;
   const go = ctx.file.syntax === 'go';
   if (go) {
+    // A request body decoded into a struct: each personal-data field of the struct is collected.
+    for (const f of goBoundFields(ctx, call)) collected(ctx, call, f.field, 'request', `${f.how}\` into \`${f.path}`);
     if (!GO_REQUEST_READ.test(e.name)) return;
     const recv = e.receiver.text.replace(/\s+/g, '');
     // `r.URL.Query().Get("x")`, `r.Header.Get("X-Email")`, `r.Form.Get("x")`; other `.Get` calls are not request reads.
@@ -120,22 +123,9 @@ function modelName(ctx: RuleContext, sink: Sink, lit: Node | undefined): string 
   return table?.[1];
 }
 
-/**
- * `Address::create($email)`, `Success::create($value)`: a static factory, not an Eloquent write. Eloquent's
- * `Model::create` takes an array of attributes (a literal, or `$request->validated()` / `->all()` / `->only()`).
- */
-function staticFactory(ctx: RuleContext, sink: Sink): boolean {
-  if (ctx.file.syntax !== 'php' || sink.node.type !== 'scoped_call_expression' || sink.kind !== 'database') return false;
-  const data = sink.values[0] ?? sink.named[0]?.value;
-  if (!data) return true;
-  const lit = ctx.flow.objectLiteralOf(data);
-  if (lit?.type === 'array_creation_expression') return false;
-  return !/->(all|validated|safe|only|except|input|toArray)\(/.test(data.text);
-}
-
 function storedCall(ctx: RuleContext, call: Node): void {
   const sink = sinkAt(ctx, call);
-  if (!sink || staticFactory(ctx, sink)) return;
+  if (!sink) return;
   const kind = STORE_KIND[sink.kind];
   const why = `stored in ${KIND_LABEL[sink.kind]} by ${sink.label}`;
   const targetFor = (name: string, nameNode: Node): string => {

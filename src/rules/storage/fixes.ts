@@ -54,6 +54,12 @@ export function carrierOf(ctx: RuleContext, node: Node, wanted: (i: TaintItem) =
       if (c) return c;
     }
   }
+  // A name bound to a record literal (`$attributes = ['password' => …]; User::create($attributes)`): the edit goes
+  // into the literal, never around the whole record.
+  if (e.kind === 'identifier') {
+    const literal = ctx.flow.objectLiteralOf(node);
+    if (literal && literal.id !== node.id) return carrierOf(ctx, literal, wanted, depth + 1);
+  }
   return ctx.flow.taint(node).some(wanted) ? { node } : undefined;
 }
 

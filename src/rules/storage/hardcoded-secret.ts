@@ -3,6 +3,7 @@ import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Confidence, Severity } from '../../core/types';
 import { looksLikePlaceholder, recogniseSecretFormat, type SecretFormat } from '../../core/values';
 import { capitalise } from '../common';
+import { entryAt } from '../../languages/config';
 import { isLocalOrReservedHost } from '../hosts';
 import { envFix, envName } from './fixes';
 import { isNotAValue, literalContext, type LiteralContext } from './literals';
@@ -166,7 +167,7 @@ export const hardcodedSecret: RuleDefinition = {
     why: 'Source code is copied to every laptop, CI runner, fork, backup and code-search index, and stays in the git history forever. A secret in it is readable by everyone who can read the code, cannot be rotated without a release, and is the same in every environment. Leaked keys are found by bots within minutes of a push to a public repository.',
     bad: "const dbPassword = 'Spr1ng-2024!db';\njwt.sign(payload, 'signing-secret-v2');",
     good: "const dbPassword = process.env.DB_PASSWORD;\njwt.sign(payload, process.env.JWT_SECRET);",
-    fix: 'Read the secret from the environment or a secret manager (`process.env.DB_PASSWORD`, `os.environ["DB_PASSWORD"]`, AWS Secrets Manager, Vault), rotate the leaked value, and remove it from the git history. Keep local defaults in an untracked `.env` file. In Go, `os.Getenv("DB_PASSWORD")` (a `const` becomes a `var`).',
+    fix: 'Read the secret from the environment or a secret manager (`process.env.DB_PASSWORD`, `os.environ["DB_PASSWORD"]`, AWS Secrets Manager, Vault), rotate the leaked value, and remove it from the git history. Keep local defaults in an untracked `.env` file. In Go, `os.Getenv("DB_PASSWORD")` (a `const` becomes a `var`). In Spring Boot `application*.properties` / `.yml`, `spring.datasource.password=${DB_PASSWORD}` (or set `SPRING_DATASOURCE_PASSWORD` and drop the line), Spring Cloud Config `{cipher}…` or Jasypt `ENC(…)` values.',
   },
   queries: {
     java: '(string_literal) @str',
@@ -176,10 +177,13 @@ export const hardcodedSecret: RuleDefinition = {
     go: '[(interpreted_string_literal) (raw_string_literal)] @str',
     php: '[(string) (encapsed_string)] @str',
     ruby: '(string) @str',
+    properties: '(property (value) @str)',
+    yaml: '(block_mapping_pair value: (flow_node) @str)\n(block_mapping_pair value: (block_node (block_scalar)) @str)\n(flow_pair value: (flow_node) @str)',
   },
   check(match, ctx) {
     const lit = match.get('str');
     if (!lit) return;
+    if (ctx.file.syntax === 'properties' || ctx.file.syntax === 'yaml') return configSecret(ctx, lit);
     if (ctx.file.syntax === 'java' && lit.text.startsWith('"${') && javaValueDefault(ctx, lit)) return;
     const value = ctx.syntax.stringValue(lit);
     if (value === undefined || value.length < 4 || value.length > 16_384) return;
@@ -277,10 +281,15 @@ export const hardcodedSecret: RuleDefinition = {
     }
 
     // 3. Secrets passed straight to signing, HMAC and session APIs.
-    if (lc.call && lc.argIndex !== undefined) {
-      const path = ctx.flow.resolvedPath(lc.call);
-      const written = ctx.syntax.calleePath(lc.call);
-      if (lc.kind === 'key' && lc.name === 'secret' && (SESSION_MIDDLEWARE.test(path) || SESSION_MIDDLEWARE.test(written)) && plausible(ctx, 'secret', value, true)) {
+    // Only a session middleware's `secret` option or an argument at a position (or keyword) some API takes a secret
+    // at can be one: the callee's path (imports resolved) is looked up only then.
+    const call = lc.call;
+    const sessionSpot = lc.kind === 'key' && lc.name === 'secret';
+    const argumentSpot = (lc.kind === undefined || lc.kind === 'keyword') && SECRET_ARGUMENTS.some((s) => s.syntax === ctx.file.syntax && (lc.kind === 'keyword' ? s.keyword === lc.keyword : s.index === lc.argIndex));
+    if (call && lc.argIndex !== undefined && (sessionSpot || argumentSpot)) {
+      const path = ctx.flow.resolvedPath(call);
+      const written = ctx.syntax.calleePath(call);
+      if (sessionSpot && (SESSION_MIDDLEWARE.test(path) || SESSION_MIDDLEWARE.test(written)) && plausible(ctx, 'secret', value, true)) {
         const { severity, confidence } = severityFor(ctx, 'error');
         ctx.report({ node: lit, message: `The session secret passed to \`${written}\` is hard-coded: anyone with the code can forge session cookies.`, severity, confidence, secret: value, dataTypes: ['secret'], fixes: fixFor(ctx, lit, lc, 'SESSION_SECRET') });
         return;
@@ -298,11 +307,11 @@ export const hardcodedSecret: RuleDefinition = {
     // 4. Credential-named variables, properties, keys, keyword arguments and default parameters.
     // Keys that are not names (`'AWS::ApiGateway::ApiKey'`, `'Api key:'`) are data of a lookup table.
     if (!lc.name || !/^[A-Za-z_$][\w$.-]*$/.test(lc.name)) return;
-    if (lc.kind === 'key' && isLookupTable(ctx, lit)) return;
     // Bare `pass` / `pw` mapped to a plain word is an alias (`{ pass: 'bandpass' }`), not a password.
     if (/^(pass|pw)$/i.test(lc.name) && /^[a-z]+$/.test(value)) return;
     const types = ctx.classifier.classifyName(lc.name).filter((c) => SECRET_TYPES.has(c.type));
     if (types.length === 0) return;
+    if (lc.kind === 'key' && isLookupTable(ctx, lit)) return;
     const type = types[0].type;
     if (!plausible(ctx, type, value, false)) return;
     // Test fixtures are full of dummy credentials (`'badpass'`, `'testPass'`): there, only values that look generated.
@@ -351,6 +360,55 @@ function javaValueDefault(ctx: RuleContext, lit: Node): boolean {
     fingerprintKey: `@Value ${key}`,
   });
   return true;
+}
+
+/** Spring profiles whose settings do not reach production (`application-dev.yml`, `application-test.properties`). */
+const LOCAL_PROFILE = /(^|[/\\])(application|bootstrap)-(dev|development|local|test|tests|it)\.[a-z]+$/i;
+
+/**
+ * Spring Boot config files: a literal under a credential-named key (`spring.datasource.password`, `*.client-secret`,
+ * `jwt.secret`), or a key of a known format under any key. Placeholders (`${DB_PASSWORD}`), Spring Cloud Config
+ * `{cipher}` and Jasypt `ENC(…)` values are not clear text; `${DB_PASSWORD:literal}` falls back to the literal.
+ */
+function configSecret(ctx: RuleContext, value: Node): void {
+  const entry = entryAt(ctx.syntax, ctx.root, value);
+  const text = ctx.syntax.stringValue(value)?.trim();
+  if (!entry?.key || !text || text.length > 16_384 || /^\{cipher\}|^ENC\(.*\)$/.test(text)) return;
+  const key = entry.key;
+  const local = LOCAL_PROFILE.test(ctx.file.path);
+  const fallback = /^\$\{([\w.-]+):(.+)\}$/.exec(text);
+  const literal = fallback ? fallback[2] : text;
+  const env = key.replace(/\[(\d+)\]/g, '_$1').replace(/[.-]/g, '_').toUpperCase();
+  const fixes: FixInput[] = fallback
+    ? [{ title: 'Remove the default so a missing property fails at start-up', safe: false, edits: [{ node: value, newText: `\${${fallback[1]}}` }] }]
+    : [{ title: `Read it from the environment: \${${env}}`, safe: false, edits: [{ node: value, newText: `\${${env}}` }] }];
+  if (FORMAT_HINT.test(literal)) {
+    const format = recogniseSecretFormat(literal);
+    if (format && !looksLikePlaceholder(literal)) {
+      const { severity, confidence } = severityFor(ctx, format.label === 'JSON Web Token' ? 'warning' : 'error', format);
+      ctx.report({ node: value, message: `${capitalise(withArticle(format.label))} is hard-coded in \`${key}\`.`, severity, confidence: local && confidence === 'high' ? 'medium' : confidence, secret: literal, dataTypes: [format.type], fixes, fingerprintKey: `config ${key}` });
+      return;
+    }
+  }
+  if (!fallback && text.includes('${')) return;
+  const last = key.split('.').pop() ?? key;
+  const types = ctx.classifier.classifyName(last).filter((c) => SECRET_TYPES.has(c.type));
+  if (types.length === 0 || !plausible(ctx, types[0].type, literal, false) || DEFAULT_PASSWORDS.has(literal.toLowerCase())) return;
+  if (ctx.file.isTestPath && (wordLike(literal) || literal.length < 8)) return;
+  const { severity, confidence } = severityFor(ctx, fallback || local ? 'warning' : 'error');
+  const label = ctx.classifier.type(types[0].type)?.label ?? 'a secret';
+  ctx.report({
+    node: value,
+    message: fallback
+      ? `\`${key}\` falls back to a hard-coded ${label.replace(/^(a|an) /, '')} when \`${fallback[1]}\` is not set.`
+      : `${capitalise(label)} is hard-coded in \`${key}\`${local ? ' (a development or test profile)' : ''}: everyone who can read the repository can use it.`,
+    severity,
+    confidence: (fallback || local) && confidence === 'high' ? 'medium' : confidence,
+    classifications: types,
+    secret: literal,
+    fixes,
+    fingerprintKey: `config ${key}`,
+  });
 }
 
 /** The password and host of a Go MySQL or key=value DSN. */

@@ -122,6 +122,9 @@ export function phpCallSink(ctx: RuleContext, call: Node): Sink | undefined {
     const instance = receiver.type === 'variable_name' && /^\$(user|customer|account|member|profile|patient|employee|model|record|entity)s?$/i.test(receiver.text);
     if (!model && !builder && !instance) return undefined;
     const data = name === 'updateOrCreate' || name === 'firstOrCreate' ? args[1] ?? args[0] : args[0];
+    // `Address::create($email)`, `Success::create($value)`: a static factory, not an Eloquent write. Eloquent's
+    // `Model::create` takes an array of attributes (a literal, or `$request->validated()` / `->all()` / `->only()`).
+    if (model && !builder && ctx.flow.objectLiteralOf(data)?.type !== 'array_creation_expression' && !/->(all|validated|safe|only|except|input|toArray)\(/.test(data.text)) return undefined;
     return { ...base, kind: 'database', model: model || instance, values: [data], named: [] };
   }
   // Files.

@@ -18,8 +18,10 @@ export function withArticle(label: string): string {
  */
 export function isParserToken(ctx: RuleContext, item: TaintItem): boolean {
   if (item.classification.type !== 'token') return false;
+  // A value read by its key (`request.getParameter("token")`) is a request's token even in a file that parses.
+  if (/^['"]/.test(item.origin.text)) return false;
   const name = (item.origin.text.split('.').pop() ?? '').replace(/^['"]|['"]$/g, '').replace(/^\$/, '');
-  if (!/^(token|tokens|tok|currentToken|nextToken|current_token|next_token)$/.test(name)) return false;
+  if (!/^(token|tokens|tok|currentToken|nextToken|current_token|next_token|getToken|getNextToken|peekToken)$/.test(name)) return false;
   let cached = ctx.state.get('parserFile') as boolean | undefined;
   if (cached === undefined) {
     // `token.type` / `token[0]` (a lexer's or a route compiler's tuple), or a lexer / parser in the file.

@@ -11,6 +11,7 @@ import { indentOf, insertIntoObject, replaceNode, statementOf } from './edits';
 import { sentData } from './insecure-request';
 import { reportable } from './urls';
 import { rubyInstanceCalls, rubyMethod } from './ruby';
+import { springMailStarttls } from './spring-config';
 
 const DB_SCHEMES = /^(postgres|postgresql|postgresql\+\w+|mysql|mysql\+\w+|mariadb|mongodb|mongodb\+srv|mssql|sqlserver|redis|amqp|cockroachdb|oracle:thin:@)$/i;
 const PY_DB_CALLS = /^(psycopg2|psycopg|asyncpg|pymysql|MySQLdb|mysql\.connector|aiomysql|aiopg|pg8000|pymongo|motor\.motor_asyncio|redis|redis\.asyncio)\.[\w.]+$|(^|\.)(MongoClient|AsyncIOMotorClient|Redis|StrictRedis|create_pool|connect)$/;
@@ -639,7 +640,7 @@ export const cleartextProtocol: RuleDefinition = {
     why: 'FTP and telnet send the login and everything after it in clear text. SMTP without TLS sends the mail password and every message in clear text, and STARTTLS that is merely allowed (nodemailer `secure: false` without `requireTLS`, `smtplib.SMTP` without `starttls()`) can be stripped by anyone on the path. A database connection to another host with TLS switched off (`ssl: false`, `sslmode=disable`, `tls=false`) exposes the database password and every row it returns. An error when a password or other credential is sent over the connection. Local hosts (a mail relay on localhost, a database in the same container network under a single-label name), hosts under `hosts.allowInsecure` and test code are not reported; a host that comes from configuration is reported with medium confidence.',
     bad: "nodemailer.createTransport({ host: 'smtp.partner.com', port: 587, secure: false, auth: { user, pass } });\nserver = smtplib.SMTP('smtp.partner.com', 587); server.login(user, password)",
     good: "nodemailer.createTransport({ host: 'smtp.partner.com', port: 587, requireTLS: true, auth: { user, pass } });\nserver = smtplib.SMTP('smtp.partner.com', 587); server.starttls(); server.login(user, password)",
-    fix: 'SMTP: `secure: true` on port 465, `requireTLS: true` on 587, `starttls(context=ssl.create_default_context())` before `login()` (or `smtplib.SMTP_SSL(context=…)`): without a context, smtplib does not check the server certificate. FTP: FTPS (`secure: true`, `ftplib.FTP_TLS` + `prot_p()`) or SFTP. Telnet: SSH. Databases: `sslmode=require` / `verify-full`, `ssl: { rejectUnauthorized: true }`, `tls=true`. Go: `c.StartTLS(&tls.Config{ServerName: host})` after `smtp.Dial`, `grpc.WithTransportCredentials(credentials.NewTLS(…))` instead of `WithInsecure()`, `tls=true` in go-sql-driver/mysql DSNs. Ruby: `Net::FTP.new(host, ssl: true)`, `Net::SMTP.start(…, tls: true)` or `starttls: :always`, ActionMailer `enable_starttls: true`.',
+    fix: 'SMTP: `secure: true` on port 465, `requireTLS: true` on 587, `starttls(context=ssl.create_default_context())` before `login()` (or `smtplib.SMTP_SSL(context=…)`): without a context, smtplib does not check the server certificate. FTP: FTPS (`secure: true`, `ftplib.FTP_TLS` + `prot_p()`) or SFTP. Telnet: SSH. Databases: `sslmode=require` / `verify-full`, `ssl: { rejectUnauthorized: true }`, `tls=true`. Go: `c.StartTLS(&tls.Config{ServerName: host})` after `smtp.Dial`, `grpc.WithTransportCredentials(credentials.NewTLS(…))` instead of `WithInsecure()`, `tls=true` in go-sql-driver/mysql DSNs. Ruby: `Net::FTP.new(host, ssl: true)`, `Net::SMTP.start(…, tls: true)` or `starttls: :always`, ActionMailer `enable_starttls: true`. Spring Boot: `spring.mail.properties.mail.smtp.starttls.enable=true` and `…starttls.required=true` (reported when set to false for a mail host that is not local).',
   },
   queries: {
     js: `(call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call
@@ -660,9 +661,13 @@ export const cleartextProtocol: RuleDefinition = {
     java: `(method_invocation arguments: (argument_list)) @call
 (object_creation_expression arguments: (argument_list)) @call
 (string_literal) @str`,
+    properties: '(property (value) @config_value)',
+    yaml: '(block_mapping_pair value: (flow_node) @config_value)\n(flow_pair value: (flow_node) @config_value)',
   },
   check(match, ctx) {
     if (isTestCode(ctx.file.path)) return;
+    const configValue = match.get('config_value');
+    if (configValue) return springMailStarttls(ctx, configValue);
     const pair = match.get('pair');
     if (pair) {
       const keyNode = match.get('key');

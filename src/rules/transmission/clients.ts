@@ -5,6 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../../core/rule';
 import { walk } from '../../core/syntax';
+import { pathKind } from '../../core/text';
 import { classMemberValue } from './urls';
 import { goHttpCall, phpHttpCall, rubyHttpCall } from './go';
 import { javaHttpCall } from './java';
@@ -313,16 +314,9 @@ export function instanceCalls(ctx: RuleContext, creation: Node): Node[] {
   return out;
 }
 
-/**
- * Test code: tests, specs, fixtures and mocks (a library's own test suite talks to local test servers with
- * self-signed certificates and fake data). Examples and samples are NOT test code here: they get copied.
- */
+/** Test code (not examples or samples: they get copied) is left alone by the transmission rules. */
 export function isTestCode(path: string): boolean {
-  const p = path.replace(/\\/g, '/');
-  return /(^|\/)(tests?|__tests__|testing|spec|specs|fixtures?|__fixtures__|mocks?|__mocks__|testdata|test-?utils|e2e|cypress|playwright|benchmarks?)(\/|$)/i.test(p) ||
-    /\.(test|spec|e2e|stories)\.[cm]?[jt]sx?$/i.test(p) ||
-    /(^|\/)(test_[^/]*|[^/]*_tests?|tests|conftest)\.py$/i.test(p) ||
-    /_test\.go$/.test(p) || /(^|\/)(testutils?|testhelpers?|(?!latest\/)[a-z0-9]+test)\/[^/]+\.go$/.test(p);
+  return pathKind(path) === 'test';
 }
 
 /** Confidence for a finding in this file: lower in examples and samples. */

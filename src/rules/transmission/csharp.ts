@@ -144,5 +144,13 @@ export function smtpSslState(ctx: RuleContext, creation: Node): { state: 'absent
     }
     return true;
   });
+  if (state === 'absent' && decl) {
+    const scope = ctx.flow.scopeOf(creation).text;
+    const v = variable.replace(/\W/g, '');
+    // Handed to a helper that sets its options (`SetPropertiesOnClient(client)`, ASP.NET Web Pages' WebMail), or
+    // never used to send (read for its configured `Host` / `Port`): not a cleartext session decided here.
+    if (new RegExp(`\\w+\\s*\\(([^()]*,)?\\s*${v}\\s*[,)]`).test(scope)) return { state: 'set' };
+    if (!new RegExp(`\\b${v}\\s*\\.\\s*Send|\\breturn\\s+${v}\\s*;|=\\s*${v}\\s*;`).test(scope)) return { state: 'set' };
+  }
   return { state, node };
 }

@@ -303,9 +303,13 @@ function checkJavaCookie(ctx: RuleContext, node: Node): void {
       }
       return true;
     });
-    // Handed to a helper that may set it (`configure(cookie)`): not this method's decision alone.
+    // Handed to a helper that may set it (`configure(cookie)`, ESAPI's `addCookie(response, cookie)`) or returned
+    // by a factory (Spring's `createCookie`): not this method's decision alone. `setMaxAge(0)` deletes the cookie.
     const v = variable.replace(/\$/g, '\\$');
-    if (state === 'absent' && new RegExp(`\\w+\\(\\s*${v}\\s*\\)`).test(scope.text.replace(new RegExp(`addCookie\\(\\s*${v}\\s*\\)`, 'g'), ''))) return;
+    if (state === 'absent' && new RegExp(`\\w+\\(([^()]*,)?\\s*${v}\\s*\\)|\\breturn\\s+${v}\\s*;|\\b${v}\\s*\\.\\s*setMaxAge\\(\\s*0\\s*\\)`).test(scope.text.replace(new RegExp(`addCookie\\(\\s*${v}\\s*\\)`, 'g'), ''))) return;
+  } else if (node.parent?.type === 'argument_list' && node.parent.parent?.type === 'method_invocation' && node.parent.parent.childForFieldName('name')?.text !== 'addCookie') {
+    // `cookies.add(new Cookie(…))` (Tomcat's push builder copies request cookies): not a cookie sent to the browser here.
+    return;
   }
   if (state === 'set') return;
   const statement = decl?.parent;

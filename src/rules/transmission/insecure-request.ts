@@ -5,6 +5,7 @@ import { capitalise, classificationsOf, describeData, relatedFor } from '../comm
 import { classifyHost } from '../hosts';
 import { fileConfidence, httpCall, instanceCalls, isTestCode, type HttpCall } from './clients';
 import { reportable, schemeFix, urlTarget, urlValue, type UrlTarget } from './urls';
+import { springHttpEndpoint } from './spring-config';
 
 /** Sensitive data reaching any argument of a call (URL, query, headers, body). */
 export function sentData(ctx: RuleContext, calls: Node[]): TaintItem[] {
@@ -110,7 +111,7 @@ export const insecureRequest: RuleDefinition = {
     why: 'Anything sent over http:// (credentials, session tokens, personal data) can be read and changed by anyone on the network path: public Wi-Fi, proxies, ISPs, a compromised router. PCI DSS 4.2.1 requires strong cryptography whenever card data crosses an open, public network; GDPR Art. 32 asks for encryption in transit for personal data. A request is an error when credentials or classified personal data reach its URL, query, headers or body (the related locations show where the data came from), a warning otherwise. Not reported: loopback and `*.localhost`, reserved test names (`*.test`, `*.example`, `*.local`, `*.internal`, `example.com`), link-local metadata services, single-label service names (`http://backend:8080`), hosts listed under `hosts.allowInsecure`, `http://` strings that are not request targets (XML namespaces, schema ids, links in comments and docs), and test code (tests, specs, fixtures, mocks), where test servers are plain HTTP by design.',
     bad: "const api = axios.create({ baseURL: 'http://api.partner.com' });\nawait api.post('/customers', { email, ssn });",
     good: "const api = axios.create({ baseURL: 'https://api.partner.com' });\nawait api.post('/customers', { email, ssn });",
-    fix: 'Use https://. If the host does not serve TLS, fix that first (the quick fix is offered, never preferred, for that reason). For an internal health check that must stay on plain HTTP, list the host under `hosts.allowInsecure` in `.sealant.yml`.',
+    fix: 'Use https://. If the host does not serve TLS, fix that first (the quick fix is offered, never preferred, for that reason). For an internal health check that must stay on plain HTTP, list the host under `hosts.allowInsecure` in `.sealant.yml`. In Spring Boot config files, endpoint settings (`*-url`, `*-uri`, `*endpoint`, `*address`) with an http:// URL on a non-local host are reported the same way.',
   },
   queries: {
     js: `(call_expression function: [(identifier) (member_expression) (await_expression)] @callee arguments: (arguments) @args) @call`,
@@ -123,8 +124,12 @@ export const insecureRequest: RuleDefinition = {
 (assignment_expression left: (member_access_expression name: (identifier) @prop (#eq? @prop "BaseAddress"))) @call`,
     java: `(method_invocation arguments: (argument_list) @args) @call
 (object_creation_expression arguments: (argument_list) @args) @call`,
+    properties: '(property (value) @config_value)',
+    yaml: '(block_mapping_pair value: (flow_node) @config_value)\n(flow_pair value: (flow_node) @config_value)',
   },
   check(match, ctx) {
+    const configValue = match.get('config_value');
+    if (configValue) return isTestCode(ctx.file.path) ? undefined : springHttpEndpoint(ctx, configValue);
     const call = match.get('call');
     if (!call || isTestCode(ctx.file.path)) return;
     const req = httpCall(ctx, call);

@@ -264,9 +264,22 @@ function checkJava(match: { get(name: string): Node | undefined }, ctx: RuleCont
     return;
   }
   const created = match.get('new');
-  if (created && /^new (org\.apache\.http\.conn\.ssl\.|org\.apache\.hc\.client5\.http\.ssl\.)?(NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy)$/.test(ctx.syntax.calleePath(created))) {
+  if (created && /^new (org\.apache\.http\.conn\.ssl\.|org\.apache\.hc\.client5\.http\.ssl\.)?(NoopHostnameVerifier|AllowAllHostnameVerifier|TrustAllStrategy)$/.test(ctx.syntax.calleePath(created)) && !libraryConstant(created)) {
     report(ctx, { node: created, what: `\`${created.text}\` switches off ${/TrustAll/.test(created.text) ? 'certificate' : 'host name'} verification`, severity: 'warning' });
   }
+}
+
+/**
+ * HttpClient's own definitions: `INSTANCE = new NoopHostnameVerifier()` inside that class, and
+ * `ALLOW_ALL_HOSTNAME_VERIFIER = new AllowAllHostnameVerifier()`. Code that uses them is reported where it does.
+ */
+function libraryConstant(created: Node): boolean {
+  const decl = created.parent?.type === 'variable_declarator' ? created.parent : undefined;
+  if (decl?.parent?.type !== 'field_declaration') return false;
+  if (/^(ALLOW_ALL_HOSTNAME_VERIFIER)$/.test(decl.childForFieldName('name')?.text ?? '')) return true;
+  let cls: Node | null = decl.parent;
+  while (cls && cls.type !== 'class_declaration') cls = cls.parent;
+  return !!cls && cls.childForFieldName('name')?.text === created.childForFieldName('type')?.text.split('.').pop();
 }
 
 function checkJs(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {

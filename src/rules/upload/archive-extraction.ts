@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
-import { callPaths, callsMatching, clientName, fileModel, functionAround, inTests, isTarObject, lastName, optionsObject, prop, receiverOf, writeSinks } from './shared';
+import { callPaths, callsMatching, callsWithPath, clientName, functionAround, inTests, isTarObject, lastName, optionsObject, prop, receiverOf, writeSinks } from './shared';
 import { goArchiveExtraction } from './go';
 import { javaArchiveExtraction } from './java';
 import { csharpArchiveExtraction } from './csharp';
@@ -29,7 +29,7 @@ function addFilterFix(ctx: RuleContext, call: Node): FixInput[] {
 function checkPython(ctx: RuleContext): void {
   // A global default set in this file: `tarfile.TarFile.extraction_filter = staticmethod(tarfile.data_filter)`.
   if (/extraction_filter\s*=/.test(ctx.file.text)) return;
-  for (const call of fileModel(ctx).calls) {
+  for (const call of callsWithPath(ctx, (q) => /^(extractall|extract)$/.test(lastName(q.written)) || /^shutil\.unpack_archive$/.test(q.resolved))) {
     const p = callPaths(ctx, call);
     const name = lastName(p.written);
     const isUnpack = /^shutil\.unpack_archive$/.test(p.resolved);

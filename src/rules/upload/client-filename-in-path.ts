@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import {
-  callPaths, clientName, eventOf, fileModel, functionOf, importEdit, importedName, inTests, isUploadJs, paramInfo, paramsOf, prop,
+  callPaths, callsWithPath, clientName, eventOf, functionOf, importEdit, importedName, inTests, isUploadJs, paramInfo, paramsOf, prop,
   usesEsm, writeSinks, type NameHit,
 } from './shared';
 import { javaClientFilename } from './java';
@@ -63,7 +63,7 @@ function report(ctx: RuleContext, hit: NameHit, sink: Node, how: string): void {
 
 /** multer `diskStorage({ filename(req, file, cb) { cb(null, file.originalname) } })`. */
 function checkDiskStorage(ctx: RuleContext): void {
-  for (const call of fileModel(ctx).calls) {
+  for (const call of callsWithPath(ctx, (q) => /(^|\.)diskStorage$/.test(q.resolved))) {
     const p = callPaths(ctx, call);
     if (!/(^|\.)diskStorage$/.test(p.resolved)) continue;
     const opts = ctx.syntax.args(call)[0];
@@ -108,7 +108,7 @@ export const clientFilenameInPath: RuleDefinition = {
   cwe: [22, 73, 434],
   owasp: ['A01:2021 Broken Access Control', 'OWASP File Upload Cheat Sheet'],
   fixable: true,
-  keywords: 'original_filename|move_uploaded_file|->file\\(|HttpPostedFile|FormFile|MultipartForm|getOriginalFilename|getSubmittedFileName|FileItem|originalname|originalFilename|req(uest)?\\.files|\\.FILES|chunks\\(|UploadFile|formData|busboy|formidable|hapi',
+  keywords: 'original_filename|move_uploaded_file|->file\\(|HttpPostedFile|FileUpload|FormFile|MultipartForm|getOriginalFilename|getSubmittedFileName|FileItem|originalname|originalFilename|req(uest)?\\.files|\\.FILES|chunks\\(|UploadFile|formData|busboy|formidable|hapi',
   guidance: {
     why: 'The file name in a multipart upload is whatever the client sends: `../../server.js`, `/etc/cron.d/x`, `..\\\\web.config`. Used in the destination path it lets an attacker write outside the upload folder (path traversal, CWE-22), overwrite other users\' files or the application itself, and choose an executable extension.',
     bad: "filename: (req, file, cb) => cb(null, file.originalname)\n\nf.save(os.path.join(UPLOAD_FOLDER, f.filename))",

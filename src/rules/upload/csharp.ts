@@ -31,6 +31,12 @@ function isUploadDecl(decl: Node): boolean {
   return CONTAINER.test(base) && UPLOAD_TYPES.test(arg);
 }
 
+/** A Web Forms `FileUpload` control: declared with that type in the file, or named like one (`FileUpload1`, `fuPhoto`). */
+function isFileUploadControl(ctx: RuleContext, name: string): boolean {
+  if (!/^[A-Za-z_]\w*$/.test(name)) return false;
+  return new RegExp(`\\bFileUpload\\s+${name}\\b`).test(ctx.file.text) || /^(\w*[Ff]ile[Uu]pload\w*|fu[A-Z]\w*)$/.test(name);
+}
+
 export function csharpUploadModel(ctx: RuleContext): Model {
   let m = MODELS.get(ctx.flow);
   if (m) return m;
@@ -50,6 +56,12 @@ export function csharpUploadModel(ctx: RuleContext): Model {
         } else if (n.type === 'variable_declarator') {
           const value = n.namedChildren[n.namedChildren.length - 1];
           if (value && /Form\.Files(\[|\.|$)|\.Files\[/.test(value.text.replace(/\s+/g, ''))) names.add(n.childForFieldName('name')?.text ?? '');
+        } else if (n.type === 'invocation_expression') {
+          // Web Forms: the `<asp:FileUpload>` control saved in its page's handler (`FileUpload1.SaveAs(…)`,
+          // `FileUpload1.PostedFile.SaveAs(…)`); the control is declared in the designer file, so its name says it.
+          const fn = n.childForFieldName('function');
+          const control = fn?.type === 'member_access_expression' && fn.childForFieldName('name')?.text === 'SaveAs' ? fn.childForFieldName('expression')?.text.replace(/\s+/g, '').replace(/\.PostedFile$/, '') : undefined;
+          if (control && isFileUploadControl(ctx, control)) names.add(control).add(`${control}.PostedFile`);
         }
         return true;
       });
@@ -264,6 +276,9 @@ export function csharpNoSizeLimit(ctx: RuleContext, threshold: number): void {
   const m = csharpUploadModel(ctx);
   for (const handler of m.handlers) {
     if (attributesOf(handler).length === 0 && handler.type !== 'method_declaration') continue;
+    // Only ASP.NET Core uploads get Kestrel's 28.6 MB: classic ASP.NET (`HttpPostedFile`, `Request.Files`) stops at
+    // `maxRequestLength`'s 4 MB and Blazor's `IBrowserFile` at 500 KB unless raised elsewhere.
+    if (!/\b(IFormFile|IFormFileCollection)\b|Form\s*\.\s*Files\b/.test(handler.text)) continue;
     const nameNode = handler.childForFieldName('name') ?? handler;
     sizeReport(ctx, nameNode, `\`${nameNode.text}\` takes an upload with no \`[RequestSizeLimit]\` or \`[RequestFormLimits]\` of its own and`, 28.6 * MB, threshold, 'note', {
       title: 'Limit the request to 10 MB',

@@ -103,12 +103,16 @@ export function clientNameIn(ctx: RuleContext, expr: Node, uploads: Set<string>,
       if (NAME_SANITIZERS.test(name) || (name === 'getName' && /^(FilenameUtils|FileNameUtils)$/.test(recv?.text ?? ''))) return false;
       // `new File(name).getName()` keeps only the last segment.
       if (name === 'getName' && recv?.type === 'object_creation_expression') return false;
+      // `name.substring(name.lastIndexOf('/') + 1)` (Tomcat's manager) keeps only the last segment too.
+      if (name === 'substring' && /^\s*\w+\s*\.\s*lastIndexOf\s*\(\s*('\/'|"\/"|'\\\\'|"\\\\"|File\.separator(Char)?)\s*\)\s*\+\s*1\s*$/.test(ctx.syntax.args(n)[0]?.text ?? '')) return false;
       if (CLIENT_NAME.test(name) || (name === 'getName' && recv?.type === 'identifier' && uploads.has(recv.text) && /FileItem/.test(ctx.file.text))) {
         found = { use: n, origin: n };
         return false;
       }
       return true;
     }
+    // `parts[parts.length - 1]` after a split on the path separators (OWASP ESAPI): the last segment.
+    if (n.type === 'array_access' && /\.length\s*-\s*1$/.test(n.childForFieldName('index')?.text ?? '')) return false;
     if (n.type === 'identifier') {
       // The name of a called method or an accessed field is not a variable.
       if ((n.parent?.type === 'method_invocation' && n.parent.childForFieldName('name')?.id === n.id) || (n.parent?.type === 'field_access' && n.parent.childForFieldName('field')?.id === n.id)) return false;
@@ -285,6 +289,17 @@ function sizeFinding(ctx: RuleContext, node: Node, what: string, size: number | 
   });
 }
 
+/** A `@MultipartConfig` annotation value: `getAnnotation(MultipartConfig.class)` or a name declared with that type. */
+function isMultipartAnnotation(ctx: RuleContext, arg: Node): boolean {
+  if (/MultipartConfig\.class/.test(arg.text)) return true;
+  if (arg.type !== 'identifier') return false;
+  const def = ctx.flow.definitionOf(arg.text, arg);
+  if (def?.value && /MultipartConfig\.class/.test(def.value.text)) return true;
+  let decl: Node | null | undefined = def?.node.parent;
+  if (decl?.type === 'variable_declarator') decl = decl.parent;
+  return /(^|\.)MultipartConfig$/.test(decl?.childForFieldName('type')?.text ?? '');
+}
+
 /**
  * Size limits: Commons FileUpload without `setFileSizeMax` / `setSizeMax`, `@MultipartConfig` without `maxFileSize`,
  * `new MultipartConfigElement(location)` (no limits), and limits set to -1 or above the threshold
@@ -308,7 +323,8 @@ export function javaNoSizeLimit(ctx: RuleContext, threshold: number): void {
         sizeFinding(ctx, n, `\`${path}\` without \`setFileSizeMax\` / \`setSizeMax\``, undefined, threshold, fix);
       } else if (/^new (javax\.servlet\.|jakarta\.servlet\.)?MultipartConfigElement$/.test(path)) {
         const args = ctx.syntax.args(n);
-        if (args.length === 1) sizeFinding(ctx, n, '`new MultipartConfigElement(location)` (no maxFileSize)', undefined, threshold);
+        // `new MultipartConfigElement(annotation)` copies the limits of a `@MultipartConfig`, checked where it is written.
+        if (args.length === 1 && !isMultipartAnnotation(ctx, args[0])) sizeFinding(ctx, n, '`new MultipartConfigElement(location)` (no maxFileSize)', undefined, threshold);
         else if (args.length >= 2) {
           const size = javaNumber(ctx, args[1]);
           if (size !== undefined && (size < 0 || size > threshold)) sizeFinding(ctx, args[1], '`MultipartConfigElement`', size, threshold);
@@ -339,8 +355,8 @@ export function javaNoSizeLimit(ctx: RuleContext, threshold: number): void {
 /** Archive entries: `ZipEntry`, `JarEntry`, Commons Compress `TarArchiveEntry` / `ZipArchiveEntry` / `ArchiveEntry`. */
 const ENTRY_TYPES = /^(ZipEntry|JarEntry|TarArchiveEntry|ZipArchiveEntry|ArchiveEntry|SevenZArchiveEntry|TarEntry)$/;
 const NEXT_ENTRY = /^(getNextEntry|getNextZipEntry|getNextTarEntry|getNextJarEntry|nextElement|getEntry|next)$/;
-/** A check that the resolved path stays inside the target folder. */
-const CONTAINMENT = /getCanonicalPath\s*\(\s*\)\s*\.\s*startsWith|getCanonicalFile\s*\(\s*\)|normalize\s*\(\s*\)\s*\.\s*startsWith|toRealPath|\.startsWith\s*\(\s*\w*(dest|target|dir|root|base|output)\w*|\.contains\s*\(\s*"\.\."\s*\)/i;
+/** A check that the resolved path stays inside the target folder; Jetty's `URIUtil.canonicalPath(name)` returns null for a name that climbs out with `..`. */
+const CONTAINMENT = /getCanonicalPath\s*\(\s*\)\s*\.\s*startsWith|getCanonicalFile\s*\(\s*\)|normalize\s*\(\s*\)\s*\.\s*startsWith|toRealPath|\.startsWith\s*\(\s*\w*(dest|target|dir|root|base|output)\w*|\.contains\s*\(\s*"\.\."\s*\)|URIUtil\s*\.\s*canonicalPath\s*\(/i;
 const ENTRY_WRITE = /new\s+FileOutputStream|Files\s*\.\s*(copy|write|newOutputStream|newBufferedWriter)|IOUtils\s*\.\s*copy|transferTo|FileUtils\s*\.\s*copy\w*ToFile/;
 
 /** True when `n` (an identifier) holds an archive entry: declared with an entry type or read from the archive. */

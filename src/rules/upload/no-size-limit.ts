@@ -6,6 +6,7 @@ import { csharpNoSizeLimit } from './csharp';
 import { goNoSizeLimit } from './go';
 import { phpNoSizeLimit } from './php';
 import { rubyNoSizeLimit } from './ruby';
+import { springConfigNoSizeLimit } from './spring-config';
 
 export { numericValue } from './shared';
 
@@ -271,17 +272,18 @@ export const noSizeLimit: RuleDefinition = {
   owasp: ['A04:2021 Insecure Design', 'OWASP File Upload Cheat Sheet'],
   fixable: true,
   options: { maxBytes: { description: 'Largest upload or body size considered safe, in bytes.', default: 10 * MB } },
-  keywords: 'move_uploaded_file|->file\\(|HttpPostedFile|RequestSizeLimit|RequestFormLimits|MultipartBodyLengthLimit|MaxRequestBodySize|FormFile|ParseMultipartForm|MultipartForm|MultipartConfig|ServletFileUpload|FileUpload|setMaxUploadSize|setMaxFileSize|multer|fileupload|formidable|busboy|request\\.files|DATA_UPLOAD_MAX|body-?parser|express\\.(json|raw|text|urlencoded)|koa-?body|has_(one|many)_attached|CarrierWave|< *Shrine',
+  keywords: 'move_uploaded_file|->file\\(|HttpPostedFile|RequestSizeLimit|RequestFormLimits|MultipartBodyLengthLimit|MaxRequestBodySize|FormFile|ParseMultipartForm|MultipartForm|MultipartConfig|ServletFileUpload|FileUpload|setMaxUploadSize|setMaxFileSize|multer|fileupload|formidable|busboy|request\\.files|DATA_UPLOAD_MAX|body-?parser|express\\.(json|raw|text|urlencoded)|koa-?body|has_(one|many)_attached|CarrierWave|< *Shrine|multipart\\s*[.:]',
   guidance: {
     why: 'Without a size limit one request can exhaust disk space or memory and take the service down for every customer (CWE-400, CWE-770). Upload libraries differ: multer, busboy and express-fileupload have no file size limit by default, formidable allows 200 MB, Flask has no MAX_CONTENT_LENGTH, and Django lets settings switch its request limits off.',
     bad: "const upload = multer({ dest: 'uploads/' });\n\napp.config  # no MAX_CONTENT_LENGTH\nf = request.files['file']",
     good: "const upload = multer({ dest: 'uploads/', limits: { fileSize: 5 * 1024 * 1024 }, fileFilter });\n\napp.config['MAX_CONTENT_LENGTH'] = 16 * 1024 * 1024",
-    fix: 'Follow the OWASP File Upload Cheat Sheet: set the smallest size the feature needs — `limits.fileSize` (multer, busboy, express-fileupload with `abortOnLimit: true`), `maxFileSize` (formidable, koa-body), `limit` (body parsers), `MAX_CONTENT_LENGTH` (Flask); keep Django\'s `DATA_UPLOAD_MAX_*` settings. Also limit the number of files and fields, and reject (do not truncate) what is too large. The safe size is the rule option `maxBytes` (default 10 MB). Go: `r.Body = http.MaxBytesReader(w, r.Body, 10<<20)` before `r.FormFile` / `ParseMultipartForm` (its argument only caps memory). Rails: `validates :avatar, size: { less_than: 10.megabytes }` (active_storage_validations), `size_range` in CarrierWave uploaders, `validate_max_size` in Shrine.',
+    fix: 'Follow the OWASP File Upload Cheat Sheet: set the smallest size the feature needs — `limits.fileSize` (multer, busboy, express-fileupload with `abortOnLimit: true`), `maxFileSize` (formidable, koa-body), `limit` (body parsers), `MAX_CONTENT_LENGTH` (Flask); keep Django\'s `DATA_UPLOAD_MAX_*` settings. Also limit the number of files and fields, and reject (do not truncate) what is too large. The safe size is the rule option `maxBytes` (default 10 MB). Go: `r.Body = http.MaxBytesReader(w, r.Body, 10<<20)` before `r.FormFile` / `ParseMultipartForm` (its argument only caps memory). Rails: `validates :avatar, size: { less_than: 10.megabytes }` (active_storage_validations), `size_range` in CarrierWave uploaders, `validate_max_size` in Shrine. Spring Boot (`application*.properties` / `application*.yml`): `spring.servlet.multipart.max-file-size` and `max-request-size` (Boot 1.x `spring.http.multipart.*`) set to `-1` (unlimited) or above `maxBytes` are reported; leaving them out is fine, Spring Boot then applies its defaults of 1MB per file and 10MB per request. A `${UPLOAD_LIMIT:2GB}` placeholder is reported at low confidence, for its default.',
   },
-  queries: { js: '', python: '', java: '', csharp: '', go: '', php: '', ruby: '' },
+  queries: { js: '', python: '', java: '', csharp: '', go: '', php: '', ruby: '', properties: '', yaml: '' },
   finish(ctx) {
     if (ctx.file.syntax === 'php') return phpNoSizeLimit(ctx);
     const threshold = ctx.option<number>('maxBytes');
+    if (ctx.file.syntax === 'properties' || ctx.file.syntax === 'yaml') return springConfigNoSizeLimit(ctx, threshold);
     if (ctx.file.syntax === 'ruby') return rubyNoSizeLimit(ctx, threshold);
     if (ctx.file.syntax === 'java') return javaNoSizeLimit(ctx, threshold);
     if (ctx.file.syntax === 'csharp') return csharpNoSizeLimit(ctx, threshold);

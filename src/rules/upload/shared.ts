@@ -18,8 +18,23 @@ export const MB = 1024 * 1024;
 // ---------------------------------------------------------------------------------------------------------
 // Per-file model, shared by the five upload rules of one analysis (keyed by the file's DataFlow).
 
+/** A call as offsets, with its callee path as written once something asked (kept for the next analysis). */
+interface CallRecord {
+  start: number;
+  end: number;
+  written?: string;
+  /** The path resolved through `imports` (the same map object while typing leaves the imports alone). */
+  resolved?: string;
+  imports?: ReadonlyMap<string, string>;
+}
+
 interface FileModel {
-  calls: Node[];
+  /** Every call of the file, in document order (made on first use: see callsWithPath). */
+  readonly calls: Node[];
+  /** The same calls as offsets (kept for the next analysis of the document, see RuleContext.carry). */
+  readonly records: readonly CallRecord[];
+  /** The node of the i-th call. */
+  node(i: number): Node;
   paths: Map<number, { written: string; resolved: string }>;
   typeCheckedFile?: boolean;
   /** writeSinks' answer: every upload rule's finish asks for it. */
@@ -27,6 +42,7 @@ interface FileModel {
 }
 
 const MODELS = new WeakMap<object, FileModel>();
+const CARRY_KEY = 'upload/shared:calls';
 
 function nonNull<T>(x: T | null | undefined): x is T {
   return x !== null && x !== undefined;
@@ -36,14 +52,86 @@ export function named(node: Node | null | undefined): Node[] {
   return node ? node.namedChildren.filter(nonNull) : [];
 }
 
+function callTypes(syntax: SyntaxFamily): string[] {
+  return syntax === 'js' ? ['call_expression', 'new_expression'] : syntax === 'go' ? ['call_expression'] : ['call'];
+}
+
 export function fileModel(ctx: RuleContext): FileModel {
   let m = MODELS.get(ctx.flow);
   if (!m) {
-    const types = ctx.file.syntax === 'js' ? ['call_expression', 'new_expression'] : ctx.file.syntax === 'go' ? ['call_expression'] : ['call'];
-    m = { calls: ctx.root.descendantsOfType(types).filter(nonNull), paths: new Map() };
+    m = carriedModel(ctx) ?? modelOf(ctx, ctx.root.descendantsOfType(callTypes(ctx.file.syntax)).filter(nonNull));
+    ctx.carry?.keep(CARRY_KEY, m.records);
     MODELS.set(ctx.flow, m);
   }
   return m;
+}
+
+function modelOf(ctx: RuleContext, calls: Node[]): FileModel {
+  const records = calls.map((c) => ({ start: c.startIndex, end: c.endIndex }));
+  return { calls, records, node: (i) => calls[i], paths: new Map() };
+}
+
+/**
+ * While typing: the calls of the previous analysis outside the edited unit (moved by the edit's shift) and those
+ * found again inside it, without walking the whole tree. A node is made for a carried call only when a rule needs
+ * it; undefined (find every call again) when a call of the previous analysis crosses the unit's bounds.
+ */
+function carriedModel(ctx: RuleContext): FileModel | undefined {
+  const edit = ctx.carry?.edit;
+  const before = edit ? (ctx.carry?.previous(CARRY_KEY) as readonly CallRecord[] | undefined) : undefined;
+  if (!edit || !before) return undefined;
+  const types = callTypes(ctx.file.syntax);
+  const head: CallRecord[] = [];
+  const tail: CallRecord[] = [];
+  for (const r of before) {
+    if (r.end <= edit.start) head.push(r);
+    else if (r.start >= edit.oldEnd) tail.push({ start: r.start + edit.delta, end: r.end + edit.delta, written: r.written });
+    else if (r.start < edit.start || r.end > edit.oldEnd) return undefined;
+  }
+  const inside = ctx.root.descendantsOfType(types, edit.startPosition, edit.endPosition).filter((c): c is Node => !!c && c.startIndex >= edit.start && c.endIndex <= edit.end);
+  const records: CallRecord[] = [...head, ...inside.map((c) => ({ start: c.startIndex, end: c.endIndex })), ...tail];
+  const nodes: (Node | undefined)[] = [...head.map(() => undefined), ...inside, ...tail.map(() => undefined)];
+  let all: Node[] | undefined;
+  const model: FileModel = {
+    records,
+    paths: new Map(),
+    node(i) {
+      let n = nodes[i];
+      if (!n) {
+        const r = records[i];
+        n = ctx.root.descendantForIndex(r.start, r.end) ?? undefined;
+        // The smallest node spanning the offsets is the call itself (its children are shorter).
+        if (!n || n.startIndex !== r.start || n.endIndex !== r.end || !types.includes(n.type)) throw new Error(`upload rules: no call at ${r.start}-${r.end} after an edit`);
+        nodes[i] = n;
+        if (r.written !== undefined) model.paths.set(n.id, { written: r.written, resolved: ctx.flow.resolvePath(r.written) });
+      }
+      return n;
+    },
+    get calls() {
+      if (!all) all = records.map((_, i) => model.node(i));
+      return all;
+    },
+  };
+  return model;
+}
+
+/**
+ * The calls whose callee paths (as written and resolved) pass `test`. Carried calls are tested on their paths
+ * first: no node is made for the others.
+ */
+export function callsWithPath(ctx: RuleContext, test: (p: { written: string; resolved: string }) => boolean): Node[] {
+  const m = fileModel(ctx);
+  const out: Node[] = [];
+  const imports = ctx.flow.imports;
+  m.records.forEach((r, i) => {
+    if (r.written === undefined) r.written = callPaths(ctx, m.node(i)).written;
+    if (r.imports !== imports || r.resolved === undefined) {
+      r.resolved = ctx.flow.resolvePath(r.written);
+      r.imports = imports;
+    }
+    if (test({ written: r.written, resolved: r.resolved })) out.push(m.node(i));
+  });
+  return out;
 }
 
 /** Callee path as written (`upload.single`) and with imports resolved (`multer.diskStorage`). */
@@ -66,10 +154,7 @@ export function lastName(path: string): string {
 
 /** Calls whose written or resolved callee path matches. */
 export function callsMatching(ctx: RuleContext, re: RegExp): Node[] {
-  return fileModel(ctx).calls.filter((c) => {
-    const p = callPaths(ctx, c);
-    return re.test(p.resolved) || re.test(p.written);
-  });
+  return callsWithPath(ctx, (p) => re.test(p.resolved) || re.test(p.written));
 }
 
 /** The receiver of a method call (`recv.m()`), if any. */
@@ -756,19 +841,29 @@ export function writeSinks(ctx: RuleContext): readonly WriteSink[] {
   const model = fileModel(ctx);
   if (model.writeSinks) return model.writeSinks;
   const out: WriteSink[] = [];
-  for (const call of model.calls) {
-    const s = ctx.file.syntax === 'js' ? jsSink(ctx, call) : pySink(ctx, call);
+  const js = ctx.file.syntax === 'js';
+  for (const call of callsWithPath(ctx, js ? mayBeJsSink : mayBePySink)) {
+    const s = js ? jsSink(ctx, call) : pySink(ctx, call);
     if (s) out.push(s);
   }
   model.writeSinks = out;
   return out;
 }
 
+function jsFsish(p: { written: string; resolved: string }): boolean {
+  return JS_FS.test(p.resolved) || JS_FS.test(p.written) || /^(fs|fs-extra|fs\/promises|node:fs|node:fs\/promises)\./.test(p.resolved);
+}
+
+/** Most calls of a file are no write: decided from the callee path alone, before looking at arguments. */
+function mayBeJsSink(p: { written: string; resolved: string }): boolean {
+  const name = lastName(p.written);
+  return name === 'mv' || name === 'toFile' || jsFsish(p);
+}
+
 function jsSink(ctx: RuleContext, call: Node): WriteSink | undefined {
   const p = callPaths(ctx, call);
   const name = lastName(p.written);
-  const fsish = JS_FS.test(p.resolved) || JS_FS.test(p.written) || /^(fs|fs-extra|fs\/promises|node:fs|node:fs\/promises)\./.test(p.resolved);
-  // Most calls of a file are none of these: decide that before looking at their arguments.
+  const fsish = jsFsish(p);
   if (!fsish && name !== 'mv' && name !== 'toFile') return undefined;
   const args = ctx.syntax.args(call);
   if (name === 'mv' && args[0] && receiverOf(ctx, call)) return { call, dest: args[0], label: `\`${calleeLabel(p.written)}\`` };
@@ -785,12 +880,25 @@ function jsSink(ctx: RuleContext, call: Node): WriteSink | undefined {
   return undefined;
 }
 
+function pyOpens(p: { written: string; resolved: string }): boolean {
+  return /^(open|io\.open|codecs\.open|aiofiles\.open|os\.open)$/.test(p.resolved) || /^(open|aiofiles\.open)$/.test(p.written);
+}
+
+function pyMoves(p: { written: string; resolved: string }): boolean {
+  return /^shutil\.(copy|copy2|copyfile|move|copytree)$/.test(p.resolved) || /^os\.(rename|replace|renames)$/.test(p.resolved);
+}
+
+/** Most calls of a file are no write: decided from the callee path alone, before looking at arguments and receiver. */
+function mayBePySink(p: { written: string; resolved: string }): boolean {
+  const name = lastName(p.written);
+  return name === 'save' || name === 'write_bytes' || name === 'write_text' || name === 'open' || pyOpens(p) || pyMoves(p);
+}
+
 function pySink(ctx: RuleContext, call: Node): WriteSink | undefined {
   const p = callPaths(ctx, call);
   const name = lastName(p.written);
-  const opens = /^(open|io\.open|codecs\.open|aiofiles\.open|os\.open)$/.test(p.resolved) || /^(open|aiofiles\.open)$/.test(p.written);
-  const moves = /^shutil\.(copy|copy2|copyfile|move|copytree)$/.test(p.resolved) || /^os\.(rename|replace|renames)$/.test(p.resolved);
-  // Most calls of a file are none of these: decide that before looking at their arguments and receiver.
+  const opens = pyOpens(p);
+  const moves = pyMoves(p);
   if (!opens && !moves && name !== 'save' && name !== 'write_bytes' && name !== 'write_text' && name !== 'open') return undefined;
   const args = ctx.syntax.args(call);
   const recv = receiverOf(ctx, call);
@@ -963,15 +1071,29 @@ export function configValue(ctx: RuleContext, key: string, depth = 0): DirValue 
 }
 
 export function configNode(ctx: RuleContext, key: string): Node | undefined {
-  const types = ctx.file.syntax === 'js' ? ['assignment_expression', 'pair', 'variable_declarator'] : ['assignment', 'keyword_argument', 'pair'];
-  for (const n of ctx.root.descendantsOfType(types).filter(nonNull)) {
-    const left = n.childForFieldName('left') ?? n.childForFieldName('key') ?? n.childForFieldName('name');
-    const value = n.childForFieldName('right') ?? n.childForFieldName('value');
-    if (!left || !value) continue;
-    const lt = left.text;
-    if (lt === key || lt === `'${key}'` || lt === `"${key}"` || new RegExp(`(\\.|\\[['"])${escapeRe(key)}(['"]\\])?$`).test(lt)) return value;
+  const member = new RegExp(`(\\.|\\[['"])${escapeRe(key)}(['"]\\])?$`);
+  for (const { left: lt, value } of configEntries(ctx)) {
+    if (lt === key || lt === `'${key}'` || lt === `"${key}"` || member.test(lt)) return value;
   }
   return undefined;
+}
+
+/** Per file: every assignment, pair and keyword argument with the text of its left side (configNode is asked for several keys). */
+const CONFIG_ENTRIES = new WeakMap<object, { left: string; value: Node }[]>();
+
+function configEntries(ctx: RuleContext): { left: string; value: Node }[] {
+  let entries = CONFIG_ENTRIES.get(ctx.flow);
+  if (!entries) {
+    entries = [];
+    const types = ctx.file.syntax === 'js' ? ['assignment_expression', 'pair', 'variable_declarator'] : ['assignment', 'keyword_argument', 'pair'];
+    for (const n of ctx.root.descendantsOfType(types).filter(nonNull)) {
+      const left = n.childForFieldName('left') ?? n.childForFieldName('key') ?? n.childForFieldName('name');
+      const value = n.childForFieldName('right') ?? n.childForFieldName('value');
+      if (left && value) entries.push({ left: left.text, value });
+    }
+    CONFIG_ENTRIES.set(ctx.flow, entries);
+  }
+  return entries;
 }
 
 /** Is `dir` inside (or equal to) the served directory? Leading `..` segments are ignored on both sides. */

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import {
-  calleeLabel, callPaths, callsMatching, eventOf, fileHasTypeCheck, fileModel, functionAround, functionOf, hasTypeCheck, inTests, isPermissiveFilter, isUploadJs,
+  calleeLabel, callPaths, callsMatching, callsWithPath, eventOf, fileHasTypeCheck, functionAround, functionOf, hasTypeCheck, inTests, isPermissiveFilter, isUploadJs,
   lastName, multerHandlersCheck, multerRestricted, multerUses, named, optionsObject, prop, receiverOf, scopeText, statementOf, uploadDataJs, uploadDataPy, writeSinks,
 } from './shared';
 import { javaUnrestrictedType } from './java';
@@ -88,7 +88,7 @@ function checkBusboyHandler(ctx: RuleContext, call: Node): void {
 /** express-fileupload: `file.mv(...)` or writing `file.data`, in a handler with no type check. */
 function checkJsSinks(ctx: RuleContext): void {
   const reported = new Set<number>();
-  for (const call of fileModel(ctx).calls) {
+  for (const call of callsWithPath(ctx, (q) => lastName(q.written) === 'mv')) {
     const p = callPaths(ctx, call);
     const name = lastName(p.written);
     let upload: Node | undefined;
@@ -124,7 +124,7 @@ const PY_STORE = /^(save|copyfileobj|write|write_bytes|writelines|upload_fileobj
 /** Flask / FastAPI / Django handlers that keep an uploaded file without a type check. */
 function checkPySinks(ctx: RuleContext): void {
   const reported = new Set<number>();
-  for (const call of fileModel(ctx).calls) {
+  for (const call of callsWithPath(ctx, (q) => PY_STORE.test(lastName(q.written)))) {
     const p = callPaths(ctx, call);
     const name = lastName(p.written);
     if (!PY_STORE.test(name)) continue;
@@ -203,7 +203,8 @@ export const unrestrictedFileType: RuleDefinition = {
       checkDjangoFields(ctx);
       return;
     }
-    for (const call of fileModel(ctx).calls) {
+    const jsUpload = (q: { written: string; resolved: string }) => /^multer$/.test(q.resolved) || q.written === 'multer' || /formidable|Formidable|IncomingForm/.test(q.resolved) || /(^|\.)on$/.test(q.written);
+    for (const call of callsWithPath(ctx, jsUpload)) {
       const p = callPaths(ctx, call);
       if (/^multer$/.test(p.resolved) || p.written === 'multer') checkMulter(ctx, call);
       else if (/^(new )?formidable(\.formidable|\.IncomingForm|\.Formidable|\.default)?$|^new (IncomingForm|Formidable)$/.test(p.resolved)) checkFormidable(ctx, call);

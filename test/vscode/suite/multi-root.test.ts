@@ -4,6 +4,7 @@
 // settings) and a nested one in b/sub that makes the rule a note. The same code sits in all three places. Skipped in
 // the usual single-folder runs.
 import * as assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { codeOf, open, sealant, waitForDiagnostics } from './helpers';
 
@@ -20,6 +21,12 @@ describe('multi-root workspace', function () {
 
   before(function () {
     if ((vscode.workspace.workspaceFolders ?? []).length < 2) this.skip();
+  });
+  after(() => {
+    for (const name of ['a', 'b']) {
+      const root = folder(name);
+      if (root) rmSync(vscode.Uri.joinPath(root, '.sealant-triage.yml').fsPath, { force: true });
+    }
   });
 
   it('scans every folder, each file under the nearest config of its own folder', async () => {
@@ -58,6 +65,29 @@ describe('multi-root workspace', function () {
     const aCodes = (api.findings(inA.uri)?.findings ?? []).map((f) => f.ruleId);
     assert.equal(api.findings(inA.uri)?.origin, 'live');
     assert.ok(aCodes.length > 0 && !aCodes.includes(RULE), `a/app.js: ${aCodes.join(', ')}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('records and applies triage in the triage file of the document\'s own folder', async () => {
+    const api = await sealant();
+    const doc = await open(api, file('b', 'app.js'));
+    const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === RULE), `${RULE} in b/app.js`);
+    const diagnostic = ds.find((x) => codeOf(x) === RULE);
+    assert.ok(diagnostic);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const accept = actions.find((a) => a.title === `Accept risk of ${RULE}…`);
+    assert.ok(accept?.command, `no triage action: ${actions.map((a) => a.title).join(', ')}`);
+    api.setSuppressPrompt(() => Promise.resolve('the partner CRM is reached over a private link'));
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>(accept.command.command, ...(accept.command.arguments ?? [])), true);
+    } finally {
+      api.setSuppressPrompt(undefined);
+    }
+    // Folder a holds the workspace's root config, but the finding belongs to folder b: b's triage file gets it.
+    assert.ok(existsSync(file('b', '.sealant-triage.yml').fsPath), 'no triage file in folder b');
+    assert.ok(!existsSync(file('a', '.sealant-triage.yml').fsPath), 'the triage entry went to folder a');
+    await waitForDiagnostics(doc.uri, (d) => !d.some((x) => codeOf(x) === RULE) && d.length > 0, `the triaged ${RULE} gone from b/app.js`);
+    assert.equal(api.findings(doc.uri)?.findings.find((f) => f.ruleId === RULE)?.suppression?.kind, 'external');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

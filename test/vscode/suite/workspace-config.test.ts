@@ -4,10 +4,10 @@
 // nearest config too. Files are written into the fixture workspace at test time and removed afterwards.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { codeOf, deleteFile, editAndSave, EXTENSION_ID, open, retire, sealant, sealantDiagnostics, tempDir, waitForDiagnostics, workspaceRoot, writeFiles } from './helpers';
+import { codeOf, CUSTOM_RULE_ID, CUSTOM_RULE_YAML, deleteFile, editAndSave, EXTENSION_ID, open, retire, sealant, sealantDiagnostics, tempDir, waitForDiagnostics, workspaceRoot, writeFiles } from './helpers';
 
 const RULE = 'transmission/insecure-request';
 const SOURCE = `const axios = require('axios');
@@ -113,6 +113,27 @@ describe('team config in workspace scans and nested configs', function () {
     assert.deepEqual(sealantDiagnostics(hidden.uri), []);
   });
 
+  it('keeps showing a broken nested config\'s problems after the root config reloads', async () => {
+    const api = await sealant();
+    const nested = file('cfgscan/nested/.sealant.yml');
+    const problems = () => vscode.languages.getDiagnostics(nested).filter((d) => d.source === 'Sealant config' && d.severity === vscode.DiagnosticSeverity.Error);
+    writeFiles(root(), { 'cfgscan/nested/.sealant.yml': `rules:\n  ${RULE}: loud\n` });
+    try {
+      await api.reloadTeamConfig();
+      // Loading the nested config for a file under it shows its problem (its last good version, if any, stays in force).
+      await api.configFor(file('cfgscan/nested/deep.js'));
+      assert.equal(problems().length, 1, 'the unknown severity is not shown in the nested config');
+      // A reload of the root config (no document under the nested config analysed since) keeps it in view.
+      await api.reloadTeamConfig();
+      assert.equal(problems().length, 1, 'the nested config\'s problem vanished after the root config reloaded');
+      writeFiles(root(), { 'cfgscan/nested/.sealant.yml': NESTED_CONFIG });
+      await api.reloadTeamConfig();
+      assert.equal(problems().length, 0, 'the fixed nested config still shows a problem');
+    } finally {
+      writeFiles(root(), { 'cfgscan/nested/.sealant.yml': NESTED_CONFIG });
+    }
+  });
+
   // Edited and deleted through VS Code, as a user does (file watchers, which catch changes made outside VS Code,
   // sometimes miss one in the test server, so they are not what this test relies on).
   it('follows an edit of the nested config', async () => {
@@ -141,5 +162,23 @@ describe('team config in workspace scans and nested configs', function () {
     assert.ok(inB.some((f) => f.ruleId === RULE), `folder b has no config, so ${RULE} applies: ${inB.map((f) => f.ruleId).join(', ')}`);
     assert.equal(api.findings(vscode.Uri.file(join(b, 'gen/out.js'))), undefined, 'a file its folder config ignores was scanned');
     assert.equal(summary.total, 2);
+  });
+
+  it('describes a nested config\'s custom rule in the exported SARIF', async () => {
+    const api = await sealant();
+    const dir = tempDir('sealant-nested-custom-');
+    writeFiles(dir, { 'app.js': SOURCE, 'tools/.sealant.yml': CUSTOM_RULE_YAML, 'tools/dump.js': 'function debugDump(x) { return x; }\ndebugDump({ id: 1 });\n' });
+    const summary = await api.scanWorkspace({ progress: false, roots: [vscode.Uri.file(dir)] });
+    assert.ok(summary && !summary.cancelled);
+    const out = await vscode.commands.executeCommand<vscode.Uri>('sealant.exportReport', { format: 'sarif', uri: vscode.Uri.file(join(dir, 'r.sarif')) });
+    assert.ok(out);
+    type Run = { tool: { driver: { rules: { id: string; shortDescription?: { text: string } }[] } }; results: { ruleId: string; ruleIndex: number }[] };
+    const run = (JSON.parse(readFileSync(out.fsPath, 'utf8')) as { runs: Run[] }).runs[0];
+    const result = run.results.find((r) => r.ruleId === CUSTOM_RULE_ID);
+    assert.ok(result, `no ${CUSTOM_RULE_ID} result: ${run.results.map((r) => r.ruleId).join(', ')}`);
+    const rule = run.tool.driver.rules[result.ruleIndex];
+    assert.equal(rule.id, CUSTOM_RULE_ID);
+    // The team's own title, not a descriptor made up from the finding.
+    assert.equal(rule.shortDescription?.text, 'Debug dump of a record');
   });
 });
