@@ -28,6 +28,7 @@ import { walk } from './syntax';
 import { DEFAULT_LIMITS, LineIndex, isTestPath, skipReason, type TextLimits } from './text';
 import type { FileResult, Finding, InventoryFact, Range, RuleDescriptor, Severity } from './types';
 import { INVENTORY_RULES } from '../inventory/rules';
+import { KeywordPrefilter } from './prefilter';
 import { redact } from './values';
 
 export type RuleLevel = Severity | 'off';
@@ -145,6 +146,8 @@ interface CompiledRule {
   /** The keyword and data-type gates (see RuleDefinition); the data-type test is built on first use. */
   gate: RegExp | undefined;
   gateTypes: readonly string[] | undefined;
+  /** Either gate is enough (RuleDefinition.gateEither). */
+  either: boolean;
   /** The keyword pattern cannot match across lines (see activeAfterEdit). */
   lineLocal: boolean;
   /** While typing (see activeAfterEdit): what may make the keyword gate pass where it did not. */
@@ -323,6 +326,7 @@ export class Engine {
         rule,
         gate: rule.keywords ? new RegExp(rule.keywords, 'i') : undefined,
         gateTypes: rule.gateTypes,
+        either: !!rule.gateEither && !!rule.keywords && !!rule.gateTypes,
         lineLocal: !rule.keywords || !CROSSES_LINES.test(rule.keywords),
         editGate: rule.keywords && CROSSES_LINES.test(rule.keywords) ? editGate(rule.keywords) : undefined,
         severity: setting?.severity as Severity | undefined,
@@ -543,9 +547,30 @@ export class Engine {
   private activeRules(language: LanguageInfo, text: string, path?: string): CompiledRule[] {
     const last = this.lastActive;
     if (last && last.syntax === language.syntax && last.text === text) return last.rules;
-    const rules = (path !== undefined ? this.activeAfterEdit(language, text, path) : undefined) ?? this.compiled.filter((c) => this.passes(c, language, text));
+    const rules = (path !== undefined ? this.activeAfterEdit(language, text, path) : undefined) ?? this.passingAll(language, text);
     this.lastActive = { text, syntax: language.syntax, rules };
     return rules;
+  }
+
+  /** Keyword prefilters by syntax family, over the rules that have a query for it; built on first use. */
+  private readonly prefilters = new Map<string, KeywordPrefilter>();
+
+  /**
+   * Every rule whose gates pass on a whole text: one scan for the literals of all keyword gates (see KeywordPrefilter)
+   * rules out most of them, and a rule's own regex runs only where one of its literals occurs. Same answer as `passes`.
+   */
+  private passingAll(language: LanguageInfo, text: string): CompiledRule[] {
+    let prefilter = this.prefilters.get(language.syntax);
+    if (!prefilter) this.prefilters.set(language.syntax, (prefilter = new KeywordPrefilter(this.compiled.map((c) => (c.rule.queries[language.syntax] !== undefined ? c.rule.keywords : undefined)))));
+    const maybe = prefilter.mayMatch(text);
+    return this.compiled.filter((c, i) => c.rule.queries[language.syntax] !== undefined && this.gatesPass(c, text, maybe[i]));
+  }
+
+  /** The keyword and data-type gates of a rule on a text; `maybe` false: the prefilter ruled its keywords out. */
+  private gatesPass(c: CompiledRule, text: string, maybe = true): boolean {
+    const keywords = (): boolean => !c.gate || (maybe && c.gate.test(text));
+    const types = (): boolean => !c.gateTypes || this.namesAnyOf(c.gateTypes)(text);
+    return c.either ? keywords() || types() : keywords() && types();
   }
 
   /**
@@ -563,7 +588,7 @@ export class Engine {
   }
 
   private passes(c: CompiledRule, language: LanguageInfo, text: string): boolean {
-    return c.rule.queries[language.syntax] !== undefined && (!c.gate || c.gate.test(text)) && (!c.gateTypes || this.namesAnyOf(c.gateTypes)(text));
+    return c.rule.queries[language.syntax] !== undefined && this.gatesPass(c, text);
   }
 
   /**

@@ -26,9 +26,15 @@ export interface RuleDefinition extends Omit<RuleDescriptor, 'family' | 'standar
   /**
    * Data-type gate, for rules that report only some kinds of sensitive data: the rule runs on a file only when the
    * file may name one of these data types (see Classifier.mayName; the team's synonyms count). With `keywords`,
-   * both must match.
+   * both must match, unless `gateEither` is set.
    */
   gateTypes?: readonly string[];
+  /**
+   * The rule runs where its keywords match OR where the file may name one of `gateTypes`: for a rule that reports
+   * values by their name (the names of a data type, team synonyms included, are only known to the classifier) and
+   * also by what its keywords find (formats, APIs).
+   */
+  gateEither?: boolean;
   /**
    * Tree-sitter query source per syntax family. Captures are handed to `check`. The family's key decides
    * which languages the rule supports. A rule may have an empty query and do all its work in `finish`.

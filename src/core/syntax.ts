@@ -139,8 +139,9 @@ export function* ancestors(node: Node): Generator<Node> {
  */
 export function walkTypes(node: Node, types: readonly string[], enter: (n: Node) => boolean | void): void {
   // The C search cannot skip a subtree: under a file's root, where most of the tree lies in the functions that
-  // `enter` skips, the cursor walk is cheaper.
-  if (node.parent === null) {
+  // `enter` skips, the cursor walk is cheaper. (Compared with the root, not `node.parent === null`: a function's body
+  // is a fresh Node, and its parent is found by descending from the root through every sibling on the way.)
+  if (node.id === node.tree.rootNode.id) {
     const wanted = new Set(types);
     walk(node, enter, (type) => wanted.has(type));
     return;

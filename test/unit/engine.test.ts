@@ -214,6 +214,20 @@ describe('engine', () => {
       }
     });
 
+    it('writes the call patterns of the storage sinks, the log rule and the transmission rules to coincide (one match per call)', () => {
+      // What the engine compares: alternations of bare node types in any order, captures left out.
+      const bare = (pattern: string) => pattern.replace(/\s*@[\w.-]+/g, '').replace(/\[((?:\s*\([a-z_]+\))+)\s*\]/g, (_, items: string) => `[${(items.match(/\([a-z_]+\)/g) ?? []).sort().join(' ')}]`);
+      const ids = ['storage/plaintext-password', 'storage/weak-password-hash', 'storage/sensitive-data-in-log', 'transmission/insecure-request', 'transmission/pii-to-third-party', 'transmission/insecure-cookie', 'transmission/cleartext-protocol'];
+      for (const syntax of ['js', 'python'] as const) {
+        const firsts = ids.map((id) => {
+          const source = BUILTIN_RULES.find((r) => r.id === id)?.queries[syntax];
+          assert.ok(source, `${id} has a ${syntax} query`);
+          return bare(splitPatterns(source)?.[0] ?? '');
+        });
+        assert.equal(new Set(firsts).size, 1, `${syntax}: ${[...new Set(firsts)].join(' | ')}`);
+      }
+    });
+
     it('isolates a rule that throws: the others still report', async () => {
       const throwing: RuleDefinition = {
         id: 'storage/throws', family: 'storage', title: 't', description: 'd', severity: 'error', confidence: 'high', cwe: [1], owasp: ['x'], fixable: false,

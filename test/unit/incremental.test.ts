@@ -172,30 +172,13 @@ async function signup(req, res) {
   res.send('ok');
 }
 `;
-    const engine = make(BUILTIN_RULES, true);
-    const plain = make(BUILTIN_RULES, false);
-    let text = source;
-    let tree = (await engine.parse(language, text))!;
-    let findings = await engine.analyzeTree({ path: 'signup.js', text }, language, tree);
-    assert.deepEqual(findings.map((f) => f.ruleId), []);
-    let at = text.indexOf('req.body.name') + 'req.body.name'.length;
-    for (const ch of ', password: req.body.password') {
-      const next = text.slice(0, at) + ch + text.slice(at);
-      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
-      text = next;
-      const t = (await engine.parse(language, text, tree))!;
-      tree.delete();
-      tree = t;
-      findings = await engine.analyzeTree({ path: 'signup.js', text }, language, tree);
-      assert.deepEqual(asData(findings), asData((await plain.analyze({ path: 'signup.js', text })).findings), `after typing up to "${text.slice(at - 10, at + 1)}"`);
-      at++;
-    }
-    tree.delete();
-    assert.deepEqual(findings.map((f) => f.ruleId), ['storage/plaintext-password']);
+    const at = source.indexOf('req.body.name') + 'req.body.name'.length;
+    const { before, after } = await typeInto('javascript', 'signup.js', source, at, ', password: req.body.password');
+    assert.deepEqual(before.map((f) => f.ruleId), []);
+    assert.deepEqual(after.map((f) => f.ruleId), ['storage/plaintext-password']);
   });
 
   it('keeps the imports of a Python file while typing in a function, and reads them again when an import is typed', async () => {
-    const py = languageById('python')!;
     const source = `import hashlib as h
 from flask import request
 
@@ -204,26 +187,9 @@ def signup():
     password = request.form["password"]
     return "ok"
 `;
-    const engine = make(BUILTIN_RULES, true);
-    const plain = make(BUILTIN_RULES, false);
-    let text = source;
-    let tree = (await engine.parse(py, text))!;
-    await engine.analyzeTree({ path: 'app.py', text }, py, tree);
-    let at = text.indexOf('    return "ok"');
-    for (const ch of '    password_hash = h.md5(password.encode()).hexdigest()\n    import hashlib as h\n') {
-      const next = text.slice(0, at) + ch + text.slice(at);
-      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
-      text = next;
-      const t = (await engine.parse(py, text, tree))!;
-      tree.delete();
-      tree = t;
-      const findings = await engine.analyzeTree({ path: 'app.py', text }, py, tree);
-      assert.deepEqual(asData(findings), asData((await plain.analyze({ path: 'app.py', text })).findings), `after typing up to "${text.slice(at - 10, at + 1)}"`);
-      at++;
-    }
-    tree.delete();
-    const last = await plain.analyze({ path: 'app.py', text });
-    assert.ok(last.findings.some((f) => f.ruleId === 'storage/weak-password-hash'), 'the MD5 of the password (through the imported alias) must be found');
+    const at = source.indexOf('    return "ok"');
+    const { after } = await typeInto('python', 'app.py', source, at, '    password_hash = h.md5(password.encode()).hexdigest()\n    import hashlib as h\n');
+    assert.ok(after.some((f) => f.ruleId === 'storage/weak-password-hash'), 'the MD5 of the password (through the imported alias) must be found');
   });
 
   it('gives the same findings as a full analysis with the built-in rules while typing a statement', async () => {
@@ -238,27 +204,8 @@ function report(user) {
   fetch('http://api.partner.com/report', { method: 'POST', body: JSON.stringify({ ssn: user.ssn }) });
 }
 `;
-    const engine = make(BUILTIN_RULES, true);
-    const plain = make(BUILTIN_RULES, false);
-    let text = source;
-    let tree = (await engine.parse(language, text))!;
-    const first = await engine.analyzeTree({ path: 'app.js', text }, language, tree);
-    assert.ok(first.length > 0, 'the sample must have findings, or this test proves nothing');
-    const typed = "\n  console.log('pw', password);";
-    let at = text.indexOf("console.log('signup'") - 3;
-    for (const ch of typed) {
-      const next = text.slice(0, at) + ch + text.slice(at);
-      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
-      text = next;
-      const t = (await engine.parse(language, text, tree))!;
-      tree.delete();
-      tree = t;
-      const findings = await engine.analyzeTree({ path: 'app.js', text }, language, tree);
-      const full = (await plain.analyze({ path: 'app.js', text })).findings;
-      assert.deepEqual(asData(findings), asData(full), `after typing up to "${text.slice(at - 10, at + 1)}"`);
-      at++;
-    }
-    tree.delete();
+    const { before } = await typeInto('javascript', 'app.js', source, source.indexOf("console.log('signup'") - 3, "\n  console.log('pw', password);");
+    assert.ok(before.length > 0, 'the sample must have findings, or this test proves nothing');
   });
 
   it('turns on a rule whose gate starts to match while typing, as a full analysis does (gates across lines, data-type gates)', async () => {
@@ -271,26 +218,9 @@ function report(user) {
       // The keyword is in the file already; the data name is typed on a line without it.
       gated('storage/test-types', 'leak', ['password']),
     ];
-    const engine = make(rules, true);
-    const plain = make(rules, false);
-    let text = DOC;
-    let tree = (await engine.parse(language, text))!;
-    assert.deepEqual(await engine.analyzeTree({ path: 'doc.js', text }, language, tree), []);
-    let at = text.indexOf('  return 1;');
-    let findings: Finding[] = [];
-    for (const ch of '  zeta();\n  const password = 1;\n  const omega =\n    1;\n') {
-      const next = text.slice(0, at) + ch + text.slice(at);
-      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
-      text = next;
-      const t = (await engine.parse(language, text, tree))!;
-      tree.delete();
-      tree = t;
-      findings = await engine.analyzeTree({ path: 'doc.js', text }, language, tree);
-      assert.deepEqual(asData(findings), asData((await plain.analyze({ path: 'doc.js', text })).findings), `after typing up to "${text.slice(at - 12, at + 1)}"`);
-      at++;
-    }
-    tree.delete();
-    assert.deepEqual([...new Set(findings.map((f) => f.ruleId))].sort(), ['storage/test-both', 'storage/test-span', 'storage/test-types']);
+    const { before, after } = await typeInto('javascript', 'doc.js', DOC, DOC.indexOf('  return 1;'), '  zeta();\n  const password = 1;\n  const omega =\n    1;\n', rules);
+    assert.deepEqual(before, []);
+    assert.deepEqual([...new Set(after.map((f) => f.ruleId))].sort(), ['storage/test-both', 'storage/test-span', 'storage/test-types']);
   });
 
   it('tells a Python text nested too deep while typing, as it does for the text alone', async () => {
@@ -329,14 +259,14 @@ function report(user) {
   });
 
   /**
-   * Types `typed` one character at a time at `at` in a fixture, as an editor would, and checks the incremental
+   * Types `typed` one character at a time at `at` in a source, as an editor would, and checks the incremental
    * engine against a full analysis after every keystroke. Returns the findings before and after, and how many
    * keystrokes made an upload rule list the calls of the whole tree (instead of those of the edited unit).
    */
-  async function typeInto(languageId: string, path: string, source: string, at: number, typed: string) {
+  async function typeInto(languageId: string, path: string, source: string, at: number, typed: string, rules: readonly RuleDefinition[] = BUILTIN_RULES) {
     const lang = languageById(languageId)!;
-    const engine = make(BUILTIN_RULES, true);
-    const plain = make(BUILTIN_RULES, false);
+    const engine = make(rules, true);
+    const plain = make(rules, false);
     const callTypes = new Set(['call', 'call_expression']);
     let walks = 0;
     const original = Node.prototype.descendantsOfType;

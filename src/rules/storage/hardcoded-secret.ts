@@ -49,6 +49,8 @@ const SECRET_ARGUMENTS: { syntax: 'js' | 'python' | 'java' | 'go' | 'csharp' | '
   { syntax: 'python', path: /^hmac\.(new|digest)$/, index: 0, keyword: 'key', env: 'HMAC_SECRET' },
   { syntax: 'python', path: /^(cryptography\.fernet\.)?Fernet$/, index: 0, keyword: 'key', env: 'FERNET_KEY' },
 ];
+/** A word in the text of every call SECRET_ARGUMENTS can match (keyword gate); keep the two together. */
+const SECRET_API_WORDS = 'SymmetricSecurityKey|hmac|NetworkCredential|getConnection|signWith|setSigningKey|verifyWith|hmacShaKeyFor|SecretKeySpec|PBEKeySpec|PDO|mysqli|mysql_connect|jwt|openssl_(en|de)crypt|MessageEncryptor|MessageVerifier|SignedString|NewCipher|chacha20poly1305|securecookie|NewStore|csrf|PlainAuth|CRAMMD5Auth|jsonwebtoken|jws|jose|cookie-?parser|createCipheriv|createDecipheriv|Fernet';
 /** Session middleware whose `secret` option signs the session cookie. */
 const SESSION_MIDDLEWARE = /^(express-session|cookie-session|koa-session|@fastify\/session|@fastify\/secure-session|fastify-session|iron-session)(\.default)?$|^(session|expressSession|cookieSession)$/;
 
@@ -162,7 +164,12 @@ export const hardcodedSecret: RuleDefinition = {
   owasp: ['A07:2021 Identification and Authentication Failures', 'A02:2021 Cryptographic Failures'],
   standards: ['PCI DSS 8.6.2', 'GDPR Art. 32', 'OWASP ASVS 2.10.4'],
   fixable: true,
-  keywords: 'pass|pwd|pw|secret|key|token|auth|cred|jwt|session|hmac|cipher|fernet|://|AKIA|ASIA|gh[pousr]_|github_pat|glpat|xox|sk_|rk_|AIza|SG\\.|npm_|sk-|eyJ|BEGIN',
+  // Runs where a name may be a secret's (gateTypes) or the text has what the other checks need: a key format, a
+  // connection string or DSN, a session `secret`, or an API of SECRET_ARGUMENTS / SESSION_MIDDLEWARE (by a name
+  // that is in the text however it is imported).
+  keywords: `${FORMAT_HINT.source}|://|password|pwd|@tcp\\(|@unix\\(|secret|session|${SECRET_API_WORDS}`,
+  gateTypes: [...SECRET_TYPES],
+  gateEither: true,
   guidance: {
     why: 'Source code is copied to every laptop, CI runner, fork, backup and code-search index, and stays in the git history forever. A secret in it is readable by everyone who can read the code, cannot be rotated without a release, and is the same in every environment. Leaked keys are found by bots within minutes of a push to a public repository.',
     bad: "const dbPassword = 'Spr1ng-2024!db';\njwt.sign(payload, 'signing-secret-v2');",

@@ -243,9 +243,12 @@ export function literalContext(ctx: RuleContext, lit: Node): LiteralContext {
         if (!call || !ctx.syntax.isCall(call)) return out;
         const args = ctx.syntax.args(call);
         const argIndex = args.findIndex((a) => a.id === n.id);
-        // `os.getenv('API_KEY', 'default')`, `config.get('password', 'x')`: the key names the fallback.
+        // `os.getenv('API_KEY', 'default')`, `config.get('password', 'x')`: the key names the fallback. Only a Python
+        // call and a second argument need the callee (most literal arguments are neither: no second look at the call).
+        const python = ctx.file.syntax === 'python';
+        if (!python && argIndex !== 1) return { ...out, call, argIndex };
         const e = ctx.syntax.expr(call);
-        if (e.kind === 'call' && e.name === 'get' && ctx.file.syntax === 'python' && isSectionOption(ctx, call, e.receiver, n)) return { ...out, call, argIndex };
+        if (e.kind === 'call' && e.name === 'get' && python && isSectionOption(ctx, call, e.receiver, n)) return { ...out, call, argIndex };
         if (e.kind === 'call' && /^(get|getenv|get_env|env|getProperty|getOrDefault)$/.test(e.name) && argIndex === 1) {
           const key = args[0] ? ctx.syntax.stringValue(args[0]) : undefined;
           if (key) return { ...out, name: key, kind: 'fallback', fallback: /environ|getenv|env|getProperty/.test(e.path) || out.fallback, call, argIndex };

@@ -45,11 +45,19 @@ export interface Sink {
   hashesPasswords?: boolean;
 }
 
-/** Tree-sitter patterns every sink-using rule includes: `@call` for calls, `@assign` for assignments. */
+/**
+ * Tree-sitter patterns every sink-using rule includes: `@call` for calls, `@assign` for assignments. A JavaScript
+ * call's arguments are an `arguments` list or a tagged template, a Python call's an `argument_list` or a generator
+ * (`f.writelines(p for p in rows)`): the calls are matched by two patterns, one for each, so that the first is the
+ * very pattern the log and transmission rules have and the engine runs it once for all of them (one match per call
+ * instead of two).
+ */
 export const SINK_QUERIES = {
-  js: `(call_expression function: [(member_expression) (identifier)]) @call
+  js: `(call_expression function: [(member_expression) (identifier)] arguments: (arguments)) @call
+(call_expression function: [(member_expression) (identifier)] arguments: (template_string)) @call
 (assignment_expression left: [(member_expression) (subscript_expression)]) @assign`,
-  python: `(call function: [(attribute) (identifier)]) @call
+  python: `(call function: [(attribute) (identifier)] arguments: (argument_list)) @call
+(call function: [(attribute) (identifier)] arguments: (generator_expression)) @call
 (assignment left: [(attribute) (subscript)] right: (_)) @assign`,
   java: `(method_invocation name: (identifier)) @call
 (object_creation_expression) @call
@@ -894,11 +902,24 @@ function cookieNamed(ctx: RuleContext, right: Node): NamedValue[] {
  * A later write of an object whose field was just assigned: `obj.save()`, `repo.save(obj)`, `session.add(obj)`,
  * `coll.insert_one(obj)`, or (Python, attributes only) `session.commit()`.
  */
+/**
+ * Node types a later-write search must see (calls, and functions to skip), per syntax family and learnt from the
+ * first node of each type: the walk reads the other types from the cursor and makes no Node for them (the search
+ * runs over the rest of a scope for every sensitive attribute assignment).
+ */
+const WRITE_WALK_TYPES = new Map<string, Map<string, boolean>>();
+
 function laterWriteOf(ctx: RuleContext, name: string, after: Node, attribute: boolean): Pick<Sink, 'kind' | 'label' | 'model'> | undefined {
   const scope = ctx.flow.scopeOf(after);
   let found: Pick<Sink, 'kind' | 'label' | 'model'> | undefined;
   const body = ctx.syntax.isFunction(scope) ? (scope.childForFieldName('body') ?? scope) : scope;
+  let seen = WRITE_WALK_TYPES.get(ctx.file.syntax);
+  if (!seen) WRITE_WALK_TYPES.set(ctx.file.syntax, (seen = new Map()));
+  const types = seen;
+  // A node of another type is only descended into: any call inside it is judged on its own (skipped when it ends
+  // before the assignment), so the calls judged, and their order, are the same as when every node is entered.
   walk(body, (n) => {
+    if (!types.has(n.type)) types.set(n.type, ctx.syntax.isFunction(n) || ctx.syntax.isCall(n));
     if (found || n.endIndex <= after.startIndex) return false;
     if (n.id !== body.id && ctx.syntax.isFunction(n)) return false;
     // Nodes around the assignment: look inside them; the write itself must come after it.
@@ -928,6 +949,6 @@ function laterWriteOf(ctx: RuleContext, name: string, after: Node, attribute: bo
       }
     }
     return true;
-  });
+  }, (type) => types.get(type) !== false);
   return found;
 }

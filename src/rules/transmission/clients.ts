@@ -128,27 +128,30 @@ export function httpCall(ctx: RuleContext, call: Node): HttpCall | undefined {
 
 function jsHttpCall(ctx: RuleContext, call: Node): HttpCall | undefined {
   const s = ctx.syntax;
+  if (call.type === 'new_expression') return undefined;
   const written = normalisePath(s.calleePath(call));
   const resolved = normalisePath(ctx.flow.resolvedPath(call));
-  const args = s.args(call);
-  if (call.type === 'new_expression') return undefined;
   if (JS_CREATORS.test(resolved) || JS_CREATORS.test(written)) {
+    const args = s.args(call);
     const options = args[0] ? ctx.flow.objectLiteralOf(args[0]) : undefined;
     const base = options && (s.property(options, 'baseURL') ?? s.property(options, 'prefixUrl') ?? s.property(options, 'baseUrl'));
     return base ? { call, library: resolved.split('.')[0], base, creates: true } : undefined;
   }
+  // The arguments only once the call may be a request (most calls of a file are not: no Node for their arguments).
+  let argList: Node[] | undefined;
+  const argsOf = (): Node[] => (argList ??= s.args(call));
   let library: string | undefined;
   let baseCreation: Node | undefined;
   if (JS_FUNCTIONS.test(resolved) || JS_FUNCTIONS.test(written) || JS_LIBRARY_METHODS.test(resolved) || /^(\$|jQuery)\./.test(written) && JS_LIBRARY_METHODS.test(written)) {
     library = resolved.split('.')[0];
-  } else if (WRAPPER_NAMES.test(methodOf(written)) && args[0] && !ctx.flow.objectLiteralOf(args[0])) {
-    return { call, library: written, target: args[0], byName: true };
+  } else if (WRAPPER_NAMES.test(methodOf(written)) && argsOf()[0] && !ctx.flow.objectLiteralOf(argsOf()[0])) {
+    return { call, library: written, target: argsOf()[0], byName: true };
   } else {
     const method = methodOf(written);
     const receiver = receiverOf(call);
     if (!receiver) return undefined;
-    if (method === 'open' && args.length >= 2 && METHOD_NAME.test(s.stringValue(args[0]) ?? '')) {
-      return { call, library: 'XMLHttpRequest', target: args[1] };
+    if (method === 'open' && argsOf().length >= 2 && METHOD_NAME.test(s.stringValue(argsOf()[0]) ?? '')) {
+      return { call, library: 'XMLHttpRequest', target: argsOf()[1] };
     }
     if (!VERBS.test(method)) return undefined;
     const creation = fileMentions(ctx, 'js-creators', JS_CREATOR_MODULES) ? creationOf(ctx, receiver) : undefined;
@@ -169,6 +172,7 @@ function jsHttpCall(ctx: RuleContext, call: Node): HttpCall | undefined {
       out.baseCreation = baseCreation;
     }
   }
+  const args = argsOf();
   let first = args[0];
   if (!first) return undefined;
   // needle('post', url), needle.request('get', url), undici-style (method, url)
@@ -193,21 +197,23 @@ function pythonHttpCall(ctx: RuleContext, call: Node): HttpCall | undefined {
   const s = ctx.syntax;
   const written = s.calleePath(call);
   const resolved = ctx.flow.resolvedPath(call);
-  const args = s.args(call);
+  // The arguments only once the call may be a request (most calls of a file are not: no Node for their arguments).
+  let argList: Node[] | undefined;
+  const argsOf = (): Node[] => (argList ??= s.args(call));
   if (PY_BASE_FACTORIES.test(resolved) || PY_BASE_FACTORIES.test(written)) {
-    const base = s.kwarg(call, 'base_url') ?? (/ClientSession$/.test(resolved) ? args[0] : undefined);
+    const base = s.kwarg(call, 'base_url') ?? (/ClientSession$/.test(resolved) ? argsOf()[0] : undefined);
     return base ? { call, library: resolved.split('.')[0], base, creates: true } : undefined;
   }
   if (PY_CONNECTIONS.test(resolved) || PY_CONNECTIONS.test(written)) {
-    const host = s.kwarg(call, 'host') ?? args[0];
+    const host = s.kwarg(call, 'host') ?? argsOf()[0];
     return host ? { call, library: resolved.split('.')[0], hostArg: host } : undefined;
   }
   let library: string | undefined;
   let baseCreation: Node | undefined;
   if (PY_FUNCTIONS.test(resolved)) {
     library = resolved.split('.')[0];
-  } else if (WRAPPER_NAMES.test(methodOf(written)) && (s.kwarg(call, 'url') ?? args[0])) {
-    return { call, library: written, target: s.kwarg(call, 'url') ?? args[0], byName: true };
+  } else if (WRAPPER_NAMES.test(methodOf(written)) && (s.kwarg(call, 'url') ?? argsOf()[0])) {
+    return { call, library: written, target: s.kwarg(call, 'url') ?? argsOf()[0], byName: true };
   } else {
     const method = methodOf(written);
     const receiver = receiverOf(call);
@@ -233,6 +239,7 @@ function pythonHttpCall(ctx: RuleContext, call: Node): HttpCall | undefined {
   if (url) out.target = url;
   else {
     const method = methodOf(written);
+    const args = argsOf();
     const methodFirst = (method === 'request' || /^(requests|httpx)\.Request$/.test(resolved)) && args.length >= 2;
     out.target = methodFirst ? args[1] : args[0];
   }
@@ -279,6 +286,9 @@ export function bindingNameOf(ctx: RuleContext, creation: Node): string | undefi
   }
 }
 
+/** Whether a node type is a call, per syntax family, learnt from the first node of each type (see instanceCalls). */
+const CALL_TYPES_SEEN = new Map<string, Map<string, boolean>>();
+
 /** Calls made on the client a call created (`api.post(…)` after `const api = axios.create(…)`), in its scope or class. */
 export function instanceCalls(ctx: RuleContext, creation: Node): Node[] {
   const key = `instance-calls:${creation.id}`;
@@ -294,7 +304,12 @@ export function instanceCalls(ctx: RuleContext, creation: Node): Node[] {
       while (scope && scope.type !== 'class_body' && scope.type !== 'class_definition') scope = scope.parent;
     }
     if (scope) {
+      // Only calls are looked at: the walk reads the other node types from the cursor and makes no Node for them.
+      let calls = CALL_TYPES_SEEN.get(ctx.file.syntax);
+      if (!calls) CALL_TYPES_SEEN.set(ctx.file.syntax, (calls = new Map()));
+      const seen = calls;
       walk(scope, (n) => {
+        if (!seen.has(n.type)) seen.set(n.type, ctx.syntax.isCall(n));
         if (ctx.syntax.isCall(n) && n.id !== creation.id) {
           const path = ctx.syntax.calleePath(n);
           if (path.startsWith(`${name}.`) && !path.slice(name.length + 1).includes('.')) {
@@ -307,7 +322,7 @@ export function instanceCalls(ctx: RuleContext, creation: Node): Node[] {
           }
         }
         return true;
-      });
+      }, (type) => seen.get(type) !== false);
     }
   }
   ctx.state.set(key, out);
@@ -315,8 +330,12 @@ export function instanceCalls(ctx: RuleContext, creation: Node): Node[] {
 }
 
 /** Test code (not examples or samples: they get copied) is left alone by the transmission rules. */
+/** The last path asked and its answer: the rules ask for every call of a file, about the same path. */
+let lastTestPath: { path: string; test: boolean } | undefined;
+
 export function isTestCode(path: string): boolean {
-  return pathKind(path) === 'test';
+  if (lastTestPath?.path !== path) lastTestPath = { path, test: pathKind(path) === 'test' };
+  return lastTestPath.test;
 }
 
 /** Confidence for a finding in this file: lower in examples and samples. */

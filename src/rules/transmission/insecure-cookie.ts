@@ -71,6 +71,8 @@ function checkJs(ctx: RuleContext, call: Node): void {
   const bare = /^[\w$]+$/.test(written);
   if (!bare && !/^(cookie|setCookie|set|setHeader|header|append)$/.test(method)) return;
   const resolved = bare ? (ctx.flow.imports.get(written) ?? written) : written;
+  // A bare call other than a session middleware cannot be a cookie setter either (most bare calls: no arguments read).
+  if (bare && !/^(express-session|cookie-session)$/.test(resolved) && !/^(cookie|setCookie|set|setHeader|header|append)$/.test(method)) return;
   const args = s.args(call);
   const argList = call.childForFieldName('arguments');
   // express-session / cookie-session

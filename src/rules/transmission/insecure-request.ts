@@ -114,7 +114,9 @@ export const insecureRequest: RuleDefinition = {
     fix: 'Use https://. If the host does not serve TLS, fix that first (the quick fix is offered, never preferred, for that reason). For an internal health check that must stay on plain HTTP, list the host under `hosts.allowInsecure` in `.sealant.yml`. In Spring Boot config files, endpoint settings (`*-url`, `*-uri`, `*endpoint`, `*address`) with an http:// URL on a non-local host are reported the same way.',
   },
   queries: {
-    js: `(call_expression function: [(identifier) (member_expression) (await_expression)] @callee arguments: (arguments) @args) @call`,
+    // The awaited callee in a pattern of its own: the first is the log and storage rules' call pattern, run once for all.
+    js: `(call_expression function: [(identifier) (member_expression)] @callee arguments: (arguments) @args) @call
+(call_expression function: (await_expression) @callee arguments: (arguments) @args) @call`,
     python: `(call function: [(identifier) (attribute)] @callee arguments: (argument_list) @args) @call`,
     go: `(call_expression function: [(identifier) (selector_expression)] @callee arguments: (argument_list) @args) @call`,
     php: `[(function_call_expression) (member_call_expression) (scoped_call_expression) (object_creation_expression)] @call`,

@@ -520,7 +520,9 @@ export const piiToThirdParty: RuleDefinition = {
     fix: 'Send an opaque id instead of the data (the user id, or a keyed hash of it), drop the personal fields, or turn on the vendor\'s masking. If the vendor is approved (a DPA is signed, the privacy notice names it), add its host to `hosts.approved` in `.sealant.yml`.',
   },
   queries: {
-    js: `(call_expression function: [(identifier) (member_expression) (await_expression)] arguments: (arguments)) @call`,
+    // The awaited callee in a pattern of its own: the first is the log and storage rules' call pattern, run once for all.
+    js: `(call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call
+(call_expression function: (await_expression) arguments: (arguments)) @call`,
     python: `(call function: [(identifier) (attribute)] arguments: (argument_list)) @call`,
     java: `(method_invocation arguments: (argument_list)) @call`,
     csharp: `(invocation_expression arguments: (argument_list)) @call
