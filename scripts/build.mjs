@@ -52,8 +52,16 @@ async function bundle(watch) {
     define: { 'import.meta.url': '__sealantImportMetaUrl' },
     banner: { js: "var __sealantImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
   };
+  // Every `import * as vscode from 'vscode'` of the extension goes through one module (src/extension/vscode-api.ts).
+  const vscodeShim = join(root, 'src/extension/vscode-api.ts');
+  const vscodeOnce = {
+    name: 'vscode-once',
+    setup(build) {
+      build.onResolve({ filter: /^vscode$/ }, (args) => (args.importer === vscodeShim ? { path: 'vscode', external: true } : { path: vscodeShim }));
+    },
+  };
   const entries = [
-    { entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(root, 'dist/extension.js') },
+    { entryPoints: [join(root, 'src/extension/extension.ts')], outfile: join(root, 'dist/extension.js'), plugins: [vscodeOnce] },
     { entryPoints: [join(root, 'src/cli/main.ts')], outfile: join(root, 'dist/cli.js'), banner: { js: `#!/usr/bin/env node\n${common.banner.js}` } },
     { entryPoints: [join(root, 'src/cli/worker.ts')], outfile: join(root, 'dist/worker.js') },
   ].filter((e) => existsSync(e.entryPoints[0]));

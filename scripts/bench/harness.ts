@@ -412,8 +412,11 @@ function vscodeStub(bundle: string): unknown {
     'vscode.window.visibleTextEditors': [],
     'vscode.window.activeTextEditor': undefined,
   };
-  // esbuild's `import * as vscode` copies the module's own keys: give it every name the bundle uses.
-  const names = new Set([...readFileSync(bundle, 'utf8').matchAll(/\bvscode\d*\.([A-Za-z_]\w*)/g)].map((m) => m[1]));
+  // esbuild's `import * as vscode` copies the module's own keys: give it every name of the API (the typings' exports;
+  // a minified bundle renames its `vscode` variables) and every name the bundle uses.
+  const typings = join(packageRoot(), 'node_modules', '@types', 'vscode', 'index.d.ts');
+  const declared = existsSync(typings) ? [...readFileSync(typings, 'utf8').matchAll(/^\s*export (?:declare )?(?:class|enum|namespace|function|const|let|var) (\w+)/gm)].map((m) => m[1]) : [];
+  const names = new Set([...declared, ...[...readFileSync(bundle, 'utf8').matchAll(/\bvscode\d*\.([A-Za-z_]\w*)/g)].map((m) => m[1])]);
   const api: Record<string, unknown> = {};
   for (const name of names) api[name] = SPECIAL[`vscode.${name}`] ?? make(`vscode.${name}`);
   return api;

@@ -347,6 +347,11 @@ export class Classifier {
     return this.table.types.get(id);
   }
 
+  /** Ids of every data type, the team's new types included. */
+  typeIds(): string[] {
+    return [...this.table.types.keys()];
+  }
+
   /**
    * A cheap test that a text may hold a name classified as one of `types` (or as a type a hash word turns into one
    * of them), for rule gates (`RuleDefinition.gateTypes`): false only when no name in the text can spell a phrase of

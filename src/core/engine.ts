@@ -5,7 +5,7 @@
  * and cursor freed.
  */
 import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
-import { GRAMMAR_FILES, GRAMMAR_SYNTAX, RUNTIME_WASM_FILE, acceptsPath, languageById, languageForPath, type GrammarId, type LanguageInfo } from '../languages/registry';
+import { GRAMMAR_FILES, GRAMMAR_SYNTAX, RUNTIME_WASM_FILE, acceptsPath, languageById, languageForPath, type GrammarId, type LanguageInfo, type SyntaxFamily } from '../languages/registry';
 import { jsSyntax } from '../languages/js';
 import { pythonSyntax } from '../languages/python';
 import { goSyntax } from '../languages/go';
@@ -18,7 +18,7 @@ import { META_RULES } from '../rules/meta';
 import { SANITIZERS, type SanitizerDef } from '../rules/sanitizers';
 import { Classifier, type ClassifierExtension } from './classifier';
 import { FingerprintCounter } from './fingerprint';
-import { EditMemo, REFRESH_EVERY, mergeScoped } from './incremental';
+import { EditMemo, REFRESH_EVERY, mergeScoped, narrowChanges } from './incremental';
 import { DataFlow } from './flow';
 import { NEVER_CANCELLED, type Cancellation, type Host } from './host';
 import type { Carry, FactInput, FixInput, RelatedInput, ReportInput, RuleContext, RuleDefinition, RuleMatch } from './rule';
@@ -145,13 +145,16 @@ interface CompiledRule {
   rule: RuleDefinition;
   /** The keyword and data-type gates (see RuleDefinition); the data-type test is built on first use. */
   gate: RegExp | undefined;
-  gateTypes: readonly string[] | undefined;
+  gateTypes: RuleDefinition['gateTypes'];
+  /** RuleDefinition.gateSources, compiled. */
+  sources: Partial<Record<SyntaxFamily, RegExp>> | undefined;
   /** Either gate is enough (RuleDefinition.gateEither). */
   either: boolean;
   /** The keyword pattern cannot match across lines (see activeAfterEdit). */
   lineLocal: boolean;
-  /** While typing (see activeAfterEdit): what may make the keyword gate pass where it did not. */
-  editGate: EditGate | undefined;
+  /** While typing (see activeAfterEdit): what may make the keyword gate pass where it did not (null: nothing
+   * shorter than the whole text; undefined: not worked out yet — only editors need it, so it is made on first use). */
+  editGate: EditGate | null | undefined;
   severity: Severity | undefined;
   options: Record<string, unknown>;
 }
@@ -326,9 +329,10 @@ export class Engine {
         rule,
         gate: rule.keywords ? new RegExp(rule.keywords, 'i') : undefined,
         gateTypes: rule.gateTypes,
+        sources: rule.gateSources ? Object.fromEntries(Object.entries(rule.gateSources).map(([family, source]) => [family, new RegExp(source, 'i')])) : undefined,
         either: !!rule.gateEither && !!rule.keywords && !!rule.gateTypes,
         lineLocal: !rule.keywords || !CROSSES_LINES.test(rule.keywords),
-        editGate: rule.keywords && CROSSES_LINES.test(rule.keywords) ? editGate(rule.keywords) : undefined,
+        editGate: rule.keywords && CROSSES_LINES.test(rule.keywords) ? undefined : null,
         severity: setting?.severity as Severity | undefined,
         options,
       });
@@ -342,11 +346,14 @@ export class Engine {
   }
 
   /** Data-type gate tests (Classifier.mayName) by the list of types, built on first use. */
-  private readonly typeGates = new Map<readonly string[], (text: string) => boolean>();
+  private readonly typeGates = new Map<NonNullable<RuleDefinition['gateTypes']>, (text: string) => boolean>();
 
-  private namesAnyOf(types: readonly string[]): (text: string) => boolean {
+  private namesAnyOf(types: NonNullable<RuleDefinition['gateTypes']>): (text: string) => boolean {
     let test = this.typeGates.get(types);
-    if (!test) this.typeGates.set(types, (test = this.classifier.mayName(types)));
+    if (!test) {
+      const list = 'except' in types ? this.classifier.typeIds().filter((t) => !types.except.includes(t)) : types;
+      this.typeGates.set(types, (test = this.classifier.mayName(list)));
+    }
     return test;
   }
 
@@ -469,7 +476,7 @@ export class Engine {
       return t;
     });
     // Where the syntax changed (incremental engines): a scoped analysis is valid only when it stays inside the unit.
-    if (tree && oldTree && this.edits) this.changedRanges.set(tree, this.guard('comparing trees', () => oldTree.getChangedRanges(tree)).map((r) => [r.startIndex, r.endIndex] as const));
+    if (tree && oldTree && this.edits) this.changedRanges.set(tree, this.guard('comparing trees', () => narrowChanges(oldTree.rootNode, tree.rootNode, oldTree.getChangedRanges(tree).map((r) => [r.startIndex, r.endIndex] as const))));
     return tree ?? undefined;
   }
 
@@ -563,13 +570,14 @@ export class Engine {
     let prefilter = this.prefilters.get(language.syntax);
     if (!prefilter) this.prefilters.set(language.syntax, (prefilter = new KeywordPrefilter(this.compiled.map((c) => (c.rule.queries[language.syntax] !== undefined ? c.rule.keywords : undefined)))));
     const maybe = prefilter.mayMatch(text);
-    return this.compiled.filter((c, i) => c.rule.queries[language.syntax] !== undefined && this.gatesPass(c, text, maybe[i]));
+    return this.compiled.filter((c, i) => c.rule.queries[language.syntax] !== undefined && this.gatesPass(c, text, language.syntax, maybe[i]));
   }
 
   /** The keyword and data-type gates of a rule on a text; `maybe` false: the prefilter ruled its keywords out. */
-  private gatesPass(c: CompiledRule, text: string, maybe = true): boolean {
+  private gatesPass(c: CompiledRule, text: string, syntax: SyntaxFamily, maybe = true): boolean {
     const keywords = (): boolean => !c.gate || (maybe && c.gate.test(text));
-    const types = (): boolean => !c.gateTypes || this.namesAnyOf(c.gateTypes)(text);
+    const source = c.sources?.[syntax];
+    const types = (): boolean => (!c.gateTypes && !source) || (!!c.gateTypes && this.namesAnyOf(c.gateTypes)(text)) || (!!source && source.test(text));
     return c.either ? keywords() || types() : keywords() && types();
   }
 
@@ -577,18 +585,22 @@ export class Engine {
    * For a rule whose gates failed before an edit: can they pass now? Each gate (keywords, data types) fails on the old
    * text or the rule was active; a gate that matches within one line can only start to match on the changed lines
    * (the other lines are as they were), so unless one of them does, the rule stays off. Exact, and cheap: the whole
-   * text is tested only when a gate matches on the changed lines, or for keyword alternatives that may span lines.
+   * text is tested only when a gate matches on the changed lines, or for keyword alternatives and source patterns
+   * (RuleDefinition.gateSources) that may span lines.
    */
-  private mayPassNow(c: CompiledRule, lines: string, text: string): boolean {
+  private mayPassNow(c: CompiledRule, lines: string, text: string, syntax: SyntaxFamily): boolean {
     if (c.gateTypes && this.namesAnyOf(c.gateTypes)(lines)) return true;
+    // A source pattern may match across lines: tested on the whole text.
+    if (c.sources?.[syntax]?.test(text)) return true;
     if (!c.gate) return false;
     if (c.lineLocal) return c.gate.test(lines);
+    if (c.editGate === undefined) c.editGate = editGate(c.rule.keywords ?? c.gate.source) ?? null;
     if (!c.editGate) return c.gate.test(text);
     return !!c.editGate.lines?.test(lines) || !!c.editGate.whole?.test(text);
   }
 
   private passes(c: CompiledRule, language: LanguageInfo, text: string): boolean {
-    return c.rule.queries[language.syntax] !== undefined && this.gatesPass(c, text);
+    return c.rule.queries[language.syntax] !== undefined && this.gatesPass(c, text, language.syntax);
   }
 
   /**
@@ -609,7 +621,7 @@ export class Engine {
     if (to - from > MAX_EDIT_WINDOW) return undefined;
     const lines = text.slice(from, to);
     const before = new Set(memo.rules);
-    return this.compiled.filter((c) => before.has(c) || (this.mayPassNow(c, lines, text) && this.passes(c, language, text)));
+    return this.compiled.filter((c) => before.has(c) || (this.mayPassNow(c, lines, text, language.syntax) && this.passes(c, language, text)));
   }
 
   /**

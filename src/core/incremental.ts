@@ -10,7 +10,8 @@
  *
  * The unit also holds every range whose syntax the parser changed (the engine passes Tree.getChangedRanges: an open
  * parenthesis or quote can make error recovery reach past the edited function), widened to whole members or top-level
- * statements; an ERROR node counts as a container, so a function the parser wrapped in one is still a unit. Rules can
+ * statements; an ERROR node counts as a container, so a function the parser wrapped in one is still a unit, and the
+ * changed ranges leave out the statements of the file the parser kept as they were (see narrowChanges). Rules can
  * hand per-file facts to the next analysis (RuleContext.carry), kept here with the findings.
  *
  * A full analysis is made instead when the edit is outside every function, when the file has suppression comments, when the set of active rules
@@ -195,7 +196,6 @@ function editScope(root: Node, syntax: Syntax, start: number, end: number, edit:
   // they lie in different classes, from the top-level statement at the start to the one at the end.
   let first = unitAt(root, syntax, start, start);
   let last = unitAt(root, syntax, end - 1, end - 1);
-  if (!first && !last) return undefined;
   if (!first || !last || first.parent?.id !== last.parent?.id) {
     // The edit is inside a function; what the parser changed past it is analysed again, whole top-level statements.
     first = first ?? root.descendantForIndex(start, start) ?? undefined;
@@ -208,10 +208,65 @@ function editScope(root: Node, syntax: Syntax, start: number, end: number, edit:
   return { startIndex: first.startIndex, endIndex: last.endIndex, startPosition: first.startPosition, endPosition: last.endPosition };
 }
 
-/** The statement of the file that holds a node. */
+/** The statement of the file that holds a node (an ERROR node that wraps statements of the file is looked through). */
 function topLevel(n: Node, root: Node): Node {
   const path = [...ancestorsOf(n, root), n];
-  return path[1] ?? n;
+  let i = 1;
+  while (path[i]?.type === 'ERROR' && path[i + 1]) i++;
+  return path[i] ?? n;
+}
+
+/**
+ * The parser's changed ranges (Tree.getChangedRanges), narrowed to the statements of the file that changed. While a
+ * parenthesis is open, error recovery can wrap every statement of a module in one ERROR node (and unwrap them when it
+ * closes): every range then counts as changed, though the statements themselves parse as they did. A statement of the
+ * file, or of an ERROR node at the top of the file, is unchanged when the other tree holds a statement of the same type
+ * at the same place (`oldRoot` is the edited old tree, so its places are those of the new text), neither holds a
+ * syntax error, the edit is not inside it (so its text is the same) and both have as many nodes and children; the
+ * ranges become those of the other statements.
+ */
+export function narrowChanges(oldRoot: Node, newRoot: Node, changed: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  // Only when one of the trees is wrapped so (its first node after any comments an ERROR over most of the file):
+  // elsewhere the ranges are left as they are (listing the statements of a large file costs milliseconds).
+  const wrapped = (root: Node): boolean => {
+    let first = root.firstChild;
+    while (first && first.type === 'comment') first = first.nextSibling;
+    return !!first && first.type === 'ERROR' && 2 * (first.endIndex - first.startIndex) > root.endIndex - root.startIndex;
+  };
+  if (changed.length === 0 || (!oldRoot.hasError && !newRoot.hasError) || (!wrapped(newRoot) && !wrapped(oldRoot))) return [...changed];
+  const statements = (root: Node): Node[] => {
+    const list: Node[] = [];
+    const add = (n: Node): void => {
+      for (const c of n.children) {
+        if (!c) continue;
+        if (c.type === 'ERROR' && c.childCount > 0) add(c);
+        else list.push(c);
+      }
+    };
+    add(root);
+    return list;
+  };
+  const place = (n: Node): string => `${n.type}:${n.startIndex}:${n.endIndex}`;
+  const before = new Map(statements(oldRoot).map((n) => [place(n), n]));
+  const kept = new Set<string>();
+  const ranges: (readonly [number, number])[] = [];
+  for (const n of statements(newRoot)) {
+    const o = before.get(place(n));
+    if (o && !o.hasChanges && !o.hasError && !n.hasError && o.childCount === n.childCount && o.descendantCount === n.descendantCount) kept.add(place(n));
+    else ranges.push([n.startIndex, n.endIndex]);
+  }
+  // Statements of the old tree that are gone or changed (their places are already those of the new text).
+  for (const [key, n] of before) if (!kept.has(key)) ranges.push([n.startIndex, n.endIndex]);
+  // Only within what the parser said changed.
+  const narrowed: (readonly [number, number])[] = [];
+  for (const [a, b] of ranges) {
+    for (const [c, d] of changed) {
+      const from = Math.max(a, c);
+      const to = Math.min(b, d);
+      if (from < to || (from === to && a === b)) narrowed.push([from, to]);
+    }
+  }
+  return narrowed;
 }
 
 type Unit = Pick<Node, 'startIndex' | 'endIndex' | 'startPosition' | 'endPosition'>;

@@ -26,9 +26,16 @@ export interface RuleDefinition extends Omit<RuleDescriptor, 'family' | 'standar
   /**
    * Data-type gate, for rules that report only some kinds of sensitive data: the rule runs on a file only when the
    * file may name one of these data types (see Classifier.mayName; the team's synonyms count). With `keywords`,
-   * both must match, unless `gateEither` is set.
+   * both must match, unless `gateEither` is set. `{ except }`: every data type the classifier knows (the team's
+   * new types included) but these.
    */
-  gateTypes?: readonly string[];
+  gateTypes?: readonly string[] | { readonly except: readonly string[] };
+  /**
+   * More ways to pass the data-type gate, per syntax family: a case-insensitive regex source for data the rule
+   * reports that the classifier does not name (a whole request body, a customer record). The data-type gate passes
+   * where the file may name one of `gateTypes` OR this regex matches.
+   */
+  gateSources?: Partial<Record<SyntaxFamily, string>>;
   /**
    * The rule runs where its keywords match OR where the file may name one of `gateTypes`: for a rule that reports
    * values by their name (the names of a data type, team synonyms included, are only known to the classifier) and

@@ -6,6 +6,8 @@ import { named, typesEndingWith, walkTypes } from '../core/syntax';
 const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
 /** The nodes `bindings` (with every `_statement`) and `returns` look at (walkTypes finds them in C). */
 const BINDING_WALK = [...FUNCTION_TYPES, 'class_definition', 'assignment', 'augmented_assignment', 'with_item', 'named_expression'];
+/** The same for a scope without syntax errors: every statement an assignment can be in, and `for` targets. */
+const BINDING_WALK_CLEAN = [...BINDING_WALK, 'expression_statement', 'for_statement'];
 const RETURN_WALK = [...FUNCTION_TYPES, 'class_definition', 'return_statement'];
 const WRAPPERS = new Set(['parenthesized_expression', 'await', 'list_splat', 'dictionary_splat', 'expression_list', 'not_operator']);
 
@@ -308,8 +310,10 @@ export const pythonSyntax: Syntax = {
     }
     const body = FUNCTION_TYPES.has(scope.type) ? scope.childForFieldName('body') : scope;
     if (!body) return out;
+    // Without syntax errors an assignment's innermost statement is its `expression_statement` (the grammar puts an
+    // assignment nowhere else), so only those are walked; error recovery may put one in any statement.
     const statements = new StatementStack();
-    walkTypes(body, [...BINDING_WALK, ...typesEndingWith(body, '_statement')], (n) => {
+    walkTypes(body, body.hasError ? [...BINDING_WALK, ...typesEndingWith(body, '_statement')] : BINDING_WALK_CLEAN, (n) => {
       statements.enter(n);
       if (n !== body && FUNCTION_TYPES.has(n.type)) {
         if (n.type === 'function_definition') {

@@ -2,29 +2,20 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Node, type Tree } from 'web-tree-sitter';
+import { Node, Query, type QueryOptions, type Tree } from 'web-tree-sitter';
 import { nodeHost } from '../../src/cli/node-host';
 import { Engine, PYTHON_MAX_INDENT_LEVELS } from '../../src/core/engine';
-import { REFRESH_EVERY } from '../../src/core/incremental';
+import { REFRESH_EVERY, narrowChanges } from '../../src/core/incremental';
 import type { RuleDefinition } from '../../src/core/rule';
 import type { Finding } from '../../src/core/types';
 import { languageById } from '../../src/languages/registry';
 import { BUILTIN_RULES } from '../../src/rules';
 import { REPO_ROOT } from './helpers/paths';
+import { leakCallRule } from './helpers/test-rule';
 
 /** Counts the matches it is shown, and reports every `leak(...)` call. */
 function leakRule(counter: { checks: number }, finish = false): RuleDefinition {
-  return {
-    id: 'storage/test-leak',
-    family: 'storage',
-    title: 'leak() called',
-    description: 'Test rule.',
-    severity: 'warning',
-    confidence: 'high',
-    cwe: [312],
-    owasp: [],
-    fixable: false,
-    guidance: { why: 'x', bad: 'x', good: 'x', fix: 'x' },
+  return leakCallRule({
     queries: { js: '(call_expression function: (identifier) @fn (#eq? @fn "leak")) @call' },
     check(match, ctx) {
       counter.checks++;
@@ -32,7 +23,7 @@ function leakRule(counter: { checks: number }, finish = false): RuleDefinition {
       if (call) ctx.report({ node: call, message: `leak of ${call.text.length} characters` });
     },
     ...(finish ? { finish() {} } : {}),
-  };
+  });
 }
 
 const DOC = `const base = 'x';
@@ -328,6 +319,60 @@ function report(user) {
     // While `path.join(UPLOAD_DIR, ` is open the grammar no longer sees the handler as a function: those keystrokes
     // (about a quarter) get a full analysis.
     assert.ok(walked < typed.length / 3, `the calls of the whole tree were listed again on ${walked} of ${typed.length} keystrokes`);
+  });
+
+  it('re-analyses only the statements that changed when an open parenthesis wraps the whole Python module in an ERROR node', async () => {
+    const file = 'test/fixtures/python/storage/unencrypted-sensitive-field.py';
+    const source = readFileSync(join(REPO_ROOT, file), 'utf8');
+    // In export(), after `writer = csv.writer(fh)`: while `f(` is open the parser makes the module one ERROR node.
+    const at = source.indexOf('\n', source.indexOf('writer = csv.writer(fh)'));
+    const typed = '; q = f("ab", 1)';
+    const lang = languageById('python')!;
+    const open = source.slice(0, at) + '; q = f(' + source.slice(at);
+    const engine = make(BUILTIN_RULES, true);
+    const tree = (await engine.parse(lang, open))!;
+    const wrapped = tree.rootNode.childCount === 1 && tree.rootNode.child(0)?.type === 'ERROR';
+    tree.delete();
+    assert.ok(wrapped, 'the fixture no longer makes the parser wrap the module: pick another place');
+    // Scoped analyses run the rule query from the unit's start (Query.matches with a startPosition): the rows they start at.
+    const starts: number[] = [];
+    const matches = Query.prototype.matches;
+    Query.prototype.matches = function (this: Query, node: Node, options?: QueryOptions) {
+      if (options?.startPosition) starts.push(options.startPosition.row);
+      return matches.call(this, node, options);
+    };
+    try {
+      const { before, after } = await typeInto('python', file, source, at, typed);
+      assert.ok(count(before, 'storage/unencrypted-sensitive-field') >= 5, 'the fixture must have findings before and after the edit');
+      assert.equal(count(after, 'storage/unencrypted-sensitive-field'), count(before, 'storage/unencrypted-sensitive-field'), 'the typed call stores nothing');
+    } finally {
+      Query.prototype.matches = matches;
+    }
+    // Every keystroke is analysed from export() on (the statements before it are carried over), as typing a statement does.
+    const exportRow = source.slice(0, source.indexOf('def export')).split('\n').length - 1;
+    assert.equal(starts.length, typed.length, `${starts.length} of ${typed.length} keystrokes were analysed with a scope`);
+    assert.ok(starts.every((row) => row >= exportRow), `scoped analyses started at rows ${starts.join(', ')}; export() is at ${exportRow}`);
+  });
+
+  it('narrows the parser\'s changed ranges to the statements that changed when error recovery wraps the module', async () => {
+    const file = 'test/fixtures/python/storage/unencrypted-sensitive-field.py';
+    const source = readFileSync(join(REPO_ROOT, file), 'utf8');
+    const at = source.indexOf('\n', source.indexOf('writer = csv.writer(fh)'));
+    const lang = languageById('python')!;
+    const engine = make(BUILTIN_RULES, false);
+    const old = (await engine.parse(lang, source.slice(0, at) + '; q = f' + source.slice(at)))!;
+    const text = source.slice(0, at) + '; q = f(' + source.slice(at);
+    old.edit({ startIndex: at + 7, oldEndIndex: at + 7, newEndIndex: at + 8, startPosition: pointAt(text, at + 7), oldEndPosition: pointAt(text, at + 7), newEndPosition: pointAt(text, at + 8) });
+    const fresh = (await engine.parse(lang, text, old))!;
+    const raw = old.getChangedRanges(fresh).map((r) => [r.startIndex, r.endIndex] as const);
+    const narrowed = narrowChanges(old.rootNode, fresh.rootNode, raw);
+    const exportAt = text.indexOf('def export');
+    old.delete();
+    fresh.delete();
+    assert.ok(raw.some(([a]) => a < exportAt), 'the parser reports changes before export(): the case this narrows');
+    assert.ok(narrowed.length > 0, 'the edited function is still changed');
+    assert.ok(narrowed.every(([a, b]) => a >= exportAt && b <= text.length), `ranges before export(): ${JSON.stringify(narrowed)}`);
+    assert.ok(narrowed.some(([a, b]) => a <= at + 7 && b >= at + 8), 'the edit lies in a changed range');
   });
 
   it('analyses what the parser changed past the edited function (an open parenthesis or quote in a method), as a full analysis does', async () => {

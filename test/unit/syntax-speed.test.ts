@@ -1,8 +1,9 @@
 /**
  * The shortcuts taken for speed must give the answers of the slow ways they replace: `Node.parent` kept on the node
  * (src/core/syntax.ts) against the parents a cursor walk sees, Python's imports found from the `import` keywords
- * of the text against a search of the whole tree for import statements, and a JavaScript string's value read from its
- * text against the concatenation of its fragments.
+ * of the text against a search of the whole tree for import statements, a JavaScript string's value read from its
+ * text against the concatenation of its fragments, and the statement end a Python assignment is dated from (found
+ * without walking every statement of a scope) against walking up from the assignment.
  */
 import assert from 'node:assert/strict';
 import type { Node } from 'web-tree-sitter';
@@ -63,6 +64,20 @@ const PYTHON = [
   'importer = 1\nreimport = 2\nfrom__ = 3\nimport_module = None',
   '\t\n  \nif True:\n    import a.b.c\nelse:\n    from x.y import z as w',
 ].join('\n');
+
+/** Assignments in every kind of statement, chained, annotated, augmented, walrus, lambdas, classes, loops. */
+const PY_BINDINGS = [
+  'a = b = 1\nx: int = 2\nif a:\n    c = 3\n    while c:\n        c -= 1\nelse:\n    d = [e := 4, (lambda q=5: q)]',
+  'for i, j in pairs:\n    k = i\n    k2 = j\nwith open(p) as fh, lock:\n    data = fh.read()\ntry:\n    t = 1\nexcept E as err:\n    t = 2\nfinally:\n    u = 3',
+  'class A:\n    field = 1\n    def m(self, v=2, *args, **kw):\n        self.v = v\n        if (w := v):\n            self.w, rest = w, None\n        return lambda: (z := 1)',
+  'async def g():\n    async with s as (a, b):\n        r = await a\n    async for q in b:\n        q2 = q\n    match r:\n        case 1:\n            m = 2',
+].join('\n');
+
+/** The end of the innermost statement around a node (its own end outside any), walking up with `parent`. */
+function statementEndByParents(n: Node, body: Node): number {
+  for (let p = n.parent; p && p.id !== body.id; p = p.parent) if (p.type.endsWith('_statement')) return p.endIndex;
+  return n.endIndex;
+}
 
 describe('shortcuts taken for speed', () => {
   let engine: Engine;
@@ -145,4 +160,35 @@ describe('shortcuts taken for speed', () => {
       tree.delete();
     }
   });
+
+  for (const [label, code] of [
+    ['', PY_BINDINGS],
+    [' with a syntax error', PY_BINDINGS + '\nbroken = (1,\ndef h():\n    y = 1'],
+  ] as const) {
+    it(`dates a Python assignment from the end of its statement, as walking up does${label}`, async () => {
+      const tree = await engine.parse(languageForPath('a.py')!, code);
+      assert.ok(tree);
+      try {
+        assert.equal(tree.rootNode.hasError, label !== '');
+        const scopes = [tree.rootNode, ...tree.rootNode.descendantsOfType(['function_definition', 'lambda']).filter((f): f is Node => !!f)];
+        let checked = 0;
+        for (const scope of scopes) {
+          const body = scope.type === 'module' ? scope : scope.childForFieldName('body');
+          for (const b of SYNTAXES.python.bindings(scope)) {
+            let assignment: Node | null = b.node;
+            const stop = (t: string) => t === 'assignment' || t === 'augmented_assignment' || t === 'named_expression' || t === 'lambda' || t.endsWith('_statement') || t.endsWith('_definition');
+            while (assignment && !stop(assignment.type)) assignment = assignment.parent;
+            // Walrus targets count from their own end, loop and `with` targets from their statement's start or end.
+            if (b.param || !body || !assignment || !assignment.type.endsWith('assignment')) continue;
+            // A chained assignment's targets take the statement's end too.
+            assert.equal(b.from, statementEndByParents(assignment, body), `${b.name} at ${b.node.startIndex}`);
+            checked++;
+          }
+        }
+        assert.ok(checked >= 15, `checked ${checked}`);
+      } finally {
+        tree.delete();
+      }
+    });
+  }
 });

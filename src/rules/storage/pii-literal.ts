@@ -71,8 +71,10 @@ export const piiLiteral: RuleDefinition = {
   owasp: ['A02:2021 Cryptographic Failures', 'A04:2021 Insecure Design'],
   standards: ['PCI DSS 3.3, 3.5.1', 'GDPR Art. 5(1)(c), Art. 25, Art. 32'],
   fixable: false,
-  // A card number, SSN or IBAN literal has runs of digits.
-  keywords: '\\d{3}',
+  // What `find` can recognise, spelled out in the text (not with escapes): 13+ digits single-space or dash separated
+  // (a card number), nine digits, dashed or not (an SSN), two letters and two digits then 11+ letters or digits,
+  // single-space separated (an IBAN; case aside: the gate is case-insensitive).
+  keywords: '\\d([ -]?\\d){12}|\\d{3}-?\\d{2}-?\\d{4}|[a-z] ?[a-z] ?\\d ?\\d( ?[a-z0-9]){11}',
   guidance: {
     why: "Real customers' card numbers, SSNs or bank accounts pasted into code, seed data or tests end up in every clone, CI log and backup of the repository, outside any PCI DSS or GDPR control, and cannot be deleted from the git history without rewriting it.",
     bad: "const customer = { name: 'Ana', ssn: '372-81-5604', card: '4929 1748 3390 2235' };",

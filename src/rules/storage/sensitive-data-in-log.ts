@@ -29,7 +29,29 @@ const IMPORTED_LOGGER = /^(loguru\.logger|structlog\.\w+|@nestjs\/common\.Logger
 /** Python keyword arguments of logging calls that are not logged data. */
 const PY_LOG_OPTIONS = /^(exc_info|stack_info|stacklevel|file|sep|end|flush|level)$/;
 /** Whole objects that usually hold a customer's record. */
-const PERSON_OBJECT = /^(user|customer|patient|member|account|profile|applicant|cardholder|payer|employee|client|person|contact|subscriber)s?$/i;
+const PERSON_WORDS = 'user|customer|patient|member|account|profile|applicant|cardholder|payer|employee|client|person|contact|subscriber';
+const PERSON_OBJECT = new RegExp(`^(${PERSON_WORDS})s?$`, 'i');
+/** Calls that turn a Python (Go, PHP, Ruby) record into a dict: see personObject. */
+const TO_DICT = 'vars|model_to_dict|asdict|to_dict|dict|model_dump|as_dict|__dict__';
+
+/** A gate source (see RuleDefinition.gateSources) that needs one word of `a` and one of `b`, anywhere in the text. */
+const both = (a: string, b: string): string => `^(?=[\\s\\S]*\\b(${a})\\b)[\\s\\S]*\\b(${b})\\b`;
+const PERSON = `\\b(${PERSON_WORDS})s?\\b`;
+const PERSON_DICT = both(TO_DICT, `(${PERSON_WORDS})s?`);
+/**
+ * What the check can report that the classifier does not name, as words the file must hold: a whole request body
+ * (flow.ts BULK_SOURCES: the object's name and the member's), a customer record (personObject), Rails
+ * `filter_parameters` (log-ruby.ts).
+ */
+const LOG_SOURCES: RuleDefinition['gateSources'] = {
+  js: `${both('req|request|ctx', 'body|query|params')}|${PERSON}`,
+  python: `${both('request', 'form|json|data|post|get|args|values|files|get_json')}|${PERSON_DICT}`,
+  go: `${both('r|req|request|c|ctx', 'form|postform|multipartform|body')}|${PERSON_DICT}`,
+  ruby: `\\bparams\\b|${both('request', 'body|post|get')}|filter_parameters|${PERSON_DICT}`,
+  php: `\\b(_post|_get|_request|_files)\\b|${both('request|req', 'all|validated|getparsedbody|toarray')}|${PERSON_DICT}`,
+  java: `\\bgetParameterMap\\b|${PERSON}`,
+  csharp: `${both('request', 'form|query')}|${PERSON}`,
+};
 
 /** `sessionId`, `session_id`: the id of a chat, replication or analytics session unless the file handles web sessions. */
 function isSessionIdOnly(i: TaintItem): boolean {
@@ -191,6 +213,10 @@ export const sensitiveDataInLog: RuleDefinition = {
   fixable: true,
   // Every logging call names a logger, a console, print or a log method.
   keywords: 'console|log|print|warn|debug|info|error|fatal|trace|critical|exception|filter_parameters',
+  // ... and the logged data: a name the classifier may classify as anything but a person's name (which is never
+  // reported), or one of the sources above.
+  gateTypes: { except: ['name'] },
+  gateSources: LOG_SOURCES,
   guidance: {
     why: 'Logs are copied to log aggregators, support tickets and backups, read by many people and kept for years. A password, card number or SSN written to a log is stored in clear text in all of those places, outside the controls that protect the database.',
     bad: "logger.info(`signup ${req.body.email} password=${req.body.password}`);",

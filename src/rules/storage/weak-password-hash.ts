@@ -230,6 +230,8 @@ export const weakPasswordHash: RuleDefinition = {
   standards: ['PCI DSS 8.3.2', 'GDPR Art. 32(1)(a)', 'OWASP ASVS 2.4.1', 'NIST SP 800-63B 5.1.1.2'],
   fixable: true,
   keywords: 'md5|sha|hash|hmac|btoa|base64|b64|hex',
+  // Every report names a password or its hash (`flow.sensitive(…, { types: ['password'] })`, namedPassword).
+  gateTypes: ['password', 'password_hash'],
   guidance: {
     why: 'General-purpose hashes are built to be fast: a GPU tries billions of MD5 or SHA-256 guesses per second, so most passwords in a leaked table of fast hashes are recovered within hours, and unsalted hashes give identical passwords identical hashes (rainbow tables). base64 and hex are not hashes at all: anyone can decode them.',
     bad: "const hash = crypto.createHash('md5').update(password).digest('hex');\nawait db.users.insert({ email, password: hash });",

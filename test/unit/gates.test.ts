@@ -1,0 +1,144 @@
+/**
+ * Rule gates that decide which files are parsed: data-type gates over every type but some (`gateTypes: { except }`),
+ * source patterns per syntax family (`gateSources`), and the exact gates of the log, PII-literal and weak-hash rules:
+ * where a gated rule reports, the same rule without gates reports the same, and a file without what the check needs
+ * is not parsed.
+ */
+import assert from 'node:assert/strict';
+import { nodeHost } from '../../src/cli/node-host';
+import { Engine, type EngineConfig } from '../../src/core/engine';
+import type { RuleDefinition } from '../../src/core/rule';
+import type { Finding } from '../../src/core/types';
+import { languageForPath } from '../../src/languages/registry';
+import { BUILTIN_RULES } from '../../src/rules';
+import { REPO_ROOT } from './helpers/paths';
+import { leakCallRule } from './helpers/test-rule';
+
+/** Reports every call whose callee is `leak`. */
+const leak = (gates: Partial<RuleDefinition>): RuleDefinition => leakCallRule({ id: 'storage/test-gated', ...gates });
+
+const rule = (id: string): RuleDefinition => BUILTIN_RULES.find((r) => r.id === id)!;
+const ungated = (r: RuleDefinition): RuleDefinition => ({ ...r, keywords: undefined, gateTypes: undefined, gateSources: undefined, gateEither: undefined });
+
+describe('rule gates', () => {
+  const engines: Engine[] = [];
+  const make = (rules: RuleDefinition[], config?: EngineConfig, incremental = false): Engine => {
+    const e = new Engine(nodeHost({ root: REPO_ROOT }), { rules, config, incremental });
+    engines.push(e);
+    return e;
+  };
+  after(async () => {
+    for (const e of engines) await e.dispose();
+  });
+  const strip = (fs: Finding[]) => fs.map((f) => [f.ruleId, f.range.startOffset, f.message]);
+
+  it('passes the data-type gate on a source pattern of the file\'s family, or on a data-type name', async () => {
+    const engine = make([leak({ keywords: 'leak', gateTypes: ['ssn'], gateSources: { js: '^(?=[\\s\\S]*\\breq\\b)[\\s\\S]*\\bbody\\b' } })]);
+    const run = (path: string, text: string) => engine.analyze({ path, text });
+    // The two words of the source pattern on different lines, in either order.
+    assert.equal((await run('a.js', 'const b = body;\nleak(req);\n')).findings.length, 1);
+    assert.equal((await run('a.js', 'leak(ssn);\n')).findings.length, 1);
+    // Neither a source nor a name: not parsed.
+    const none = await run('a.js', 'leak(req.query);\n');
+    assert.equal(none.parsed, false);
+    // The pattern is the JavaScript family's only.
+    assert.equal((await run('a.py', 'leak(req.body)\n')).parsed, false);
+  });
+
+  it('gates on every data type but the excepted ones, a team\'s new types included', async () => {
+    const team: EngineConfig = { dataTypes: { types: [{ id: 'badge_number', category: 'personal', label: 'a badge number', names: ['badge number'] }] } } as EngineConfig;
+    const engine = make([leak({ keywords: 'leak', gateTypes: { except: ['name'] } })], team);
+    assert.equal((await engine.analyze({ path: 'a.js', text: 'leak(badgeNumber);\n' })).findings.length, 1);
+    assert.equal((await engine.analyze({ path: 'a.js', text: 'leak(cardNumber);\n' })).findings.length, 1);
+    // A person's name is the excepted type.
+    assert.equal((await engine.analyze({ path: 'a.js', text: 'leak(fullName);\n' })).parsed, false);
+  });
+
+  it('turns a rule on while typing when a source pattern starts to match across lines', async () => {
+    const gated = leak({ keywords: 'leak', gateTypes: ['ssn'], gateSources: { js: '^(?=[\\s\\S]*\\breq\\b)[\\s\\S]*\\bbody\\b' } });
+    const engine = make([gated], undefined, true);
+    const lang = languageForPath('a.js')!;
+    const before = 'function f(x) {\n  leak(x);\n}\nconst body = 1;\n';
+    const after = before.replace('  leak(x);\n', '  leak(x);\n  const req = 2;\n');
+    for (const [text, n] of [[before, 0], [after, 1]] as const) {
+      const tree = (await engine.parse(lang, text))!;
+      try {
+        assert.equal((await engine.analyzeTree({ path: 'a.js', text }, lang, tree)).length, n, text);
+      } finally {
+        tree.delete();
+      }
+    }
+  });
+
+  describe('exact gates of built-in rules', () => {
+    /** Findings of the rule with and without its gates on each text, and whether the gated engine parsed it. */
+    async function compare(id: string, texts: Record<string, string>): Promise<{ path: string; parsed: boolean; findings: number }[]> {
+      const gated = make([rule(id)]);
+      const plain = make([ungated(rule(id))]);
+      const out = [];
+      for (const [path, text] of Object.entries(texts)) {
+        const a = await gated.analyze({ path, text });
+        const b = await plain.analyze({ path, text });
+        assert.deepEqual(strip(a.findings), strip(b.findings), path);
+        out.push({ path, parsed: a.parsed, findings: a.findings.length });
+      }
+      return out;
+    }
+
+    it('sensitive-data-in-log: request bodies, customer records and Rails filter_parameters pass its data gate', async () => {
+      const found = await compare('storage/sensitive-data-in-log', {
+        'src/a.js': 'app.post("/x", (req, res) => {\n  console.log(req.body);\n});\n',
+        'src/b.js': 'async function f(id) {\n  const customer = await Customer.findById(id);\n  console.log(customer);\n}\n',
+        'src/c.py': 'from flask import request\ndef f():\n    logging.info(request.form)\n',
+        'src/d.py': 'def f(user):\n    print(vars(user))\n',
+        'src/e.go': 'package x\nimport "log"\nfunc h(w http.ResponseWriter, r *http.Request) {\n\tr.ParseForm()\n\tlog.Println(r.Form)\n}\n',
+        'src/f.php': '<?php\nerror_log(print_r($_POST, true));\n',
+        'src/g.rb': 'class A\n  def create\n    Rails.logger.info(params)\n  end\nend\n',
+        'config/initializers/filter_parameter_logging.rb': 'Rails.application.config.filter_parameters += [:email]\n',
+        'src/H.java': 'class H {\n  void f(HttpServletRequest request) {\n    log.info("p {}", request.getParameterMap());\n  }\n}\n',
+        'src/I.cs': 'class I {\n  void F() {\n    Console.WriteLine(Request.Form);\n  }\n}\n',
+      });
+      const missing = found.filter((f) => f.findings === 0).map((f) => f.path);
+      assert.deepEqual(missing, [], 'each sample must report, or it proves nothing about the gate');
+    });
+
+    it('sensitive-data-in-log: a log call with nothing the check can report is not parsed', async () => {
+      const found = await compare('storage/sensitive-data-in-log', {
+        'src/a.js': 'console.log("listening on", port);\n',
+        'src/b.py': 'logger.info("started %s", name)\n',
+        'src/c.js': 'console.log(fullName);\n',
+      });
+      assert.deepEqual(found.map((f) => f.parsed), [false, false, false]);
+    });
+
+    it('pii-literal: card numbers, SSNs and IBANs in every spelling its check knows pass the gate', async () => {
+      const found = await compare('storage/pii-literal', {
+        'src/a.js': "const card = '4929174833902235';\n",
+        'src/b.js': "const card = '4929 1748 3390 2235';\n",
+        'src/c.js': "const ssn = '372-81-5604';\n",
+        'src/d.js': "const ssn = '372815604';\n",
+        'src/e.js': "const iban = 'DE44500105175407324931';\n",
+        'src/f.js': "const iban = 'DE44 5001 0517 5407 3249 31';\n",
+        'src/g.js': "const note = 'paid with 4929-1748-3390-2235 yesterday';\n",
+        'src/h.py': "record = {'ssn': '372-81-5604'}\n",
+      });
+      assert.deepEqual(found.filter((f) => f.findings === 0).map((f) => f.path), []);
+    });
+
+    it('pii-literal: numbers that cannot be a card, SSN or IBAN are not parsed', async () => {
+      const found = await compare('storage/pii-literal', {
+        'src/a.js': "const port = 8080;\nconst version = '1.22.333';\nconst sha = 'ab12';\n",
+        'src/b.js': "const phone = '555-1234';\nconst id = '12345678';\n",
+      });
+      assert.deepEqual(found.map((f) => f.parsed), [false, false]);
+    });
+
+    it('weak-password-hash: runs only where a name may be a password or its hash', async () => {
+      const found = await compare('storage/weak-password-hash', {
+        'src/a.js': "const crypto = require('crypto');\nfunction save(user, password) {\n  user.password = crypto.createHash('md5').update(password).digest('hex');\n}\n",
+        'src/b.js': "const crypto = require('crypto');\nconst etag = crypto.createHash('md5').update(body).digest('hex');\n",
+      });
+      assert.deepEqual(found.map((f) => [f.parsed, f.findings > 0]), [[true, true], [false, false]]);
+    });
+  });
+});
