@@ -102,6 +102,18 @@ describe('rule gates', () => {
       assert.deepEqual(missing, [], 'each sample must report, or it proves nothing about the gate');
     });
 
+    it('keyword gates pass where the check reports without the client library\'s import (snippets, re-exports)', async () => {
+      const cases: [string, Record<string, string>][] = [
+        ['upload/no-size-limit', { 'src/a.js': "const form = new IncomingForm({ maxFileSize: 1024 * 1024 * 1024 });\n" }],
+        ['transmission/insecure-websocket', { 'src/b.js': "const socket = io('http://realtime.partner.com');\nsocket.emit('register', { phone: user.phone });\n", 'src/c.py': 'def f(sio):\n    sio.connect("http://events.partner.com")\n' }],
+        ['transmission/pii-to-third-party', { 'app/d.rb': 'def f(user)\n  Raven.user_context(id: user.id, email: user.email)\nend\n' }],
+      ];
+      for (const [id, texts] of cases) {
+        const found = await compare(id, texts);
+        assert.deepEqual(found.filter((f) => f.findings === 0).map((f) => f.path), [], `${id}: each sample must report`);
+      }
+    });
+
     it('sensitive-data-in-log: a log call with nothing the check can report is not parsed', async () => {
       const found = await compare('storage/sensitive-data-in-log', {
         'src/a.js': 'console.log("listening on", port);\n',

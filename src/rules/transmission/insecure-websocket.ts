@@ -94,7 +94,7 @@ export const insecureWebsocket: RuleDefinition = {
   owasp: ['A02:2021 Cryptographic Failures'],
   standards: ['PCI DSS 4.2.1', 'GDPR Art. 32', 'ASVS 9.1.1'],
   fixable: true,
-  keywords: 'ws://|socket\\.?io|sockjs|WithUrl',
+  keywords: 'ws://|socket\\.?io|sockjs|WithUrl|\\bio\\(\\s*[\'"`]http:|\\bsio\\.connect',
   guidance: {
     why: 'A ws:// connection is the WebSocket equivalent of http://: every frame (chat messages, live account data, the session token sent on connect) can be read and altered on the network path, and a long-lived socket gives an attacker a long window. Browsers block ws:// from https:// pages, so ws:// usually also means the page itself is served without TLS. socket.io and SockJS clients take http:// URLs and are reported the same way. An error when credentials or personal data reach the URL (a token in the query string), the connection options or a later `send` / `emit` on the socket. Loopback, reserved test names, single-label service names, hosts under `hosts.allowInsecure` and test code are not reported.',
     bad: "const socket = new WebSocket(`ws://chat.partner.com/room?token=${token}`);",

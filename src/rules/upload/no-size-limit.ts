@@ -272,7 +272,7 @@ export const noSizeLimit: RuleDefinition = {
   owasp: ['A04:2021 Insecure Design', 'OWASP File Upload Cheat Sheet'],
   fixable: true,
   options: { maxBytes: { description: 'Largest upload or body size considered safe, in bytes.', default: 10 * MB } },
-  keywords: 'move_uploaded_file|->file\\(|HttpPostedFile|RequestSizeLimit|RequestFormLimits|MultipartBodyLengthLimit|MaxRequestBodySize|FormFile|ParseMultipartForm|MultipartForm|MultipartConfig|ServletFileUpload|FileUpload|setMaxUploadSize|setMaxFileSize|multer|fileupload|formidable|busboy|request\\.files|DATA_UPLOAD_MAX|body-?parser|express\\.(json|raw|text|urlencoded)|koa-?body|has_(one|many)_attached|CarrierWave|< *Shrine|multipart\\s*[.:]',
+  keywords: 'move_uploaded_file|->file\\(|HttpPostedFile|RequestSizeLimit|RequestFormLimits|MultipartBodyLengthLimit|MaxRequestBodySize|FormFile|ParseMultipartForm|MultipartForm|MultipartConfig|ServletFileUpload|FileUpload|setMaxUploadSize|setMaxFileSize|multer|fileupload|formidable|IncomingForm|busboy|request\\.files|DATA_UPLOAD_MAX|body-?parser|express\\.(json|raw|text|urlencoded)|koa-?body|has_(one|many)_attached|CarrierWave|< *Shrine|multipart\\s*[.:]',
   guidance: {
     why: 'Without a size limit one request can exhaust disk space or memory and take the service down for every customer (CWE-400, CWE-770). Upload libraries differ: multer, busboy and express-fileupload have no file size limit by default, formidable allows 200 MB, Flask has no MAX_CONTENT_LENGTH, and Django lets settings switch its request limits off.',
     bad: "const upload = multer({ dest: 'uploads/' });\n\napp.config  # no MAX_CONTENT_LENGTH\nf = request.files['file']",
