@@ -25,7 +25,7 @@ import type { Carry, FactInput, FixInput, RelatedInput, ReportInput, RuleContext
 import { parseSuppression, suppressionMatches, type SuppressionComment } from './suppress';
 import type { Syntax } from './syntax';
 import { walk } from './syntax';
-import { DEFAULT_LIMITS, LineIndex, isTestPath, skipReason, type TextLimits } from './text';
+import { DEFAULT_LIMITS, LineIndex, pathKind, skipReason, type TextLimits } from './text';
 import type { FileResult, Finding, InventoryFact, Range, RuleDescriptor, Severity } from './types';
 import { INVENTORY_RULES } from '../inventory/rules';
 import { KeywordPrefilter } from './prefilter';
@@ -87,7 +87,6 @@ export class EngineCrashedError extends Error {}
  */
 export const PYTHON_MAX_INDENT_LEVELS = 200;
 
-/** Indentation nesting depth of a Python text, counted as the scanner's indent stack grows (an upper bound). */
 /**
  * Whether an edit (the texts' common prefix and suffix) leaves what pythonIndentDepth reads as it was: it adds or
  * removes no line break and lies after the first character of its line that is not a space, tab or form feed (that
@@ -100,6 +99,7 @@ function sameIndentation(old: string, text: string, { prefix, suffix }: { prefix
   return first < prefix;
 }
 
+/** Indentation nesting depth of a Python text, counted as the scanner's indent stack grows (an upper bound). */
 export function pythonIndentDepth(text: string): number {
   const stack: number[] = [0];
   let max = 0;
@@ -664,7 +664,8 @@ export class Engine {
     const flow = new DataFlow(root, syntax, this.classifier, this.sanitizers, scope?.imports, file.text);
     // The rules' view of the syntax: callee paths memoised for the file (every rule with a call pattern asks).
     const ruleSyntax: Syntax = { ...syntax, calleePath: (call) => flow.calleePath(call) };
-    const info = { path: file.path, text: file.text, languageId: language.id, syntax: language.syntax, isTestPath: isTestPath(file.path) };
+    const kind = pathKind(file.path);
+    const info = { path: file.path, text: file.text, languageId: language.id, syntax: language.syntax, isTestPath: kind !== 'source', pathKind: kind };
     const pending: { finding: Finding; scopeName: string; key: string }[] = [];
     const contexts = new Map<CompiledRule, RuleContext>();
 

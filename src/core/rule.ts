@@ -7,6 +7,7 @@ import type { SyntaxFamily } from '../languages/registry';
 import type { Classifier } from './classifier';
 import type { DataFlow } from './flow';
 import type { Syntax } from './syntax';
+import type { PathKind } from './text';
 import type { Classification, Confidence, DataCategory, Family, InventoryFact, Range, RuleDescriptor, Severity } from './types';
 
 export interface RuleOption {
@@ -112,6 +113,8 @@ export interface FileInfo {
   syntax: SyntaxFamily;
   /** True under test, fixture, spec, mock and example paths: rules lower confidence or severity there. */
   isTestPath: boolean;
+  /** Test code, an example or source, by the path (see pathKind in text.ts): the transmission rules skip test code. */
+  pathKind: PathKind;
 }
 
 export interface RuleContext {

@@ -90,7 +90,6 @@ export function skipReason(text: string, limits: TextLimits = DEFAULT_LIMITS): {
   return undefined;
 }
 
-/** Test, fixture, spec, mock and example paths: rules lower confidence or severity there. */
 export type PathKind = 'test' | 'example' | 'source';
 
 /**
@@ -103,7 +102,7 @@ export function pathKind(path: string): PathKind {
   if (
     /(^|\/)(tests?|__tests__|testing|spec|specs|fixtures?|__fixtures__|mocks?|__mocks__|testdata|test-?utils|e2e|cypress|playwright|benchmarks?)(\/|$)/i.test(p) ||
     /\.(test|spec|e2e|stories)\.[cm]?[jt]sx?$/i.test(p) ||
-    /(^|\/)(test_[^/]*|tests?|testing|tests?_[^/]*|[^/]*_tests?|conftest)\.py$/i.test(p) ||
+    /(^|\/)(tests?|testing|tests?_[^/]*|[^/]*_tests?|conftest)\.py$/i.test(p) ||
     /(_test\.go|_spec\.rb|_test\.rb|Tests?\.(java|cs|php|kt))$/.test(p) ||
     // Go test-helper packages: `testutil`, `httptest`-style `<name>test` directories.
     /(^|\/)(testutils?|testhelpers?|(?!latest\/)[a-z0-9]+test)\/[^/]+\.go$/.test(p)
@@ -111,7 +110,7 @@ export function pathKind(path: string): PathKind {
   return /(^|\/)(examples?|samples?)(\/|$)/i.test(p) ? 'example' : 'source';
 }
 
-/** Test code or an example: findings there get a lower confidence. */
+/** Test, fixture, spec, mock and example paths: rules lower confidence or severity there. */
 export function isTestPath(path: string): boolean {
   return pathKind(path) !== 'source';
 }

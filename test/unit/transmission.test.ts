@@ -4,7 +4,7 @@ import type { Engine } from '../../src/core/engine';
 import type { Finding } from '../../src/core/types';
 import { TRANSMISSION_RULES } from '../../src/rules/transmission';
 import { classifyHost } from '../../src/rules/hosts';
-import { isTestCode } from '../../src/rules/transmission/clients';
+import { pathKind } from '../../src/core/text';
 import { makeEngine } from './helpers/engine';
 
 const JS = `const axios = require('axios');
@@ -183,7 +183,7 @@ describe('transmission rules with a team config', () => {
     assert.equal(classifyHost('api.partner.com', ['*.partner.com']), 'allowed');
     assert.equal(classifyHost('%s'), 'unknown');
     assert.equal(classifyHost('api.'), 'unknown');
-    assert.equal(isTestCode('django/tests.py'), true);
-    assert.equal(isTestCode('examples/app.py'), false);
+    assert.equal(pathKind('django/tests.py'), 'test');
+    assert.equal(pathKind('examples/app.py'), 'example');
   });
 });

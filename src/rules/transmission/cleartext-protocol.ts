@@ -6,7 +6,7 @@ import { classificationsOf, relatedFor } from '../common';
 import { walk } from '../../core/syntax';
 import { initializerInsert, smtpSslState } from './csharp';
 import { classifyHost, hostOf, type HostKind } from '../hosts';
-import { creationOf, fileConfidence, instanceCalls, isTestCode, normalisePath, receiverOf } from './clients';
+import { creationOf, fileConfidence, instanceCalls, normalisePath, receiverOf } from './clients';
 import { indentOf, insertIntoObject, replaceNode, statementOf } from './edits';
 import { sentData } from './insecure-request';
 import { reportable } from './urls';
@@ -665,7 +665,7 @@ export const cleartextProtocol: RuleDefinition = {
     yaml: '(block_mapping_pair value: (flow_node) @config_value)\n(flow_pair value: (flow_node) @config_value)',
   },
   check(match, ctx) {
-    if (isTestCode(ctx.file.path)) return;
+    if (ctx.file.pathKind === 'test') return;
     const configValue = match.get('config_value');
     if (configValue) return springMailStarttls(ctx, configValue);
     const pair = match.get('pair');

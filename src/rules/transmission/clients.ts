@@ -5,7 +5,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../../core/rule';
 import { walk } from '../../core/syntax';
-import { pathKind } from '../../core/text';
 import { classMemberValue } from './urls';
 import { goHttpCall, phpHttpCall, rubyHttpCall } from './go';
 import { javaHttpCall } from './java';
@@ -329,14 +328,6 @@ export function instanceCalls(ctx: RuleContext, creation: Node): Node[] {
   return out;
 }
 
-/** Test code (not examples or samples: they get copied) is left alone by the transmission rules. */
-/** The last path asked and its answer: the rules ask for every call of a file, about the same path. */
-let lastTestPath: { path: string; test: boolean } | undefined;
-
-export function isTestCode(path: string): boolean {
-  if (lastTestPath?.path !== path) lastTestPath = { path, test: pathKind(path) === 'test' };
-  return lastTestPath.test;
-}
 
 /** Confidence for a finding in this file: lower in examples and samples. */
 export function fileConfidence(ctx: RuleContext, base: 'high' | 'medium' | 'low'): 'high' | 'medium' | 'low' {

@@ -3,7 +3,7 @@ import type { TaintItem } from '../../core/flow';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Classification, Severity } from '../../core/types';
 import { CATEGORY_RANK, classificationsOf, describeData, relatedFor } from '../common';
-import { fileConfidence, isTestCode, normalisePath, receiverOf } from './clients';
+import { fileConfidence, normalisePath, receiverOf } from './clients';
 import { appendArgument, indentOf, insertIntoObject, replaceNode } from './edits';
 import { walk } from '../../core/syntax';
 import { cookieOptionsSecure, initializerInsert } from './csharp';
@@ -443,7 +443,7 @@ export const insecureCookie: RuleDefinition = {
 (method_invocation object: (identifier) @class name: (identifier) @method (#eq? @class "ResponseCookie") (#eq? @method "from")) @cookie`,
   },
   check(match, ctx) {
-    if (isTestCode(ctx.file.path)) return;
+    if (ctx.file.pathKind === 'test') return;
     const call = match.get('call');
     const lit = match.get('literal');
     if (lit) return checkGoCookie(ctx, lit);

@@ -3,7 +3,7 @@ import type { TaintItem } from '../../core/flow';
 import type { RelatedInput, RuleContext, RuleDefinition } from '../../core/rule';
 import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
 import { classifyHost } from '../hosts';
-import { fileConfidence, httpCall, instanceCalls, isTestCode, type HttpCall } from './clients';
+import { fileConfidence, httpCall, instanceCalls, type HttpCall } from './clients';
 import { reportable, schemeFix, urlTarget, urlValue, type UrlTarget } from './urls';
 import { springHttpEndpoint } from './spring-config';
 
@@ -131,9 +131,9 @@ export const insecureRequest: RuleDefinition = {
   },
   check(match, ctx) {
     const configValue = match.get('config_value');
-    if (configValue) return isTestCode(ctx.file.path) ? undefined : springHttpEndpoint(ctx, configValue);
+    if (configValue) return ctx.file.pathKind === 'test' ? undefined : springHttpEndpoint(ctx, configValue);
     const call = match.get('call');
-    if (!call || isTestCode(ctx.file.path)) return;
+    if (!call || ctx.file.pathKind === 'test') return;
     const req = httpCall(ctx, call);
     if (!req) return;
     if (req.creates) return checkCreation(ctx, req);

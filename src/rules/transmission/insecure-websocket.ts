@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext, RuleDefinition } from '../../core/rule';
 import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
-import { creationOf, fileConfidence, instanceCalls, isTestCode, normalisePath, receiverOf } from './clients';
+import { creationOf, fileConfidence, instanceCalls, normalisePath, receiverOf } from './clients';
 import { goSocketUrl } from './go';
 import { phpSocketUrl, rubyInstanceCalls, rubySocketUrl } from './ruby';
 import { sentData } from './insecure-request';
@@ -114,7 +114,7 @@ export const insecureWebsocket: RuleDefinition = {
   },
   check(match, ctx) {
     const call = match.get('call');
-    if (!call || isTestCode(ctx.file.path)) return;
+    if (!call || ctx.file.pathKind === 'test') return;
     const sock = socketCall(ctx, call);
     if (!sock) return;
     const t = urlTarget(ctx, sock.url);

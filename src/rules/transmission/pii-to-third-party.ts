@@ -5,7 +5,7 @@ import type { Classification, DataCategory, Severity } from '../../core/types';
 import { CATEGORY_RANK, capitalise, classificationsOf, describeData, relatedFor } from '../common';
 import { walk } from '../../core/syntax';
 import { hostMatches } from '../hosts';
-import { creationOf, fileConfidence, fileMentions, httpCall, isTestCode, normalisePath, receiverOf } from './clients';
+import { creationOf, fileConfidence, fileMentions, httpCall, normalisePath, receiverOf } from './clients';
 import { urlTarget, urlValue } from './urls';
 import { scriptRecords, scriptSdkOf, scriptValues, type ScriptSdk } from './pii-go-php-ruby';
 
@@ -534,7 +534,7 @@ export const piiToThirdParty: RuleDefinition = {
   },
   check(match, ctx) {
     const call = match.get('call');
-    if (!call || isTestCode(ctx.file.path)) return;
+    if (!call || ctx.file.pathKind === 'test') return;
     if (checkSentryInit(ctx, call)) return;
     const sdk = sdkOf(ctx, call);
     if (sdk) return checkSdk(ctx, call, sdk);

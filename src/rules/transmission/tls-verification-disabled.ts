@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Severity } from '../../core/types';
 import { classificationsOf, describeData, relatedFor } from '../common';
-import { creationOf, fileConfidence, httpCall, isTestCode } from './clients';
+import { creationOf, fileConfidence, httpCall } from './clients';
 import { removeEntry, removeStatement, replaceNode, statementOf } from './edits';
 import { sentData } from './insecure-request';
 import { isAcceptAllLambda, permissiveMethod } from './java';
@@ -477,7 +477,7 @@ export const tlsVerificationDisabled: RuleDefinition = {
 (object_creation_expression) @new`,
   },
   check(match, ctx) {
-    if (isTestCode(ctx.file.path)) return;
+    if (ctx.file.pathKind === 'test') return;
     if (ctx.file.syntax === 'ruby') checkRuby(match, ctx);
     else if (ctx.file.syntax === 'php') checkPhp(match, ctx);
     else if (ctx.file.syntax === 'go') checkGo(match, ctx);
