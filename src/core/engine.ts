@@ -4,7 +4,7 @@
  * first use, all active rules of a grammar compiled into ONE query, a file parsed once, every Tree, Query
  * and cursor freed.
  */
-import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Node, type QueryMatch, type Tree } from 'web-tree-sitter';
 import { GRAMMAR_FILES, GRAMMAR_SYNTAX, RUNTIME_WASM_FILE, acceptsPath, languageById, languageForPath, type GrammarId, type LanguageInfo, type SyntaxFamily } from '../languages/registry';
 import { jsSyntax } from '../languages/js';
 import { pythonSyntax } from '../languages/python';
@@ -18,7 +18,7 @@ import { META_RULES } from '../rules/meta';
 import { SANITIZERS, type SanitizerDef } from '../rules/sanitizers';
 import { Classifier, type ClassifierExtension } from './classifier';
 import { FingerprintCounter } from './fingerprint';
-import { EditMemo, REFRESH_EVERY, mergeScoped, narrowChanges } from './incremental';
+import { EditMemo, REFRESH_EVERY, carriedEdit, insideUnits, mergeScoped, narrowChanges } from './incremental';
 import { DataFlow } from './flow';
 import { NEVER_CANCELLED, type Cancellation, type Host } from './host';
 import type { Carry, FactInput, FixInput, RelatedInput, ReportInput, RuleContext, RuleDefinition, RuleMatch } from './rule';
@@ -143,6 +143,8 @@ export interface SourceFile {
 
 interface CompiledRule {
   rule: RuleDefinition;
+  /** The keyword gate's source (RuleDefinition.keywords, or keywordsUnlessApprovedHosts without approved hosts). */
+  keywords: string | undefined;
   /** The keyword and data-type gates (see RuleDefinition); the data-type test is built on first use. */
   gate: RegExp | undefined;
   gateTypes: RuleDefinition['gateTypes'];
@@ -325,14 +327,16 @@ export class Engine {
       const options: Record<string, unknown> = {};
       for (const [name, opt] of Object.entries(rule.options ?? {})) options[name] = opt.default;
       Object.assign(options, setting?.options ?? {});
+      const keywords = rule.keywordsUnlessApprovedHosts !== undefined && !config.hosts?.approved ? rule.keywordsUnlessApprovedHosts : rule.keywords;
       this.compiled.push({
         rule,
-        gate: rule.keywords ? new RegExp(rule.keywords, 'i') : undefined,
+        keywords,
+        gate: keywords ? new RegExp(keywords, 'i') : undefined,
         gateTypes: rule.gateTypes,
         sources: rule.gateSources ? Object.fromEntries(Object.entries(rule.gateSources).map(([family, source]) => [family, new RegExp(source, 'i')])) : undefined,
-        either: !!rule.gateEither && !!rule.keywords && !!rule.gateTypes,
-        lineLocal: !rule.keywords || !CROSSES_LINES.test(rule.keywords),
-        editGate: rule.keywords && CROSSES_LINES.test(rule.keywords) ? undefined : null,
+        either: !!rule.gateEither && !!keywords && !!rule.gateTypes,
+        lineLocal: !keywords || !CROSSES_LINES.test(keywords),
+        editGate: keywords && CROSSES_LINES.test(keywords) ? undefined : null,
         severity: setting?.severity as Severity | undefined,
         options,
       });
@@ -355,6 +359,43 @@ export class Engine {
       this.typeGates.set(types, (test = this.classifier.mayName(list)));
     }
     return test;
+  }
+
+  /** Every rule's data-type list as a set of type ids, and their union (see typesPass); made on first use. */
+  private typeSets: { sets: Map<NonNullable<RuleDefinition['gateTypes']>, ReadonlySet<string>>; union: string[] } | undefined;
+  /** The data-type gates already decided for the last text passingAll saw. */
+  private typeMemo: { text: string; union: boolean | undefined; known: Map<ReadonlySet<string>, boolean> } | undefined;
+
+  /**
+   * `namesAnyOf(types)(text)` for a whole text, with fewer regex passes: Classifier.mayName is monotone in its list (a
+   * longer list only adds names), so a text that names none of the union of all the rules' lists passes no data-type
+   * gate, a list that holds a list already passed passes, and a list inside one already failed fails.
+   */
+  private typesPass(types: NonNullable<RuleDefinition['gateTypes']>, text: string): boolean {
+    if (!this.typeSets) {
+      const sets = new Map<NonNullable<RuleDefinition['gateTypes']>, ReadonlySet<string>>();
+      for (const c of this.compiled) {
+        const t = c.gateTypes;
+        if (t && !sets.has(t)) sets.set(t, new Set('except' in t ? this.classifier.typeIds().filter((id) => !t.except.includes(id)) : t));
+      }
+      this.typeSets = { sets, union: [...new Set([...sets.values()].flatMap((s) => [...s]))] };
+    }
+    const set = this.typeSets.sets.get(types);
+    if (!set) return this.namesAnyOf(types)(text);
+    let memo = this.typeMemo;
+    if (!memo || memo.text !== text) this.typeMemo = memo = { text, union: undefined, known: new Map() };
+    const known = memo.known.get(set);
+    if (known !== undefined) return known;
+    memo.union ??= this.namesAnyOf(this.typeSets.union)(text);
+    let pass: boolean | undefined = memo.union ? undefined : false;
+    for (const [k, v] of memo.known) {
+      if (pass !== undefined) break;
+      if (v && [...k].every((t) => set.has(t))) pass = true;
+      else if (!v && [...set].every((t) => k.has(t))) pass = false;
+    }
+    pass ??= this.namesAnyOf(types)(text);
+    memo.known.set(set, pass);
+    return pass;
   }
 
   /** Descriptors of every active rule plus Sealant's own notes, for reporters. */
@@ -568,7 +609,7 @@ export class Engine {
    */
   private passingAll(language: LanguageInfo, text: string): CompiledRule[] {
     let prefilter = this.prefilters.get(language.syntax);
-    if (!prefilter) this.prefilters.set(language.syntax, (prefilter = new KeywordPrefilter(this.compiled.map((c) => (c.rule.queries[language.syntax] !== undefined ? c.rule.keywords : undefined)))));
+    if (!prefilter) this.prefilters.set(language.syntax, (prefilter = new KeywordPrefilter(this.compiled.map((c) => (c.rule.queries[language.syntax] !== undefined ? c.keywords : undefined)))));
     const maybe = prefilter.mayMatch(text);
     return this.compiled.filter((c, i) => c.rule.queries[language.syntax] !== undefined && this.gatesPass(c, text, language.syntax, maybe[i]));
   }
@@ -577,7 +618,7 @@ export class Engine {
   private gatesPass(c: CompiledRule, text: string, syntax: SyntaxFamily, maybe = true): boolean {
     const keywords = (): boolean => !c.gate || (maybe && c.gate.test(text));
     const source = c.sources?.[syntax];
-    const types = (): boolean => (!c.gateTypes && !source) || (!!c.gateTypes && this.namesAnyOf(c.gateTypes)(text)) || (!!source && source.test(text));
+    const types = (): boolean => (!c.gateTypes && !source) || (!!c.gateTypes && this.typesPass(c.gateTypes, text)) || (!!source && source.test(text));
     return c.either ? keywords() || types() : keywords() && types();
   }
 
@@ -594,7 +635,7 @@ export class Engine {
     if (c.sources?.[syntax]?.test(text)) return true;
     if (!c.gate) return false;
     if (c.lineLocal) return c.gate.test(lines);
-    if (c.editGate === undefined) c.editGate = editGate(c.rule.keywords ?? c.gate.source) ?? null;
+    if (c.editGate === undefined) c.editGate = editGate(c.keywords ?? c.gate.source) ?? null;
     if (!c.editGate) return c.gate.test(text);
     return !!c.editGate.lines?.test(lines) || !!c.editGate.whole?.test(text);
   }
@@ -651,12 +692,12 @@ export class Engine {
     // The unit also covers where the parser changed the tree (error recovery can reach past the edited function).
     const changed = this.changedRanges.get(tree);
     let scope = facts ? undefined : this.edits?.scope(file.path, language.id, file.text, root, syntax, activeList, wholeFile, lineIndex, changed);
-    if (scope && changed?.some(([from, to]) => to > from && (from < scope!.start || to > scope!.end))) scope = undefined;
+    if (scope && changed?.some(([from, to]) => to > from && !insideUnits(scope!, from, to))) scope = undefined;
     const kept = new Map<string, unknown>();
     const carry: Carry | undefined = this.edits && !facts
       ? {
           // Only when the parser's changed ranges were checked against the unit (the tree was parsed here against the old one).
-          edit: scope && changed && { start: scope.start, end: scope.end, oldEnd: scope.oldEnd, delta: scope.delta, startPosition: scope.startPosition, endPosition: scope.endPosition },
+          edit: scope && changed && carriedEdit(scope),
           previous: (key) => (scope && changed ? scope.carried.get(key) : undefined),
           keep: (key, value) => void kept.set(key, value),
         }
@@ -696,7 +737,9 @@ export class Engine {
 
     if (state.query && active.size > 0) {
       const query = state.query;
-      const matches = this.guard('running the rule queries', () => query.matches(root, { progressCallback: overdue, ...(scope ? { startPosition: scope.startPosition, endPosition: scope.endPosition } : {}) }));
+      const run = (range?: Pick<Node, 'startPosition' | 'endPosition'>) => this.guard('running the rule queries', () => query.matches(root, { progressCallback: overdue, ...(range ? { startPosition: range.startPosition, endPosition: range.endPosition } : {}) }));
+      // Several units (error recovery split a class): one query each, a match that reaches into two of them seen once.
+      const matches = !scope || scope.units.length === 1 ? run(scope?.units[0]) : uniqueMatches(scope.units.flatMap((u) => run(u)));
       for (const m of matches) {
         if (cancellation.isCancellationRequested || overdue()) break;
         const get = (name: string) => m.captures.find((cap) => cap.name === name)?.node;
@@ -984,6 +1027,17 @@ function describe(rule: RuleDefinition, severity: Severity | undefined): RuleDes
     guidance: rule.guidance,
     fixable: rule.fixable,
   };
+}
+
+/** Matches of one query over several ranges, each once (same pattern, same captured nodes). */
+function uniqueMatches(matches: QueryMatch[]): QueryMatch[] {
+  const seen = new Set<string>();
+  return matches.filter((m) => {
+    const key = `${m.patternIndex}:${m.captures.map((c) => `${c.name}=${c.node.id}`).join(',')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function scopeName(syntax: Syntax, ancestors: readonly Node[]): string {

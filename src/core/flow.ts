@@ -80,6 +80,14 @@ interface CompiledSanitizer {
   label: string;
 }
 
+/** Whether `name` occurs in the text of `scope` anywhere but at offset `except`. */
+function mentionedElsewhere(text: string, scope: Node, name: string, except: number): boolean {
+  const start = scope.startIndex;
+  const inner = text.slice(start, scope.endIndex);
+  for (let i = inner.indexOf(name); i >= 0; i = inner.indexOf(name, i + 1)) if (start + i !== except) return true;
+  return false;
+}
+
 export class DataFlow {
   private readonly memo = new Map<number, TaintItem[]>();
   private readonly inProgress = new Set<number>();
@@ -121,6 +129,14 @@ export class DataFlow {
       .filter((s) => !s.syntax || s.syntax.includes(syntax.family))
       .map((s) => ({ kind: s.kind, re: new RegExp(s.path), label: s.label }));
     this.passthrough = PASSTHROUGH[syntax.family];
+  }
+
+  private sourceText: string | undefined;
+
+  /** The file's text (read back from the tree once when the caller did not hand it over). */
+  private get source(): string {
+    this.sourceText ??= this.text ?? this.root.text;
+    return this.sourceText;
   }
 
   /** Local name -> imported module path. */
@@ -293,7 +309,12 @@ export class DataFlow {
   }
 
   private findDefinition(name: string, at: Node): Binding | undefined {
+    // A call's callee is no binding: where `at` is a call that starts with the name, a scope whose text holds the name
+    // nowhere else binds no such name, and its bindings need not be worked out (`encodeURIComponent(x)`, `log(x)`).
+    const text = this.source;
+    const callee = /^[A-Za-z_$][\w$]*$/.test(name) && this.syntax.isCall(at) && text.startsWith(name, at.startIndex) ? at.startIndex : -1;
     for (let scope: Node | null = this.scopeOf(at); scope; scope = scope === this.root ? null : this.scopeOf(scope)) {
+      if (callee >= 0 && !mentionedElsewhere(text, scope, name, callee)) continue;
       const candidates = this.bindingsNamed(scope, name);
       if (candidates.length === 0) continue;
       let best: Binding | undefined;

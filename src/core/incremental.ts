@@ -14,6 +14,14 @@
  * changed ranges leave out the statements of the file the parser kept as they were (see narrowChanges). Rules can
  * hand per-file facts to the next analysis (RuleContext.carry), kept here with the findings.
  *
+ * When error recovery splits a class (an open parenthesis ends it at the edited method and puts the methods after it at
+ * the top of the file, until the parenthesis closes), the unit becomes several: the edited function, the class's
+ * header, the members that changed and the statements at the end of the file the parser read anew (splitUnits). The
+ * methods the parser moved as they were keep their findings, though a full analysis of the broken tree sees them
+ * outside their class (a finding that needs the class, as `self.x` resolved through `__init__`, can differ until the
+ * parenthesis closes or the next full analysis); a finding whose fix or related location lies outside its function
+ * is computed again with its function.
+ *
  * A full analysis is made instead when the edit is outside every function, when the file has suppression comments, when the set of active rules
  * changed, when a finding (or one of its related locations or fixes) straddles the edited declaration, and
  * every REFRESH_EVERY analyses, which bounds how long a finding that depends on another function (a local
@@ -21,6 +29,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import { ancestorsOf } from './flow';
+import type { Carry } from './rule';
 import type { Syntax } from './syntax';
 import type { LineIndex } from './text';
 import type { Finding, Range } from './types';
@@ -39,11 +48,19 @@ export interface EditScope {
   startPosition: { row: number; column: number };
   endPosition: { row: number; column: number };
   kept: PendingFinding[];
+  /**
+   * The parts analysed again, in order and apart (one, or several when error recovery split a class: its header and
+   * the changed members, see narrowChanges); `start`-`end` spans them all.
+   */
+  units: readonly Unit[];
   /** The imports of the previous analysis, when the edit touched no import (see mayImport). */
   imports?: ReadonlyMap<string, string>;
   /** Where the unit ended in the previous text, and how far what follows it moved. */
   oldEnd: number;
   delta: number;
+  /** Where the edit starts (the same in both texts), and where the units lay in the old text. */
+  at: number;
+  oldUnits: readonly (readonly [number, number])[];
   /** What the rules of the previous analysis kept for this one (RuleContext.carry). */
   carried: ReadonlyMap<string, unknown>;
 }
@@ -66,6 +83,10 @@ export const REFRESH_EVERY = 50;
 const MAX_DOCUMENTS = 8;
 /** Characters compared at a time when looking for the edited region. */
 const BLOCK = 512;
+/** A unit larger than this is split into the parts that changed when it can be (see splitUnits). */
+const SPLIT_ABOVE = 8192;
+/** Parts this close are analysed as one (one query instead of two). */
+const JOIN_WITHIN = 256;
 
 /** Node types whose children are the units re-analysed: a class body's members. */
 const CLASS_BODIES = new Set(['class_body']);
@@ -98,21 +119,45 @@ export class EditMemo {
       to = Math.max(to, b);
     }
     const unit = editScope(root, syntax, from, to, [prefix, editEnd]);
-    if (!unit) return undefined;
-    const start = unit.startIndex;
-    const end = unit.endIndex;
-    if (start > from || end < to) return undefined;
+    let units = unit && unit.startIndex <= from && unit.endIndex >= to ? [unit] : undefined;
+    // What the parser changed may lie far from the edit (error recovery split a class): the parts alone, when smaller.
+    if ((!units || size(units) > SPLIT_ABOVE) && (cover?.length ?? 0) > 1) {
+      const split = splitUnits(root, syntax, prefix, editEnd, cover ?? []);
+      if (split && (!units || size(split) < size(units))) {
+        // A finding the parts leave out may point elsewhere in the file (a fix that adds an import): the parser may
+        // have moved it out of its class, so that place can read differently now. Its function is analysed again too.
+        const reaching: Unit[] = [];
+        for (const p of memo.pending) {
+          const f = p.finding;
+          if (wholeFile(f.ruleId) || (f.related.length === 0 && f.fixes.length === 0)) continue;
+          const moved = moveFinding(f, oldPlaces(split, prefix, editEnd, delta), prefix, delta, lines);
+          if (typeof moved === 'string') continue;
+          const a = moved.range.startOffset;
+          const b = moved.range.endOffset;
+          const u = editScope(root, syntax, a, b, [a, b]) ?? partUnit(root, a, b);
+          if (!u) return undefined;
+          const others = [...moved.related.map((r) => r.range), ...moved.fixes.flatMap((x) => x.edits.map((e) => e.range))];
+          if (others.some((r) => r.startOffset < u.startIndex || r.endOffset > u.endIndex)) reaching.push(u);
+        }
+        units = reaching.length > 0 ? joinUnits([...split, ...reaching]) : split;
+      }
+    }
+    if (!units) return undefined;
+    const start = units[0].startIndex;
+    const end = units[units.length - 1].endIndex;
+    const oldUnits = oldPlaces(units, prefix, editEnd, delta);
     const oldEnd = end - delta;
     const kept: PendingFinding[] = [];
     for (const p of memo.pending) {
       if (wholeFile(p.finding.ruleId)) continue;
-      const moved = moveFinding(p.finding, start, oldEnd, delta, lines);
+      const moved = moveFinding(p.finding, oldUnits, prefix, delta, lines);
       if (moved === 'inside') continue;
       if (moved === 'straddles') return undefined;
       kept.push({ ...p, finding: moved });
     }
-    const imports = memo.imports && !mayImport(syntax.family, old.slice(start, end - delta)) && !mayImport(syntax.family, text.slice(start, end)) ? memo.imports : undefined;
-    return { start, end, startPosition: unit.startPosition, endPosition: unit.endPosition, kept, imports, oldEnd, delta, carried: memo.carried };
+    const touched = (t: string, at: readonly (readonly [number, number])[]) => at.some(([a, b]) => mayImport(syntax.family, t.slice(a, b)));
+    const imports = memo.imports && !touched(old, oldUnits) && !touched(text, units.map((u) => [u.startIndex, u.endIndex] as const)) ? memo.imports : undefined;
+    return { start, end, startPosition: units[0].startPosition, endPosition: units[units.length - 1].endPosition, units, kept, imports, oldEnd, delta, at: prefix, oldUnits, carried: memo.carried };
   }
 
   /** Keeps an analysis for the next edit of the same document (`scoped`: it was made with a scope). */
@@ -178,10 +223,112 @@ export function mergeScoped(scope: EditScope, fresh: PendingFinding[], wholeFile
   for (const p of fresh) {
     const r = p.finding.range;
     if (wholeFile(p.finding.ruleId)) inside.push(p);
-    else if (r.startOffset >= scope.start && r.endOffset <= scope.end) inside.push(p);
+    else if (insideUnits(scope, r.startOffset, r.endOffset)) inside.push(p);
     else if (!kept.has(key(p))) return undefined;
   }
   return [...scope.kept, ...inside];
+}
+
+/** The edit as rules see it (RuleContext.carry): the units, with where they lay in the old text when there are several. */
+export function carriedEdit(scope: EditScope): NonNullable<Carry['edit']> {
+  const edit = { start: scope.start, end: scope.end, oldEnd: scope.oldEnd, delta: scope.delta, startPosition: scope.startPosition, endPosition: scope.endPosition };
+  if (scope.units.length === 1) return edit;
+  const old = scope.oldUnits;
+  return {
+    ...edit,
+    at: scope.at,
+    parts: scope.units.map((u, i) => ({ start: u.startIndex, end: u.endIndex, oldStart: old[i][0], oldEnd: old[i][1], startPosition: u.startPosition, endPosition: u.endPosition })),
+  };
+}
+
+/** Does a range of the new text lie inside one of the scope's units? */
+export function insideUnits(scope: Pick<EditScope, 'units'>, from: number, to: number): boolean {
+  return scope.units.some((u) => from >= u.startIndex && to <= u.endIndex);
+}
+
+/** Where units of the new text lay in the old one (the edit is inside one of them: what follows it moved by `delta`). */
+function oldPlaces(units: readonly Unit[], prefix: number, editEnd: number, delta: number): [number, number][] {
+  return units.map((u): [number, number] => [u.startIndex <= prefix ? u.startIndex : u.startIndex - delta, u.endIndex < editEnd ? u.endIndex : u.endIndex - delta]);
+}
+
+function size(units: readonly Unit[]): number {
+  return units.reduce((n, u) => n + u.endIndex - u.startIndex, 0);
+}
+
+/**
+ * The units of an edit whose changed ranges lie apart: the edit's unit (it must be inside a function), and for each
+ * changed range outside it the member or statement that holds it (partUnit), joined where they overlap or nearly
+ * touch. Undefined when a range has no unit.
+ */
+function splitUnits(root: Node, syntax: Syntax, prefix: number, editEnd: number, cover: readonly (readonly [number, number])[]): Unit[] | undefined {
+  const first = editScope(root, syntax, prefix, editEnd, [prefix, editEnd]);
+  if (!first) return undefined;
+  const list: Unit[] = [first];
+  for (const [a, b] of cover) {
+    if (b <= a || list.some((u) => a >= u.startIndex && b <= u.endIndex)) continue;
+    const u = editScope(root, syntax, a, b, [a, b]) ?? partUnit(root, a, b);
+    if (!u || u.startIndex > a || u.endIndex < b) return undefined;
+    list.push(u);
+  }
+  return joinUnits(list);
+}
+
+/** Units in order, those that overlap or nearly touch joined. */
+function joinUnits(list: Unit[]): Unit[] {
+  list.sort((x, y) => x.startIndex - y.startIndex);
+  const joined: Unit[] = [];
+  for (const u of list) {
+    const last = joined[joined.length - 1];
+    if (last && u.startIndex <= last.endIndex + JOIN_WITHIN) {
+      if (u.endIndex > last.endIndex) joined[joined.length - 1] = { startIndex: last.startIndex, startPosition: last.startPosition, endIndex: u.endIndex, endPosition: u.endPosition };
+    } else joined.push(u);
+  }
+  return joined;
+}
+
+/**
+ * The part of the file that holds a changed range outside every function: the statement of the file that holds it, or
+ * when that is a class, the header alone for a range in the header, or the member (again: a nested class's header)
+ * for a range in its body. Ranges across statements: from the statement at the start to the one at the end.
+ */
+function partUnit(root: Node, a: number, b: number): Unit | undefined {
+  const at = root.descendantForIndex(a, Math.max(a, b - 1));
+  if (!at) return undefined;
+  const path = [...ancestorsOf(at, root), at];
+  let i = 1;
+  while (path[i]?.type === 'ERROR' && path[i + 1]) i++;
+  const n0 = path[i];
+  if (!n0 || n0.type === 'ERROR' || n0.startIndex > a || n0.endIndex < b) {
+    // Across statements of the file (those of an ERROR node around them included): from the first to the last.
+    const over: Node[] = [];
+    const add = (n: Node): void => {
+      for (const c of n.children) {
+        if (!c || c.endIndex <= a || c.startIndex >= b) continue;
+        if (c.type === 'ERROR' && c.childCount > 0 && (c.startIndex < a || c.endIndex > b)) add(c);
+        else over.push(c);
+      }
+    };
+    add(root);
+    const f = over[0];
+    const l = over[over.length - 1];
+    return f && l ? { startIndex: Math.min(f.startIndex, a), endIndex: Math.max(l.endIndex, b), startPosition: f.startPosition, endPosition: l.endPosition } : undefined;
+  }
+  for (; i < path.length; i++) {
+    const n = path[i];
+    const block = classBlock(n);
+    if (!block || a < block.startIndex && b > block.startIndex) return n;
+    if (b <= block.startIndex) return { startIndex: n.startIndex, endIndex: block.startIndex, startPosition: n.startPosition, endPosition: block.startPosition };
+    // In the class body: the member that holds the range, next in the path after the block, or the members it spans.
+    const j = path.findIndex((p, k) => k > i && p.id === block.id);
+    if (j < 0 || !path[j + 1]) {
+      const members = block.children.filter((m): m is Node => !!m && m.endIndex > a && m.startIndex < b);
+      const f = members[0];
+      const l = members[members.length - 1];
+      return f && l ? { startIndex: f.startIndex, endIndex: l.endIndex, startPosition: f.startPosition, endPosition: l.endPosition } : block;
+    }
+    i = j;
+  }
+  return undefined;
 }
 
 /**
@@ -224,6 +371,10 @@ function topLevel(n: Node, root: Node): Node {
  * at the same place (`oldRoot` is the edited old tree, so its places are those of the new text), neither holds a
  * syntax error, the edit is not inside it (so its text is the same) and both have as many nodes and children; the
  * ranges become those of the other statements.
+ *
+ * A class that changed (error recovery ends it at the edited method and puts the methods after it at the top of the
+ * file, or joins them again) counts by parts: its header, and each member but the functions the other tree holds
+ * unchanged at the same place, in the class or at the top of the file (see sameFunction).
  */
 export function narrowChanges(oldRoot: Node, newRoot: Node, changed: readonly (readonly [number, number])[]): (readonly [number, number])[] {
   // Only when one of the trees is wrapped so (its first node after any comments an ERROR over most of the file):
@@ -252,11 +403,11 @@ export function narrowChanges(oldRoot: Node, newRoot: Node, changed: readonly (r
   const ranges: (readonly [number, number])[] = [];
   for (const n of statements(newRoot)) {
     const o = before.get(place(n));
-    if (o && !o.hasChanges && !o.hasError && !n.hasError && o.childCount === n.childCount && o.descendantCount === n.descendantCount) kept.add(place(n));
-    else ranges.push([n.startIndex, n.endIndex]);
+    if (o && same(o, n)) kept.add(place(n));
+    else ranges.push(...parts(n, oldRoot, false));
   }
   // Statements of the old tree that are gone or changed (their places are already those of the new text).
-  for (const [key, n] of before) if (!kept.has(key)) ranges.push([n.startIndex, n.endIndex]);
+  for (const [key, n] of before) if (!kept.has(key)) ranges.push(...parts(n, newRoot, true));
   // Only within what the parser said changed.
   const narrowed: (readonly [number, number])[] = [];
   for (const [a, b] of ranges) {
@@ -267,6 +418,51 @@ export function narrowChanges(oldRoot: Node, newRoot: Node, changed: readonly (r
     }
   }
   return narrowed;
+}
+
+/** Two nodes at the same place parse alike: same type, neither with a syntax error, `old` not edited, as many nodes. */
+function same(old: Node, n: Node): boolean {
+  return old.type === n.type && !old.hasChanges && !old.hasError && !n.hasError && old.childCount === n.childCount && old.descendantCount === n.descendantCount;
+}
+
+/** A function definition (decorated or not) of Python: analysed as a unit of its own (see unitAt). */
+function isFunctionStatement(n: Node): boolean {
+  if (n.type === 'function_definition') return true;
+  return n.type === 'decorated_definition' && n.childForFieldName('definition')?.type === 'function_definition';
+}
+
+/** The body of a Python class statement (decorated or not), whose members are units. */
+function classBlock(n: Node): Node | undefined {
+  const cls = n.type === 'decorated_definition' ? n.childForFieldName('definition') : n;
+  if (cls?.type !== 'class_definition') return undefined;
+  const body = cls.childForFieldName('body');
+  return body?.type === 'block' ? body : undefined;
+}
+
+/**
+ * A function of one tree the other holds unchanged at the same place (in a class or at the top of the file): error
+ * recovery moved it out of its class or back without reading it differently. `isOld`: `n` is of the old tree.
+ */
+function sameFunction(n: Node, other: Node, isOld: boolean): boolean {
+  if (!isFunctionStatement(n)) return false;
+  // The smallest node spanning the function's bytes: the function itself (none of its children spans them all).
+  const twin = other.descendantForIndex(n.startIndex, n.endIndex);
+  if (!twin || twin.startIndex !== n.startIndex || twin.endIndex !== n.endIndex) return false;
+  return isOld ? same(n, twin) : same(twin, n);
+}
+
+/**
+ * The ranges of a changed statement: none for a function the other tree holds unchanged (sameFunction), else all of it,
+ * or for a class its header and the ranges of its members.
+ */
+function parts(n: Node, other: Node, isOld: boolean): (readonly [number, number])[] {
+  if (sameFunction(n, other, isOld)) return [];
+  const block = classBlock(n);
+  if (!block) return [[n.startIndex, n.endIndex]];
+  // The header ends with its colon (the line break and indentation after it belong to no statement).
+  const out: (readonly [number, number])[] = [[n.startIndex, block.previousSibling?.endIndex ?? block.startIndex]];
+  for (const m of block.children) if (m) out.push(...parts(m, other, isOld));
+  return out;
 }
 
 type Unit = Pick<Node, 'startIndex' | 'endIndex' | 'startPosition' | 'endPosition'>;
@@ -291,23 +487,27 @@ function isContainer(n: Node, root: Node): boolean {
 }
 
 /**
- * A previous finding in the new text: unchanged before the edited unit, moved by `delta` after it; 'inside'
- * when it lies in the unit (it is recomputed), 'straddles' when it or a related location or fix crosses it.
+ * A previous finding in the new text: unchanged before the edit, moved by `delta` after it; 'inside' when it lies in
+ * one of the units (`units`: where they were in the old text; it is recomputed), 'straddles' when it or a related
+ * location or fix crosses one, or a related location or fix lies in one. `edit`: where the edit starts (it is in a unit).
  */
-function moveFinding(f: Finding, start: number, oldEnd: number, delta: number, lines: LineIndex): Finding | 'inside' | 'straddles' {
-  const where = (r: Range): 'before' | 'after' | 'inside' | 'straddles' => {
-    if (r.endOffset <= start && !(r.startOffset === start && r.endOffset === start)) return 'before';
-    if (r.startOffset >= oldEnd) return 'after';
-    if (r.startOffset >= start && r.endOffset <= oldEnd) return 'inside';
-    return 'straddles';
+function moveFinding(f: Finding, units: readonly (readonly [number, number])[], edit: number, delta: number, lines: LineIndex): Finding | 'inside' | 'straddles' {
+  const where = (r: Range): 'outside' | 'inside' | 'straddles' => {
+    for (const [start, oldEnd] of units) {
+      if (r.endOffset <= start && !(r.startOffset === start && r.endOffset === start)) continue;
+      if (r.startOffset >= oldEnd) continue;
+      return r.startOffset >= start && r.endOffset <= oldEnd ? 'inside' : 'straddles';
+    }
+    return 'outside';
   };
   const main = where(f.range);
-  if (main === 'inside') return 'inside';
-  if (main === 'straddles') return 'straddles';
+  if (main !== 'outside') return main;
   const others = [...f.related.map((r) => r.range), ...f.fixes.flatMap((x) => x.edits.map((e) => e.range))];
-  if (others.some((r) => where(r) === 'inside' || where(r) === 'straddles')) return 'straddles';
-  if (main === 'before' && others.every((r) => where(r) === 'before')) return { ...f };
-  const move = (r: Range): Range => (where(r) === 'after' ? lines.range(r.startOffset + delta, r.endOffset + delta) : r);
+  if (others.some((r) => where(r) !== 'outside')) return 'straddles';
+  // Outside every unit, so wholly before the edit or after it.
+  const after = (r: Range) => r.startOffset > edit || (r.startOffset === edit && r.endOffset > edit);
+  if (!after(f.range) && !others.some(after)) return { ...f };
+  const move = (r: Range): Range => (after(r) ? lines.range(r.startOffset + delta, r.endOffset + delta) : r);
   return {
     ...f,
     range: move(f.range),

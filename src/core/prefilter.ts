@@ -1,9 +1,10 @@
 /**
  * One pass over a file's text for the literals of every rule's keyword gate. A keyword regex (case-insensitive) is
- * taken apart into the literal strings one of which every match must contain (`literalsOf`); one combined scan of the
- * lower-cased text then says which rules' literals occur. A rule none of whose literals occur cannot pass its gate, so
- * its own regex is not run; otherwise it is (the prefilter only says "maybe"). Regexes whose literals cannot be
- * worked out (`\d{3}`) are always "maybe".
+ * taken apart into the literal strings one of which every match must contain (`literalsOf`, `requirementsOf`); one
+ * combined scan of the lower-cased text then says which rules' literals occur. A rule none of whose literals occur cannot pass its gate, so
+ * its own regex is not run; otherwise it is (the prefilter only says "maybe"). Where every match of an alternative
+ * needs several literals (`ssl\s*=\s*False`, the conjunction `^(?=[\s\S]*(X))[\s\S]*(Y)`), one of each set must
+ * occur (see `requirementsOf`). Regexes whose literals cannot be worked out (`\d{3}`) are always "maybe".
  */
 
 /** A parsed piece of a regex: what it requires of the text, read left to right. */
@@ -20,21 +21,27 @@ class Parser {
 
   /** The alternation from here to the closing parenthesis (or the end): a literal set per alternative, unioned. */
   alternation(): string[] | undefined {
-    const branches: (string[] | undefined)[] = [this.sequence()];
+    const branches = this.branches().map(best);
+    if (branches.some((b) => b === undefined)) return undefined;
+    return [...new Set(branches.flat() as string[])];
+  }
+
+  /** The alternatives from here to the closing parenthesis (or the end), each as the literal sets it requires. */
+  branches(): string[][][] {
+    const branches = [this.sequence()];
     while (this.source[this.i] === '|') {
       this.i++;
       branches.push(this.sequence());
     }
-    if (branches.some((b) => b === undefined)) return undefined;
-    return [...new Set(branches.flat() as string[])];
+    return branches;
   }
 
   get done(): boolean {
     return this.i >= this.source.length;
   }
 
-  /** One alternative: its runs of literal characters and its required groups; the most selective set wins. */
-  private sequence(): string[] | undefined {
+  /** One alternative: its runs of literal characters and its required groups, each a set one of whose strings occurs. */
+  private sequence(): string[][] {
     const candidates: string[][] = [];
     let run = '';
     const flush = (): void => {
@@ -57,7 +64,7 @@ class Parser {
       candidates.push(...piece.sets);
     }
     flush();
-    return best(candidates);
+    return candidates.filter((set) => set.length > 0 && set.every((s) => s.length > 0));
   }
 
   private quantifier(): { min: number; max: number } {
@@ -132,7 +139,7 @@ function literal(c: string): Piece {
   return { char: c.toLowerCase(), sets: [] };
 }
 
-/** The most selective set: the longest shortest literal, then the fewest literals. */
+/** The most selective of an alternative's sets: the longest shortest literal, then the fewest literals. */
 function best(candidates: string[][]): string[] | undefined {
   let chosen: string[] | undefined;
   let score = 0;
@@ -164,6 +171,23 @@ export function literalsOf(source: string): string[] | undefined {
 }
 
 /**
+ * What every match of the case-insensitive regex `source` requires of the lower-cased text: for one of the returned
+ * alternatives, a literal of each of its sets. Undefined when some alternative requires no literal (or the regex is
+ * not understood).
+ */
+export function requirementsOf(source: string): string[][][] | undefined {
+  try {
+    const parser = new Parser(source);
+    const branches = parser.branches();
+    if (!parser.done || branches.some((b) => b.length === 0)) return undefined;
+    // Within a set, a literal that contains another adds nothing.
+    return branches.map((sets) => sets.map((set) => [...new Set(set)].filter((s) => !set.some((t) => t !== s && t.length < s.length && s.includes(t)))));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Which of a list of case-insensitive keyword regexes may match a text, in one pass over it for all their literals: an
  * Aho-Corasick automaton over the ASCII characters of the literals (upper case folded onto lower case; any other
  * character cannot be part of a literal, see `literal`).
@@ -174,20 +198,42 @@ export class KeywordPrefilter {
   private readonly width: number;
   /** Transitions: state * width + class -> next state. */
   private readonly delta: Int32Array;
-  /** The regexes a state completes a literal of (its own and those along its failure links). */
+  /** The literal sets (slots, see requirementsOf) a state completes a literal of (its own and along its failure links). */
   private readonly outputs: (number[] | undefined)[];
+  /** Slot -> the alternative it belongs to; alternative -> its regex, and how many slots it needs. */
+  private readonly slotBranch: Int32Array;
+  private readonly branchOwner: Int32Array;
+  private readonly branchNeeds: Int32Array;
   /** Regexes with no literal set (always "maybe"). */
   private readonly always: number[] = [];
   private readonly withLiterals: number;
 
   constructor(private readonly sources: readonly (string | undefined)[]) {
     const owners = new Map<string, number[]>();
+    const slotBranch: number[] = [];
+    const branchOwner: number[] = [];
+    const branchNeeds: number[] = [];
     sources.forEach((source, index) => {
       if (source === undefined) return;
-      const literals = literalsOf(source);
-      if (!literals) this.always.push(index);
-      else for (const l of literals) owners.set(l, [...(owners.get(l) ?? []), index]);
+      const branches = requirementsOf(source);
+      if (!branches) {
+        this.always.push(index);
+        return;
+      }
+      for (const sets of branches) {
+        const branch = branchOwner.length;
+        branchOwner.push(index);
+        branchNeeds.push(sets.length);
+        for (const set of sets) {
+          const slot = slotBranch.length;
+          slotBranch.push(branch);
+          for (const l of set) owners.set(l, [...(owners.get(l) ?? []), slot]);
+        }
+      }
     });
+    this.slotBranch = Int32Array.from(slotBranch);
+    this.branchOwner = Int32Array.from(branchOwner);
+    this.branchNeeds = Int32Array.from(branchNeeds);
     this.withLiterals = sources.filter((s, i) => s !== undefined && !this.always.includes(i)).length;
     let width = 1;
     for (const literal of owners.keys()) {
@@ -243,20 +289,29 @@ export class KeywordPrefilter {
     this.outputs = out.map((o) => (o.size > 0 ? [...o] : undefined));
   }
 
-  /** For each regex: false when it cannot match `text`, true when it may (a regex given as undefined: false). */
+  /**
+   * For each regex: false when it cannot match `text` (no alternative has a literal of each of its sets in the text),
+   * true when it may (a regex given as undefined: false).
+   */
   mayMatch(text: string): boolean[] {
     const out = this.sources.map(() => false);
     for (const i of this.always) out[i] = true;
     let left = this.withLiterals;
-    const { classes, delta, outputs, width } = this;
+    const { classes, delta, outputs, width, slotBranch, branchOwner } = this;
+    const seen = new Uint8Array(slotBranch.length);
+    const needs = this.branchNeeds.slice();
     let state = 0;
     for (let i = 0; i < text.length && left > 0; i++) {
       const code = text.charCodeAt(i);
       state = delta[state * width + (code < 128 ? classes[code] : 0)];
       const found = outputs[state];
       if (found) {
-        for (const o of found) {
-          if (!out[o]) {
+        for (const slot of found) {
+          if (seen[slot]) continue;
+          seen[slot] = 1;
+          const branch = slotBranch[slot];
+          const o = branchOwner[branch];
+          if (--needs[branch] === 0 && !out[o]) {
             out[o] = true;
             left--;
           }

@@ -25,6 +25,11 @@ export interface RuleDefinition extends Omit<RuleDescriptor, 'family' | 'standar
    */
   keywords?: string;
   /**
+   * The keyword gate instead of `keywords` when the team config lists no approved hosts (`hosts.approved`), for a rule
+   * that reports less without the list (data sent to any host off the list).
+   */
+  keywordsUnlessApprovedHosts?: string;
+  /**
    * Data-type gate, for rules that report only some kinds of sensitive data: the rule runs on a file only when the
    * file may name one of these data types (see Classifier.mayName; the team's synonyms count). With `keywords`,
    * both must match, unless `gateEither` is set. `{ except }`: every data type the classifier knows (the team's
@@ -147,8 +152,21 @@ export interface RuleContext {
  * parser's changed ranges), offsets after the unit moved by `edit.delta`.
  */
 export interface Carry {
-  /** The edited unit in the new text ([start, end)), where it ended in the old text, and the shift after it. */
-  readonly edit?: { start: number; end: number; oldEnd: number; delta: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number } };
+  /**
+   * The edited unit in the new text ([start, end)), where it ended in the old text, and the shift after it. When error
+   * recovery split a class, `parts` are the units analysed again (in order; what lies between them is as it was, moved
+   * by `delta` when it follows `at`, where the edit starts), and `start`-`end` spans them.
+   */
+  readonly edit?: {
+    start: number;
+    end: number;
+    oldEnd: number;
+    delta: number;
+    startPosition: { row: number; column: number };
+    endPosition: { row: number; column: number };
+    at?: number;
+    parts?: readonly { start: number; end: number; oldStart: number; oldEnd: number; startPosition: { row: number; column: number }; endPosition: { row: number; column: number } }[];
+  };
   /** What the previous analysis kept under `key`; undefined unless `edit` is set. */
   previous(key: string): unknown;
   /** Keeps a value for the next analysis of this document. */

@@ -4,13 +4,14 @@
  * `source.fixAll.sealant` action that applies the non-overlapping safe fixes (applyFixes semantics).
  */
 import * as vscode from 'vscode';
-import { entryFor, updateTriageFile, type TriageStatus } from '../config';
+import type { TriageStatus } from '../config';
 import { applyFixes } from '../core/fixes';
 import type { Finding, Fix } from '../core/types';
 import { languageById } from '../languages/registry';
 import { COMMANDS, DIAGNOSTIC_SOURCE, FIX_ALL_KIND } from './constants';
 import { fixEdit, toRange } from './convert';
 import { codeOf, diagnosticKey } from './diagnostics';
+import { engine } from './engine-loader';
 import type { Log } from './log';
 import { visible, type FindingsStore } from './store';
 
@@ -167,6 +168,7 @@ export async function triage(args: TriageArgs, finding: Finding | undefined, tri
   }
   const reason = (args.reason ?? (await prompt(args.ruleId)))?.trim();
   if (!reason) return false;
+  const { entryFor, updateTriageFile } = engine();
   updateTriageFile(triagePath, { add: [entryFor(finding, { status: args.status, reason, reviewer: args.reviewer, expires: args.expires })] });
   log.info(`triaged ${args.ruleId} (${args.status}) at ${finding.path}: ${reason}`);
   return true;

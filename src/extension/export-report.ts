@@ -1,7 +1,7 @@
 /** "Sealant: Export Report": SARIF 2.1.0 or Markdown of the last workspace scan, written where the user says. */
 import * as vscode from 'vscode';
 import type { ScanResult } from '../core/types';
-import { formatResult } from '../reporters';
+import { engine } from './engine-loader';
 import type { Log } from './log';
 
 export type ExportFormat = 'sarif' | 'markdown';
@@ -43,7 +43,7 @@ export async function exportReport(result: ScanResult | undefined, args: ExportA
   }
   if (!target) return undefined;
   try {
-    const text = formatResult(result, format);
+    const text = engine().formatResult(result, format);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     log.info(`exported a ${format} report of the last scan (${result.files.length} files) to ${target.fsPath}`);
     if (!args?.uri) {

@@ -3,15 +3,20 @@
  * imports `vscode`. It wires the engine (through a Host on vscode.workspace.fs) to live diagnostics, hovers,
  * code actions, the workspace scan, the Findings view, guidance documents and reports, and returns an API that
  * the integration tests use instead of the UI.
+ *
+ * Activation only registers: the engine bundle (dist/engine.js: engine, rules, languages, config loader, reporters,
+ * inventory) is loaded on first need through engine-loader.ts — the first analysis of a document (documents open at
+ * activation are analysed once it has loaded), scan, command or view that needs it. A bundle that fails to load is
+ * shown to the user and in the log.
  */
 import * as vscode from 'vscode';
 import type { LoadedConfig } from '../config';
-import { Engine, type EngineCrashedError } from '../core/engine';
+import type { Engine, EngineCrashedError } from '../core/engine';
 import type { RuleDescriptor, ScanResult, Severity } from '../core/types';
-import { BUILTIN_RULES } from '../rules';
 import { askReason, FindingCodeActionProvider, suppress, triage, type SuppressArgs, type TriageArgs } from './code-actions';
 import { COMMANDS, documentSelector, GUIDANCE_SCHEME } from './constants';
 import { Diagnostics } from './diagnostics';
+import { engine as engineBundle, engineLoaded, observeEngineLoad } from './engine-loader';
 import { exportReport, type ExportArgs } from './export-report';
 import type { GroupBy } from './findings-model';
 import { FindingsView, revealFinding, type TreeSnapshot } from './findings-view';
@@ -84,7 +89,7 @@ export interface SealantApi {
   injectEngineCrash(): void;
 }
 
-let current: { engine: Engine } | undefined;
+let current: { engine: Engine | undefined } | undefined;
 
 export function activate(context: vscode.ExtensionContext): SealantApi {
   const started = performance.now();
@@ -92,36 +97,60 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
   context.subscriptions.push(log);
   const version = String((context.extension.packageJSON as { version?: string }).version ?? '0.0.0');
   const host = extensionHost(context.extensionUri, log);
+  observeEngineLoad({
+    loaded: (ms) => log.info(`engine loaded in ${ms.toFixed(1)} ms: ${engineBundle().BUILTIN_RULES.length} built-in rules`),
+    failed: (err) => log.fail('could not load the Sealant engine (dist/engine.js); nothing is analysed', err),
+  });
 
-  // The engine; replaced when the team config changes (trust granted). Grammars load on first use. Incremental: after
-  // an edit inside a function, only that function is checked again (src/core/incremental.ts).
-  const makeEngine = (loaded: LoadedConfig | undefined) => new Engine(host, { rules: loaded?.rules ?? BUILTIN_RULES, config: loaded?.engineConfig, incremental: true });
-  const state = { engine: makeEngine(undefined), rules: new Map<string, RuleDescriptor>() };
-  const indexRules = () => {
-    state.rules = new Map(state.engine.descriptors().map((d) => [d.id, d]));
+  // The engine (made on first need, with the engine bundle); replaced when the team config changes (trust granted).
+  // Grammars load on first use. Incremental: after an edit inside a function, only that function is checked again
+  // (src/core/incremental.ts).
+  const makeEngine = (loaded: LoadedConfig | undefined) => {
+    const { Engine, BUILTIN_RULES } = engineBundle();
+    return new Engine(host, { rules: loaded?.rules ?? BUILTIN_RULES, config: loaded?.engineConfig, incremental: true });
   };
-  indexRules();
+  const state: { engine: Engine | undefined; rules: Map<string, RuleDescriptor> } = { engine: undefined, rules: new Map() };
+  /** The root team config in force (the last good one), if any: the root engine runs with it. */
+  let applied: LoadedConfig | undefined;
+  const indexRules = () => {
+    state.rules = new Map(state.engine?.descriptors().map((d) => [d.id, d]));
+  };
   current = state;
+  /** The root engine, made (and the engine bundle loaded) now if it was not yet. */
+  const rootEngine = (): Engine => {
+    if (!state.engine) {
+      state.engine = makeEngine(applied);
+      indexRules();
+    }
+    return state.engine;
+  };
+  /** The rules in force, for what shows findings (findings exist only once the engine ran): loads nothing. */
   const rules = () => state.rules;
+  /** The rules in force, for what needs them without a finding (guidance, scans, the API): loads the engine. */
+  const loadedRules = () => {
+    rootEngine();
+    return state.rules;
+  };
 
   const store = new FindingsStore();
   const diagnostics = new Diagnostics(store, rules);
   // The team config (created before the engine is replaced: trust decides whether the workspace's own config applies).
-  let applied: LoadedConfig | undefined;
   let onConfigReload: (outcome: LoadOutcome, why: string) => void = () => undefined;
   const teamConfig = new TeamConfig(host, log, (outcome, why) => onConfigReload(outcome, why));
   context.subscriptions.push(teamConfig);
-  const scanner = new WorkspaceScanner(store, log, () => [...state.rules.values()], version, vscode.Uri.joinPath(context.globalStorageUri, 'scan-cache').fsPath, teamConfig);
+  const scanner = new WorkspaceScanner(store, log, () => [...loadedRules().values()], version, vscode.Uri.joinPath(context.globalStorageUri, 'scan-cache').fsPath, teamConfig);
 
   // Engines of the other configs: nested `.sealant.yml` files, other folders of a multi-root workspace (by file + hash).
   let others = new Map<string, Engine>();
   const engineFor = async (doc: vscode.TextDocument): Promise<EngineChoice> => {
+    // The root engine first (it loads the engine bundle): its rules describe findings whichever engine made them.
+    const root = rootEngine();
     const loaded = await teamConfig.configFor(doc.uri).catch((err: unknown) => {
       log.error(`could not load the team config of ${doc.uri.fsPath}`, err);
       return undefined;
     });
     // Outside every folder (untitled, other files), and files of the root config: the root engine.
-    if (!loaded || (!loaded.file && !applied) || (applied && loaded.file === applied.file)) return { engine: state.engine, config: loaded?.file ? applied : loaded };
+    if (!loaded || (!loaded.file && !applied) || (applied && loaded.file === applied.file)) return { engine: state.engine ?? root, config: loaded?.file ? applied : loaded };
     const key = `${loaded.file ?? '(defaults)'}\u0000${loaded.hash}`;
     let engine = others.get(key);
     if (!engine) {
@@ -142,7 +171,6 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     if (engine === state.engine) {
       state.engine = makeEngine(applied);
       indexRules();
-      current = state;
     } else {
       for (const [key, e] of others) if (e === engine) others.delete(key);
     }
@@ -165,7 +193,7 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
   context.subscriptions.push(
     vscode.languages.registerHoverProvider(selector, new FindingHoverProvider(store, rules)),
     vscode.languages.registerCodeActionsProvider(selector, new FindingCodeActionProvider(store), { providedCodeActionKinds: FindingCodeActionProvider.kinds }),
-    vscode.workspace.registerTextDocumentContentProvider(GUIDANCE_SCHEME, new GuidanceProvider(rules)),
+    vscode.workspace.registerTextDocumentContentProvider(GUIDANCE_SCHEME, new GuidanceProvider(loadedRules)),
   );
 
   const command = (id: string, fn: (...args: never[]) => unknown) =>
@@ -183,7 +211,7 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     command(COMMANDS.scanWorkspace, (options?: ScanOptions) => scanWorkspace(options)),
     command(COMMANDS.scanChangedFiles, (options?: ScanOptions) => scanChanged(options)),
     command(COMMANDS.exportReport, (args?: ExportArgs) => exportReport(scanner.lastResult, args, log, () => scanWorkspace())),
-    command(COMMANDS.showGuidance, (ruleId?: string) => showGuidance(ruleId, state.rules, log)),
+    command(COMMANDS.showGuidance, (ruleId?: string) => showGuidance(ruleId, loadedRules(), log)),
     command(COMMANDS.showOutput, () => log.channel.show(true)),
     command(COMMANDS.suppress, (args: SuppressArgs) => suppress(args, prompt, log)),
     command(COMMANDS.triage, async (args: TriageArgs) => {
@@ -228,10 +256,9 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     live.resetTrees();
     state.engine = makeEngine(apply);
     indexRules();
-    current = state;
     log.info(`engine reloaded (${why})`);
     void live.refreshAll('settings');
-    await old.dispose();
+    await old?.dispose();
   };
   onConfigReload = (outcome, why) => {
     // Nested configs may have changed too: their engines are made again, and open documents re-analysed.
@@ -251,7 +278,7 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
 
   live.start();
   log.info(
-    `Sealant ${version} activated in ${(performance.now() - started).toFixed(1)} ms: ${BUILTIN_RULES.length} built-in rules, ` +
+    `Sealant ${version} activated in ${(performance.now() - started).toFixed(1)} ms (engine ${engineLoaded() ? 'loaded' : 'loads on first need'}), ` +
       `languages ${[...new Set(selector.map((s) => s.language))].join(', ')}; ${vscode.env.appName} ${vscode.version}` +
       `${vscode.env.remoteName ? ` (remote ${vscode.env.remoteName})` : ''}; workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: built-in rules only'}; ` +
       `sealant.run=${readSettings(undefined, log).run}`,
@@ -277,9 +304,10 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     loadedGrammars: () => [...host.loaded],
     treeCount: () => live.treeCount,
     hasSyntaxErrors: async (document) => {
-      const language = state.engine.languageOf({ path: document.uri.path, languageId: document.languageId });
+      const engine = rootEngine();
+      const language = engine.languageOf({ path: document.uri.path, languageId: document.languageId });
       if (!language) throw new Error(`no Sealant language for ${document.languageId}`);
-      const tree = await state.engine.parse(language, document.getText());
+      const tree = await engine.parse(language, document.getText());
       if (!tree) throw new Error('parse timed out');
       try {
         return tree.rootNode.hasError;
@@ -288,7 +316,7 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
       }
     },
     settings: (scope) => readSettings(scope, log),
-    rules: () => [...state.rules.values()],
+    rules: () => [...loadedRules().values()],
     reloadTeamConfig: async (options) => {
       if (options && 'trusted' in options) teamConfig.trustOverride = options.trusted;
       const outcome = await teamConfig.load();
@@ -308,12 +336,13 @@ export function activate(context: vscode.ExtensionContext): SealantApi {
     logLines: () => [...log.lines],
     logFolder: () => context.logUri.fsPath,
     injectEngineCrash: () => {
-      (state.engine as unknown as { crashed: string | undefined }).crashed = 'tree-sitter crashed while parsing (injected by a test); this engine stopped analysing';
+      (rootEngine() as unknown as { crashed: string | undefined }).crashed = 'tree-sitter crashed while parsing (injected by a test); this engine stopped analysing';
     },
   };
 }
 
 export async function deactivate(): Promise<void> {
+  observeEngineLoad(undefined);
   const engine = current?.engine;
   current = undefined;
   try {

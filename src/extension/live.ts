@@ -11,10 +11,11 @@
  */
 import * as vscode from 'vscode';
 import type { LoadedConfig } from '../config';
-import { EngineCrashedError, type Engine } from '../core/engine';
+import type { Engine, EngineCrashedError } from '../core/engine';
 import { skipReason } from '../core/text';
 import type { Finding } from '../core/types';
 import { documentSelector } from './constants';
+import { engine as engineBundle } from './engine-loader';
 import type { Log } from './log';
 import { readSettings } from './settings';
 import type { Settings } from './settings-schema';
@@ -251,7 +252,7 @@ export class LiveAnalyzer implements vscode.Disposable {
     try {
       return await this.parseAndAnalyze(doc, engine, config, language, path, text, version, token, trigger, started);
     } catch (err) {
-      if (!(err instanceof EngineCrashedError)) throw err;
+      if (!(err instanceof engineBundle().EngineCrashedError)) throw err;
       this.trees.delete(key);
       this.treeEngines.delete(key);
       this.onEngineCrashed(engine, err);

@@ -11,9 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { buildInventory, buildPersonalDataTree, formatInventory, formatInventoryHtml, INVENTORY_FORMATS, type Inventory, type InventoryFormat, type PersonalDataTreeNode } from '../inventory';
+import type { Inventory, InventoryFormat, PersonalDataTreeNode } from '../inventory';
 import type { Protection } from '../core/types';
 import { PERSONAL_DATA_VIEW_ID } from './constants';
+import { engine } from './engine-loader';
 import type { Log } from './log';
 import type { InventoryScan } from './workspace-scan';
 
@@ -129,6 +130,7 @@ export class PersonalData implements vscode.TreeDataProvider<PersonalDataTreeNod
     const scan = await this.scan();
     if (!scan) return undefined;
     const options = { root: scan.root, tool: { name: 'Sealant', version: this.version }, generatedAt: scan.startedAt, skipped: scan.skipped, labels: scan.labels };
+    const { buildInventory, buildPersonalDataTree } = engine();
     const inventory = buildInventory(scan.files, options);
     const tree = buildPersonalDataTree(scan.files, options);
     this.root = scan.root;
@@ -179,6 +181,7 @@ export class PersonalData implements vscode.TreeDataProvider<PersonalDataTreeNod
 
   /** "Sealant: Export Personal-Data Inventory": returns the file written, or undefined when cancelled. */
   async export(args: ExportInventoryArgs = {}): Promise<string | undefined> {
+    const { formatInventory, INVENTORY_FORMATS } = engine();
     let format = args.format;
     if (format !== undefined && !(INVENTORY_FORMATS as readonly string[]).includes(format)) throw new Error(`unknown inventory format "${String(format)}"; use one of ${INVENTORY_FORMATS.join(', ')}`);
     if (!format) {
@@ -242,7 +245,7 @@ export class PersonalData implements vscode.TreeDataProvider<PersonalDataTreeNod
     }
     // A fresh nonce each time the HTML is set; the report needs no resource of the extension, so no cspSource.
     const nonce = randomBytes(18).toString('base64').replace(/[+/=]/g, '');
-    const html = formatInventoryHtml(built.inventory, { nonce });
+    const html = engine().formatInventoryHtml(built.inventory, { nonce });
     this.panel.webview.html = html;
     return { title, html };
   }

@@ -14,10 +14,12 @@
 import { existsSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { applyPolicy, ConfigSet, defaultLoadedConfig, isIgnored, loadWorkspaceConfig, readTriageFile, TRIAGE_FILE, TriageIndex, type ConfigError, type ConfigSetOptions, type LoadedConfig } from '../config';
+import type { ConfigError, ConfigSet, ConfigSetOptions, LoadedConfig, TriageIndex } from '../config';
+import { TRIAGE_FILE } from '../config/types';
 import type { Finding } from '../core/types';
 import type { Host } from '../core/host';
 import { CONFIG_FILE } from './constants';
+import { engine } from './engine-loader';
 import type { Log } from './log';
 
 const CONFIG_NAMES = [CONFIG_FILE, '.sealant.json'];
@@ -52,18 +54,27 @@ export function configDiagnostics(errors: readonly ConfigError[]): Map<string, v
   return byFile;
 }
 
+type EditorConfigSetClass = new (root: string, options: ConfigSetOptions, usable: (loaded: LoadedConfig) => LoadedConfig) => ConfigSet;
+let editorConfigSetClass: EditorConfigSetClass | undefined;
+
 /**
  * A workspace folder's ConfigSet whose configs are always usable: a config with errors shows them (through
  * `usable`) and is replaced by its last good version, or the defaults. assignConfigs and forFile go through it.
+ * The class is made on first use: ConfigSet is the engine bundle's.
  */
-class EditorConfigSet extends ConfigSet {
-  constructor(root: string, options: ConfigSetOptions, private readonly usable: (loaded: LoadedConfig) => LoadedConfig) {
-    super(root, options);
-  }
+function newEditorConfigSet(root: string, options: ConfigSetOptions, usable: (loaded: LoadedConfig) => LoadedConfig): ConfigSet {
+  if (!editorConfigSetClass) {
+    editorConfigSetClass = class EditorConfigSet extends engine().ConfigSet {
+      constructor(root: string, options: ConfigSetOptions, private readonly usable: (loaded: LoadedConfig) => LoadedConfig) {
+        super(root, options);
+      }
 
-  override async load(configFile: string | undefined): Promise<LoadedConfig> {
-    return this.usable(await super.load(configFile));
+      override async load(configFile: string | undefined): Promise<LoadedConfig> {
+        return this.usable(await super.load(configFile));
+      }
+    };
   }
+  return new editorConfigSetClass(root, options, usable);
 }
 
 export class TeamConfig implements vscode.Disposable {
@@ -83,7 +94,7 @@ export class TeamConfig implements vscode.Disposable {
   /** Triage entries by triage file (each workspace folder has its own, as the CLI reads one per scanned root). */
   private readonly triageIndexes = new Map<string, TriageIndex>();
   /** Config sets by workspace folder path (dropped whenever a config file changes). */
-  private sets = new Map<string, EditorConfigSet>();
+  private sets = new Map<string, ConfigSet>();
   /** The last good version of every config file loaded (root and nested). */
   private readonly good = new Map<string, LoadedConfig>();
   /** Watchers of the files nested configs read (created once per file; `**` globs are not enough everywhere). */
@@ -148,6 +159,7 @@ export class TeamConfig implements vscode.Disposable {
     if (!file) return undefined;
     let index = this.triageIndexes.get(file);
     if (!index) {
+      const { readTriageFile, TriageIndex } = engine();
       const data = readTriageFile(file);
       index = new TriageIndex(data.entries);
       this.triageIndexes.set(file, index);
@@ -163,6 +175,7 @@ export class TeamConfig implements vscode.Disposable {
    */
   applyPolicy(uri: vscode.Uri, findings: readonly Finding[], loaded: LoadedConfig | undefined): readonly Finding[] {
     if (uri.scheme !== 'file') return findings;
+    const { applyPolicy, isIgnored } = engine();
     if (loaded?.file && isIgnored(loaded.config, uri.fsPath)) return [];
     const triage = this.triage(uri);
     if (!triage) return findings;
@@ -196,7 +209,7 @@ export class TeamConfig implements vscode.Disposable {
     }
     const good = this.good.get(loaded.file);
     if (good) return good;
-    return defaultLoadedConfig(path.dirname(loaded.file), { trusted: this.trusted });
+    return engine().defaultLoadedConfig(path.dirname(loaded.file), { trusted: this.trusted });
   }
 
   /** Texts of config files open with unsaved changes (the loader reads them instead of the disk). */
@@ -212,7 +225,7 @@ export class TeamConfig implements vscode.Disposable {
   configSet(folder: string): ConfigSet {
     let set = this.sets.get(folder);
     if (!set) {
-      set = new EditorConfigSet(folder, { trusted: this.trusted, host: this.host, overrides: this.overrides() }, (l) => this.usable(l));
+      set = newEditorConfigSet(folder, { trusted: this.trusted, host: this.host, overrides: this.overrides() }, (l) => this.usable(l));
       this.sets.set(folder, set);
     }
     return set;
@@ -263,7 +276,7 @@ export class TeamConfig implements vscode.Disposable {
     this.triageIndexes.clear(); // read again on next use (its diagnostics are cleared below with the config's)
     this.sets = new Map(); // nested configs are loaded again on next use
     this.folderPath = folder.uri.fsPath;
-    const loaded = await loadWorkspaceConfig(folder.uri.fsPath, { trusted: this.trusted, host: this.host, overrides });
+    const loaded = await engine().loadWorkspaceConfig(folder.uri.fsPath, { trusted: this.trusted, host: this.host, overrides });
     this.last = loaded;
     // Nested configs that showed problems are loaded again below, so that their problems stay in view (or clear).
     const nested = [...this.problems.keys()].filter((k) => k !== loaded.file && CONFIG_NAMES.includes(path.basename(k)));

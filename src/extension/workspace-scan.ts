@@ -10,17 +10,12 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import ignore from 'ignore';
 import * as vscode from 'vscode';
-import { openResultCache } from '../cli/cache';
-import { findSchemaFiles } from '../cli/commands/inventory';
-import { teamDescriptors } from '../cli/project';
-import { defaultJobs, runScan } from '../cli/scan';
-import { DEFAULT_EXCLUDES, toPosix, walk } from '../cli/walk';
-import { applyPolicy, assignConfigs, readTriageFile, TRIAGE_FILE, TriageIndex, type ConfigAssignment, type ConfigSet } from '../config';
+import type { ConfigAssignment, ConfigSet } from '../config';
+import { TRIAGE_FILE } from '../config/types';
 import type { EngineConfig } from '../core/engine';
 import type { FileResult, RuleDescriptor, ScanResult, SkippedFile } from '../core/types';
-import { schemaFileFacts } from '../inventory';
+import { engine } from './engine-loader';
 import { changedFiles } from './git';
 import type { Log } from './log';
 import { readSettings } from './settings';
@@ -88,6 +83,7 @@ function cacheKeyConfig(assigned: ConfigAssignment): EngineConfig | undefined {
 
 /** testPaths and the folder's triage file, applied to scanned files (as `sealant scan` does). */
 function applyFolderPolicy(root: string, assigned: ConfigAssignment, files: readonly FileResult[]): FileResult[] {
+  const { applyPolicy, readTriageFile, TriageIndex } = engine();
   const data = readTriageFile(join(root, TRIAGE_FILE));
   const triage = data.errors.some((e) => e.severity === 'error') ? undefined : new TriageIndex(data.entries);
   return files.map((f) => {
@@ -176,6 +172,7 @@ export class WorkspaceScanner implements vscode.Disposable {
   private async scanRoots(roots: readonly vscode.Uri[], options: ScanOptions, token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string; increment?: number }> | undefined): Promise<ScanSummary> {
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
+    const { defaultJobs, openResultCache, runScan, teamDescriptors } = engine();
     const settings = readSettings(undefined, this.log);
     const jobs = options.jobs ?? (settings.scanJobs || defaultJobs());
     const summary: ScanSummary = { cancelled: false, changedOnly: !!options.changedOnly, roots: roots.map((r) => r.fsPath), total: 0, done: 0, findings: 0, filesWithFindings: 0, skipped: [], failed: [], ms: 0 };
@@ -284,9 +281,9 @@ export class WorkspaceScanner implements vscode.Disposable {
             continue;
           }
         }
-        const walked = walk(root.fsPath, paths, { ignore });
+        const walked = engine().walk(root.fsPath, paths, { ignore });
         const files = options.changedOnly ? walked.files.filter((f) => !isIgnoredByGlobs(root.fsPath, f, ignore)) : walked.files;
-        const assigned = await assignConfigs(this.configs.configSet(root.fsPath), files);
+        const assigned = await engine().assignConfigs(this.configs.configSet(root.fsPath), files);
         summary.skipped.push(...walked.skipped.map((s) => ({ ...s, path: prefix + s.path })));
         plans.push({ root, prefix, assigned });
         const configs = assigned.loaded.filter((l) => l.file).map((l) => vscode.workspace.asRelativePath(l.file as string, multi));
@@ -310,6 +307,7 @@ export class WorkspaceScanner implements vscode.Disposable {
   async inventoryScan(token?: vscode.CancellationToken): Promise<InventoryScan | undefined> {
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri).filter((u) => u.scheme === 'file');
     if (roots.length === 0) return undefined;
+    const { defaultJobs, findSchemaFiles, runScan, schemaFileFacts, toPosix } = engine();
     const startedAt = new Date().toISOString();
     const summary: Pick<ScanSummary, 'skipped' | 'failed'> = { skipped: [], failed: [] };
     const plans = await this.plan(roots, {}, summary);
@@ -385,6 +383,7 @@ export function filesExclude(root: vscode.Uri): string[] {
 function isIgnoredByGlobs(root: string, file: string, globs: readonly string[]): boolean {
   const rel = relative(root, file).split(sep).join('/');
   if (!rel || rel.startsWith('..')) return false;
+  const { DEFAULT_EXCLUDES, ignore } = engine();
   return ignore().add([...DEFAULT_EXCLUDES, ...globs]).ignores(rel);
 }
 

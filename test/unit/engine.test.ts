@@ -228,6 +228,20 @@ describe('engine', () => {
       }
     });
 
+    it('runs the string, assignment and keyword-argument patterns of the cleartext and TLS rules once with other rules\' patterns', async () => {
+      const e = makeEngine();
+      try {
+        const open = e as unknown as { grammar(id: GrammarId): Promise<{ patterns: { rule: { rule: RuleDefinition } }[][] }> };
+        // How many patterns of a grammar's combined query have this rule as their only owner.
+        const alone = async (grammar: GrammarId, id: string) => (await open.grammar(grammar)).patterns.filter((owners) => owners.length === 1 && owners[0].rule.rule.id === id).length;
+        assert.equal(await alone('javascript', 'transmission/cleartext-protocol'), 0);
+        assert.equal(await alone('javascript', 'transmission/tls-verification-disabled'), 0);
+        assert.equal(await alone('python', 'transmission/tls-verification-disabled'), 0);
+      } finally {
+        await e.dispose();
+      }
+    });
+
     it('isolates a rule that throws: the others still report', async () => {
       const throwing: RuleDefinition = {
         id: 'storage/throws', family: 'storage', title: 't', description: 'd', severity: 'error', confidence: 'high', cwe: [1], owasp: ['x'], fixable: false,

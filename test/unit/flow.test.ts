@@ -38,6 +38,10 @@ const JS: Case[] = [
   { name: 'reassigned with a hash', code: "async function f(password) { password = await argon2.hash(password); sink(password); }", types: [], sanitized: ['password-hash'] },
   { name: 'md5 is a fast hash', code: "function f(pw) { sink(crypto.createHash('md5').update(pw).digest('hex')); }", types: [], sanitized: ['hash'] },
   { name: 'masking helper', code: 'function f(req) { sink(maskCard(req.body.cardNumber)); }', types: [], sanitized: ['mask'] },
+  // A call's callee is not a binding (findDefinition skips scopes that name it nowhere else): helpers defined after
+  // their use and locals that shadow a global are still found.
+  { name: 'hashing helper defined after its use', code: "async function f(req) { sink(await protect(req.body.password)); }\nfunction protect(p) { return bcrypt.hash(p, 12); }", types: [], sanitized: ['password-hash'] },
+  { name: 'local shadowing a global function', code: 'function f(req) { const encodeURIComponent = (x) => maskCard(x); sink(encodeURIComponent(req.body.cardNumber)); }', types: [], sanitized: ['mask'] },
   { name: 'local sanitizer helper', code: 'function protect(p) { return bcrypt.hashSync(p, 12); }\nfunction f(req) { sink(protect(req.body.password)); }', types: [], sanitized: ['password-hash'] },
   { name: 'key name says password but value hashed', code: 'async function f(req) { sink({ password: await bcrypt.hash(req.body.password, 12) }); }', types: [], sanitized: ['password-hash'] },
   { name: 'names about data are not data', code: 'function f(passwordPolicy, maxPasswordLength) { sink(passwordPolicy + maxPasswordLength); }', types: [] },

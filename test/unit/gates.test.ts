@@ -5,6 +5,8 @@
  * is not parsed.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { nodeHost } from '../../src/cli/node-host';
 import { Engine, type EngineConfig } from '../../src/core/engine';
 import type { RuleDefinition } from '../../src/core/rule';
@@ -52,6 +54,56 @@ describe('rule gates', () => {
     assert.equal((await engine.analyze({ path: 'a.js', text: 'leak(cardNumber);\n' })).findings.length, 1);
     // A person's name is the excepted type.
     assert.equal((await engine.analyze({ path: 'a.js', text: 'leak(fullName);\n' })).parsed, false);
+  });
+
+  it('decides the data-type gates of all rules as each rule\'s own test would, in any order (typesPass)', () => {
+    type Types = NonNullable<RuleDefinition['gateTypes']>;
+    const engine = make([...BUILTIN_RULES]);
+    const open = engine as unknown as { typesPass(types: Types, text: string): boolean; namesAnyOf(types: Types): (text: string) => boolean };
+    const lists = [...new Set(BUILTIN_RULES.flatMap((r) => (r.gateTypes ? [r.gateTypes] : [])))];
+    assert.ok(lists.length >= 4, `${lists.length} data-type lists`);
+    const dir = join(REPO_ROOT, 'test', 'fixtures');
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(js|ts|py|java|cs|go|php|rb)$/.test(f));
+    let passed = 0;
+    let failed = 0;
+    files.forEach((f, i) => {
+      const text = readFileSync(join(dir, f), 'utf8');
+      // A different order for each file: what is implied from the lists decided before must hold whatever they were.
+      const order = lists.map((_, k) => lists[(k + i) % lists.length]);
+      if (i % 2) order.reverse();
+      for (const types of order) {
+        const want = open.namesAnyOf(types)(text);
+        assert.equal(open.typesPass(types, text), want, `${f}: ${JSON.stringify(types)}`);
+        if (want) passed++;
+        else failed++;
+      }
+    });
+    // Both answers occur often enough for the implications to be exercised.
+    assert.ok(passed > 100 && failed > 100, `${passed} passed, ${failed} failed`);
+  });
+
+  it('transmission/pii-to-third-party: a URL opens it only with approved hosts; without them a vendor\'s host name does', async () => {
+    const pii = rule('transmission/pii-to-third-party');
+    const send = (host: string) => `export function share(user) {\n  axios.post('https://${host}/v1/identify', { userId: user.id, traits: { email: user.email } });\n}\n`;
+    const texts = { vendor: send('api.segment.io'), rudderstack: send('hosted.rudderstack.com'), other: send('crm.partner.io') };
+    const outcome: Record<string, [boolean, number][]> = {};
+    const configs: [string, EngineConfig | undefined][] = [['none', undefined], ['approved', { hosts: { approved: ['*.example.com'] } }]];
+    for (const [name, config] of configs) {
+      const gated = make([pii], config);
+      const plain = make([ungated(pii)], config);
+      outcome[name] = [];
+      for (const text of Object.values(texts)) {
+        const got = await gated.analyze({ path: 'src/share.js', text });
+        // The gate loses no finding of the rule without gates.
+        assert.deepEqual(strip(got.findings), strip((await plain.analyze({ path: 'src/share.js', text })).findings), `${name}: ${text}`);
+        outcome[name].push([got.parsed, got.findings.length]);
+      }
+    }
+    // Without approved hosts: the vendors' hosts are reported (rudderstack.com is Segment's, named by no SDK word), the
+    // other host is not and its file is not parsed.
+    assert.deepEqual(outcome.none, [[true, 1], [true, 1], [false, 0]]);
+    // With a list, any host off it is reported.
+    assert.deepEqual(outcome.approved, [[true, 1], [true, 1], [true, 1]]);
   });
 
   it('turns a rule on while typing when a source pattern starts to match across lines', async () => {

@@ -375,6 +375,83 @@ function report(user) {
     assert.ok(narrowed.some(([a, b]) => a <= at + 7 && b >= at + 8), 'the edit lies in a changed range');
   });
 
+  it('re-analyses the header and the changed members of a class that error recovery splits, not the methods it moves out as they were', async () => {
+    const py = `import logging
+import os
+
+from flask import request
+
+logger = logging.getLogger(__name__)
+
+
+class Accounts:
+    """Account helpers."""
+
+    limit = 10
+
+    def first(self, user):
+        total = 0
+        for item in user.items:
+            total += item.price
+        return total
+
+    def second(self, user, password):
+        logger.info("login for %s with %s", user, password)
+        return True
+
+    def third(self, token):
+        db_password = "Winter-2024-Secret"
+        return db_password + token
+
+    def fourth(self, rows):
+${Array.from({ length: 400 }, (_, i) => `        rows.append(${i})`).join('\n')}
+        return rows
+
+    def fifth(self):
+        f = request.files["doc"]
+        f.save(os.path.join("/srv/uploads", f.filename))
+
+
+def helper(password):
+    print("password is", password)
+    return password
+`;
+    const at = py.indexOf('\n', py.indexOf('total = 0'));
+    const typed = '; q = f("ab", 1)';
+    // While `q = f(` is open the parser ends the class in first() and puts the methods after it at the top of the file
+    // (fourth() makes the class large enough for parts to pay, see SPLIT_ABOVE).
+    const lang = languageById('python')!;
+    const probe = make(BUILTIN_RULES, false);
+    const tree = (await probe.parse(lang, py.slice(0, at) + '; q = f(' + py.slice(at)))!;
+    const split = tree.rootNode.child(0)?.type === 'ERROR' && tree.rootNode.child(0)!.children.some((c) => c?.type === 'function_definition' && c.text.startsWith('def third'));
+    tree.delete();
+    assert.ok(split, 'the parser no longer moves the methods out of the class here: pick another place');
+    const rowOf = (s: string) => py.slice(0, py.indexOf(s)).split('\n').length - 1;
+    const fourthRow = rowOf('rows.append(200)');
+    // The rows each scoped query covers (Query.matches with a start and an end position).
+    const ranges: [number, number][] = [];
+    const matches = Query.prototype.matches;
+    Query.prototype.matches = function (this: Query, node: Node, options?: QueryOptions) {
+      if (options?.startPosition && options.endPosition) ranges.push([options.startPosition.row, options.endPosition.row]);
+      return matches.call(this, node, options);
+    };
+    try {
+      const { before, after, walked } = await typeInto('python', 'accounts.py', py, at, typed);
+      assert.equal(count(before, 'storage/hardcoded-secret'), 1, 'third() holds a finding');
+      assert.equal(count(before, 'upload/client-filename-in-path'), 1, 'fifth() holds a finding');
+      // The upload rules keep the calls of the parts left out, as when one unit is analysed again.
+      assert.equal(walked, 0, `the calls of the whole tree were listed again on ${walked} keystrokes`);
+      assert.equal(count(before, 'storage/sensitive-data-in-log'), 2, 'second() and helper() hold findings');
+      assert.deepEqual(after.map((f) => f.ruleId), before.map((f) => f.ruleId));
+    } finally {
+      Query.prototype.matches = matches;
+    }
+    // Every keystroke is analysed with a scope, and no scope reaches fourth(), which the parser moved as it was (third()
+    // is analysed again: the fix of its finding adds an import at the top of the file, which the parser read anew).
+    assert.ok(ranges.length >= typed.length, `${ranges.length} scoped queries for ${typed.length} keystrokes`);
+    assert.deepEqual(ranges.filter(([a, b]) => a <= fourthRow && b >= fourthRow), [], 'scoped queries over fourth()');
+  });
+
   it('analyses what the parser changed past the edited function (an open parenthesis or quote in a method), as a full analysis does', async () => {
     const py = `import os
 from flask import request

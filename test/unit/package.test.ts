@@ -18,9 +18,9 @@ describe('packaged extension (vsce ls)', function () {
     files = out.split('\n').map((l) => l.trim()).filter(Boolean).sort();
   });
 
-  it('holds both bundles, the manifest and the icons', () => {
+  it('holds the bundles (extension, its engine, worker), the manifest and the icons', () => {
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { main: string; icon: string; contributes: { viewsContainers: { activitybar: { icon: string }[] } } };
-    for (const f of ['package.json', manifest.main.replace(/^\.\//, ''), 'dist/worker.js', manifest.icon, ...manifest.contributes.viewsContainers.activitybar.map((c) => c.icon)]) {
+    for (const f of ['package.json', manifest.main.replace(/^\.\//, ''), 'dist/engine.js', 'dist/worker.js', manifest.icon, ...manifest.contributes.viewsContainers.activitybar.map((c) => c.icon)]) {
       assert.ok(files.includes(f), `${f} is not packaged; packaged: ${files.join(', ')}`);
     }
   });

@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { KeywordPrefilter, literalsOf } from '../../src/core/prefilter';
+import { KeywordPrefilter, literalsOf, requirementsOf } from '../../src/core/prefilter';
 import { INVENTORY_RULES } from '../../src/inventory/rules';
 import { languageForPath } from '../../src/languages/registry';
 import { BUILTIN_RULES } from '../../src/rules';
 import { REPO_ROOT, makeEngine } from './helpers/engine';
 
 const RULES = [...BUILTIN_RULES, ...INVENTORY_RULES];
-const SOURCES = RULES.map((r) => r.keywords).filter((k): k is string => !!k);
+const SOURCES = RULES.flatMap((r) => [r.keywords, r.keywordsUnlessApprovedHosts]).filter((k): k is string => !!k);
 
 function filesUnder(dir: string): string[] {
   return (readdirSync(dir, { recursive: true, withFileTypes: true }) as { name: string; parentPath?: string; path?: string; isFile(): boolean }[])
@@ -51,6 +51,20 @@ describe('keyword prefilter', () => {
     assert.equal(literalsOf('abc|x?'), undefined);
     assert.deepEqual(literalsOf('a.c|[xy]z'), ['a', 'z']);
     assert.equal(literalsOf('.c?|[xy]'), undefined);
+  });
+
+  it('needs a literal of every set an alternative requires, not just of its most selective one', () => {
+    assert.deepEqual(requirementsOf('ssl\\s*=\\s*False|verify'), [[['ssl'], ['='], ['false']], [['verify']]]);
+    assert.deepEqual(requirementsOf('^(?=[\\s\\S]*(static|public))[\\s\\S]*(upload|multer)'), [[['static', 'public'], ['upload', 'multer']]]);
+    assert.equal(requirementsOf('abc|x?'), undefined);
+    const [conj, ssl] = ['^(?=[\\s\\S]*(static|public))[\\s\\S]*(upload|multer)', 'ssl\\s*=\\s*False|verify'];
+    const prefilter = new KeywordPrefilter([conj, ssl]);
+    // Only one of the two required sets occurs: ruled out (the old one-set prefilter said "maybe" here).
+    assert.deepEqual(prefilter.mayMatch('import static foo; const x = false;'), [false, false]);
+    assert.deepEqual(prefilter.mayMatch('app.use(upload); const ok = false;'), [false, false]);
+    // Every set occurs (in any order, the prefilter does not check the order): maybe.
+    assert.deepEqual(prefilter.mayMatch('upload(); serve("public"); false; ssl ='), [true, true]);
+    assert.deepEqual(prefilter.mayMatch('VERIFY'), [false, true]);
   });
 
   it('never rules out a rule keyword regex that matches a fixture file', () => {

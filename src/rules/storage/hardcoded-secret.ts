@@ -51,6 +51,27 @@ const SECRET_ARGUMENTS: { syntax: 'js' | 'python' | 'java' | 'go' | 'csharp' | '
 ];
 /** A word in the text of every call SECRET_ARGUMENTS can match (keyword gate); keep the two together. */
 const SECRET_API_WORDS = 'SymmetricSecurityKey|hmac|NetworkCredential|getConnection|signWith|setSigningKey|verifyWith|hmacShaKeyFor|SecretKeySpec|PBEKeySpec|PDO|mysqli|mysql_connect|jwt|openssl_(en|de)crypt|MessageEncryptor|MessageVerifier|SignedString|NewCipher|chacha20poly1305|securecookie|NewStore|csrf|PlainAuth|CRAMMD5Auth|jsonwebtoken|jws|jose|cookie-?parser|createCipheriv|createDecipheriv|Fernet';
+/** Every call check 3 may report an argument of (SECRET_ARGUMENTS, SESSION_MIDDLEWARE) names one of these words. */
+const SECRET_API_TEXT = new RegExp(`${SECRET_API_WORDS}|session|setPassword`, 'i');
+
+/** Whether the file names an API whose arguments check 3 looks at (memoised per file). */
+function mayCallSecretApi(ctx: RuleContext): boolean {
+  let known = ctx.state.get('secretApi') as boolean | undefined;
+  if (known === undefined) ctx.state.set('secretApi', (known = SECRET_API_TEXT.test(ctx.file.text)));
+  return known;
+}
+
+/**
+ * Whether literalContext may give an argument or entry a name (check 4). A plain argument gets one only as the
+ * default of a lookup (`os.getenv('API_KEY', '…')`, `config.get('password', '…')`: a callee named get…/…env…).
+ */
+function mayBeNamed(ctx: RuleContext, lit: Node): boolean {
+  const p = lit.parent;
+  if (p?.type !== 'arguments' && p?.type !== 'argument_list') return true;
+  const call = p.parent;
+  return !!call && /get|env/.test(ctx.file.text.slice(call.startIndex, lit.startIndex));
+}
+
 /** Session middleware whose `secret` option signs the session cookie. */
 const SESSION_MIDDLEWARE = /^(express-session|cookie-session|koa-session|@fastify\/session|@fastify\/secure-session|fastify-session|iron-session)(\.default)?$|^(session|expressSession|cookieSession)$/;
 
@@ -64,11 +85,22 @@ const FORMAT_ENV: [RegExp, string][] = [
 /** A literal value that could be a real credential of this type rather than a label, a name, a path or a template. */
 function plausible(ctx: RuleContext, type: string, value: string, relaxed: boolean): boolean {
   const v = value.trim();
-  if (looksLikePlaceholder(v) || isObviousDummy(v)) return false;
-  if (/\$\{|\{\{|\{[\w.]*\}|%\(?\w*\)?[sd]|^\$[A-Za-z_]|^(env|vault|secret|ssm|arn|projects)[:/]/.test(v)) return false;
-  if (relaxed) return v.length >= 4;
-  if (type === 'private_key') return /-----BEGIN/.test(v) || (/^[A-Za-z0-9+/=_-]{40,}$/.test(v));
-  if (/\s/.test(v)) return false;
+  if (relaxed || type === 'private_key') {
+    if (looksLikePlaceholder(v) || isObviousDummy(v) || TEMPLATE_OR_REFERENCE.test(v)) return false;
+    if (relaxed) return v.length >= 4;
+    return /-----BEGIN/.test(v) || (/^[A-Za-z0-9+/=_-]{40,}$/.test(v));
+  }
+  return plausibleShape(type, v) && plausibleWords(ctx, v);
+}
+
+/**
+ * The cheap part of plausible() for a trimmed value of a type other than a private key: its length and shape (most
+ * literals are short words, paths, labels and templates). plausibleWords() is the rest (placeholders and data names).
+ */
+function plausibleShape(type: string, v: string): boolean {
+  if (v.length < 6 || /\s/.test(v)) return false;
+  if (type !== 'password' && v.length < 12) return false;
+  if (TEMPLATE_OR_REFERENCE.test(v)) return false;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^[.~]{0,2}\//.test(v) || /\\[A-Za-z]/.test(v)) return false;
   if (/\.(pem|key|crt|cer|p12|pfx|json|txt|env|ya?ml|ini|cfg|conf|jks|keystore|der|pub|gpg|asc)$/i.test(v)) return false;
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v)) return false; // an environment variable's name
@@ -77,18 +109,24 @@ function plausible(ctx: RuleContext, type: string, value: string, relaxed: boole
   if ((/^\p{L}+$/u.test(v) && /[^\x00-\x7f]/.test(v)) || /[^\x00-\x7f\P{L}]{3,}/u.test(v)) return false;
   if (/^@[\w.-]+$|^%[\w.-]+%$/.test(v)) return false; // a service or parameter reference (Symfony '@mailer', '%db_password%')
   if (/\[[^\]]*\]|\([^)]*\)|=\s*['"]|^[.#][\w-]+$/.test(v)) return false; // a selector, a call or markup
-  if (/^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(v) && ctx.classifier.classifyName(v).length > 0) return false; // a name such as 'access_token'
   // An enum-like label of an authentication method (`basic_auth`, `certificate_auth`, `login_type`).
   if (/^[a-z]+(?:_[a-z]+)+$/.test(v) && /(^|_)(auth|login|mode|type|style|method|scheme|kind|flow)(_|$)/.test(v)) return false;
   if (/^urn:/i.test(v) || /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*){2,}$/.test(v)) return false; // a URN, a module or class path
-  // A namespaced name (`OS-OAUTH1:access_token`, `scope:read_password`): word segments, one of them a data name.
-  if (/^[\w.-]+(:[\w.-]+)+$/.test(v) && v.split(':').some((seg) => /^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(seg) && ctx.classifier.classifyName(seg).length > 0)) return false;
   if (/^(text|hidden|email|number|off|on|required|true|false|null|bearer|basic|digest|jwt|oauth|oauth2|none|hash|sha256|sha512|md5|bcrypt|hex|base64|utf-?8|ascii|latin1|binary)$/i.test(v)) return false;
-  if (type === 'password') return v.length >= 6;
   // Keys, tokens and secrets are long random strings, not words (`msal:acquireTokenSuccess`, `urn:ietf:params:oauth:jwt-bearer`).
-  if (v.length < 12 || wordLike(v)) return false;
-  return (/\d/.test(v) && /[A-Za-z]/.test(v)) || v.length >= 24;
+  return !(type !== 'password' && (wordLike(v) || !((/\d/.test(v) && /[A-Za-z]/.test(v)) || v.length >= 24)));
 }
+
+/** The second part of plausible(): not a placeholder or a dummy, not a data name such as 'access_token'. */
+function plausibleWords(ctx: RuleContext, v: string): boolean {
+  if (looksLikePlaceholder(v) || isObviousDummy(v)) return false;
+  if (/^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(v) && ctx.classifier.classifyName(v).length > 0) return false; // a name such as 'access_token'
+  // A namespaced name (`OS-OAUTH1:access_token`, `scope:read_password`): word segments, one of them a data name.
+  return !(/^[\w.-]+(:[\w.-]+)+$/.test(v) && v.split(':').some((seg) => /^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(seg) && ctx.classifier.classifyName(seg).length > 0));
+}
+
+/** Templates, format strings and references to a secret store rather than a value. */
+const TEMPLATE_OR_REFERENCE = /\$\{|\{\{|\{[\w.]*\}|%\(?\w*\)?[sd]|^\$[A-Za-z_]|^(env|vault|secret|ssm|arn|projects)[:/]/;
 
 /** An object or dict of 4+ entries whose values are all lower-case words: an alias table, not a config. */
 function isLookupTable(ctx: RuleContext, lit: Node): boolean {
@@ -192,16 +230,31 @@ export const hardcodedSecret: RuleDefinition = {
     if (!lit) return;
     if (ctx.file.syntax === 'properties' || ctx.file.syntax === 'yaml') return configSecret(ctx, lit);
     if (ctx.file.syntax === 'java' && lit.text.startsWith('"${') && javaValueDefault(ctx, lit)) return;
+    // In JavaScript and Python a literal's value is never longer than its text without the two quotes (escapes only
+    // shorten it): a short literal is skipped before its value is read (one Node per part of a Python string).
+    if ((ctx.file.syntax === 'js' || ctx.file.syntax === 'python') && lit.endIndex - lit.startIndex < 6) return;
     const value = ctx.syntax.stringValue(lit);
     if (value === undefined || value.length < 4 || value.length > 16_384) return;
     // Judge the value before its context: most literals are short words that cannot be secrets.
     const goDsn = ctx.file.syntax === 'go' ? goDsnPassword(value) : undefined;
     const adoConnection = ctx.file.syntax === 'csharp' && /(?:^|;)\s*(?:password|pwd)\s*=/i.test(value);
     if (!FORMAT_HINT.test(value) && !CONNECTION_STRING.test(value) && !goDsn && !adoConnection) {
+      // Beyond key formats and connection strings, a value is reported by check 3 (a secret API's argument or a
+      // session's `secret`, possible only where the file names such an API) or check 4 (a credential name, when the
+      // value is plausible for a secret type: a password's test is the loosest of them but a private key's, which
+      // without its PEM header is 40+ characters of base64). Most literals fail both before their parent is asked for.
+      // plausible(password) is plausibleShape() && plausibleWords(): the cheap part first, the rest when needed.
+      const passwordShape = plausibleShape('password', value.trim());
+      const keyLike = value.length >= 40 && plausible(ctx, 'private_key', value, false);
+      if (!passwordShape && !keyLike && !mayCallSecretApi(ctx)) return;
       const relaxedSpot = /^(arguments|argument_list|argument|pair|keyword_argument)$/.test(lit.parent?.type ?? '');
       if (!relaxedSpot && (value.length < 6 || /\s/.test(value))) return;
       if (looksLikePlaceholder(value)) return;
-      if (!relaxedSpot && !plausible(ctx, 'password', value, false)) return;
+      // A plain argument gets a name only as the default of a lookup (see mayBeNamed): else only check 3 may report it.
+      if (relaxedSpot && !mayCallSecretApi(ctx) && !mayBeNamed(ctx, lit)) return;
+      const plausiblePassword = passwordShape && plausibleWords(ctx, value.trim());
+      if (!relaxedSpot && !plausiblePassword) return;
+      if (relaxedSpot && !plausiblePassword && !keyLike && !mayCallSecretApi(ctx)) return;
     }
     if (lit.parent?.type === 'concatenated_string' || isNotAValue(ctx, lit)) return;
     const lc = literalContext(ctx, lit);

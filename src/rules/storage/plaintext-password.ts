@@ -103,7 +103,7 @@ export const plaintextPassword: RuleDefinition = {
     if (decl) return checkEntityPassword(ctx, decl);
     const node = match.get('call') ?? match.get('assign');
     if (!node) return;
-    const sink = sinkAt(ctx, node);
+    const sink = sinkAt(ctx, node, match.get('callee'));
     // Cookies, Flask's session and browser storage belong to storage/sensitive-data-in-client-storage.
     if (!sink || sink.client || sink.kind === 'cookie' || sink.kind === 'session' || sink.kind === 'web-storage') return;
     if (sink.hashesPasswords || (sink.model && fileHashesInHooks(ctx))) return;

@@ -63,7 +63,7 @@ export const sensitiveDataInClientStorage: RuleDefinition = {
   check(match, ctx) {
     const node = match.get('call') ?? match.get('assign');
     if (!node) return;
-    const sink = sinkAt(ctx, node);
+    const sink = sinkAt(ctx, node, match.get('callee'));
     if (!sink || !(sink.client || sink.kind === 'cookie' || sink.kind === 'session' || sink.kind === 'web-storage')) return;
     const items = sinkItems(ctx, sink).filter((i) => exposed(sink, i) && !isParserToken(ctx, i));
     if (items.length === 0) return;

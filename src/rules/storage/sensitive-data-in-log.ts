@@ -67,14 +67,38 @@ function usesWebSessions(ctx: RuleContext): boolean {
   return v;
 }
 
+/** See isDebugLogger: `'debug'` quoted, or a call of `debug` (not a method `.debug`; a spread `...debug(` counts). */
+const DEBUG_FACTORY_TEXT = /['"`]debug['"`]|(?:^|[^\w$.]|\.\.\.)debug\s*[(<`?./]/;
+
+function mentionsDebug(ctx: RuleContext): boolean {
+  let mentions = ctx.state.get('mentionsDebug') as boolean | undefined;
+  if (mentions === undefined) ctx.state.set('mentionsDebug', (mentions = DEBUG_FACTORY_TEXT.test(ctx.file.text)));
+  return mentions;
+}
+
+/** Every method name JS_LOGGER, PY_LOGGER and LOG_METHOD accept holds one of these words (and `print` the printers). */
+const LOG_WORDS = /log|info|warn|error|debug|trace|dir|table|fatal|verbose|silly|http|notice|crit|success|exception|msg|severe|fine|print/;
+
+/**
+ * A cheap test before isLogCall, which works out the callee's path: in JavaScript and Python a logging call's callee
+ * (the text from it to its arguments) names a log method, or is `print` / `pprint`, or a plain function that may be
+ * made by `debug` (see isDebugLogger).
+ */
+function mayLog(ctx: RuleContext, callee: Node | undefined, args: Node | undefined): boolean {
+  if ((ctx.file.syntax !== 'js' && ctx.file.syntax !== 'python') || !callee || !args) return true;
+  const text = ctx.file.text.slice(callee.startIndex, args.startIndex);
+  if (callee.type === 'identifier') return ctx.file.syntax === 'js' ? mentionsDebug(ctx) : text.includes('print');
+  return LOG_WORDS.test(text);
+}
+
 /** `debug('app')(...)`: the callee is a function made by the `debug` package. */
 function isDebugLogger(ctx: RuleContext, call: Node, path: string): boolean {
   if (!/^[A-Za-z_$][\w$]*$/.test(path)) return false;
-  // The factory call below is written `debug(`, `createDebug(`, `Debug(` or `require('debug')(`: without that
-  // text in the file, skip the definition lookup (it walks the scopes of every plain function call).
-  let mentions = ctx.state.get('mentionsDebug');
-  if (mentions === undefined) ctx.state.set('mentionsDebug', (mentions = ctx.file.text.includes('ebug')));
-  if (!mentions) return false;
+  // The factory call below resolves to the `debug` module or is `debug(…)` itself: the file then holds the module's
+  // name in quotes (an import or `require('debug')`) or calls `debug` (`debug(`, `debug<T>(`, `debug.default(`,
+  // `debug\`…\``, maybe after a comment). Without either, skip the definition lookup (it walks the scopes of every
+  // plain function call).
+  if (!mentionsDebug(ctx)) return false;
   const def = ctx.flow.definitionOf(path, call);
   const v = def?.value;
   if (!v || !ctx.syntax.isCall(v)) return false;
@@ -235,7 +259,7 @@ export const sensitiveDataInLog: RuleDefinition = {
   check(match, ctx) {
     const call = match.get('call');
     if (call && ctx.file.syntax === 'ruby') checkFilterParameters(ctx, call);
-    if (!call || !isLogCall(ctx, call)) return;
+    if (!call || !mayLog(ctx, match.get('callee'), match.get('args')) || !isLogCall(ctx, call)) return;
     // `print` in a script's `if __name__ == "__main__":` block is a demo, not a log.
     if (ctx.file.syntax === 'python' && /^p?print$/.test(ctx.syntax.calleePath(call)) && inMainBlock(call)) return;
     const { items: all, values } = loggedItems(ctx, call);

@@ -81,8 +81,11 @@ export const KIND_LABEL: Record<SinkKind, string> = {
 
 const memo = new WeakMap<DataFlow, Map<number, Sink | null>>();
 
-/** The sink at a matched call or assignment node, if it is one. */
-export function sinkAt(ctx: RuleContext, node: Node): Sink | undefined {
+/**
+ * The sink at a matched call or assignment node, if it is one. `callee`: the call's callee when the match captured it
+ * (`@callee` of the JavaScript and Python call patterns), which saves looking it up.
+ */
+export function sinkAt(ctx: RuleContext, node: Node, callee?: Node): Sink | undefined {
   let cache = memo.get(ctx.flow);
   if (!cache) {
     cache = new Map();
@@ -98,7 +101,7 @@ export function sinkAt(ctx: RuleContext, node: Node): Sink | undefined {
       else if (ctx.file.syntax === 'ruby') sink = rubyCallSink(ctx, node);
       else if (ctx.file.syntax === 'java') sink = javaCallSink(ctx, node);
       else if (ctx.file.syntax === 'csharp') sink = csharpCallSink(ctx, node);
-      else if (SINK_NAMES.has(calleeName(node))) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
+      else if (SINK_NAMES.has(calleeName(node, callee))) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
     }
     else if (ctx.file.syntax === 'go' && node.type === 'assignment_statement') sink = goAssignSink(ctx, node, sinkAt);
     else if (ctx.file.syntax === 'ruby') sink = node.type === 'assignment' ? rubyAssignSink(ctx, node) : undefined;
@@ -134,13 +137,16 @@ const SINK_NAMES: ReadonlySet<string> = new Set([
 /** `usersService`, `this.userService`, or a local bound to `new UsersService(…)`. */
 function isServiceLayer(ctx: RuleContext, recv: Node): boolean {
   if (/(^|[._])[a-zA-Z]*[sS]ervice$/.test(recv.text)) return true;
+  // The constructor's name is written in the file: without `Service` there, skip the definition lookup.
+  if (!fileMentions(ctx, 'Service')) return false;
   const bound = boundValue(ctx, recv);
   return !!bound && /(^|\.)[A-Z]\w*Service$/.test(ctx.syntax.calleePath(bound).replace(/^new /, ''));
 }
 
 /** The last name of a call's callee, read straight from the tree (`db.users.insert` → `insert`). */
-function calleeName(call: Node): string {
-  const fn = call.childForFieldName('function') ?? call.childForFieldName('constructor');
+function calleeName(call: Node, callee?: Node): string {
+  // A captured callee starts where the call does: it is the call's `function` (the patterns capture nothing else there).
+  const fn = (callee && callee.id !== call.id && callee.startIndex === call.startIndex ? callee : undefined) ?? call.childForFieldName('function') ?? call.childForFieldName('constructor');
   if (!fn) return '';
   if (fn.type === 'identifier') return fn.text;
   const prop = fn.childForFieldName('property') ?? fn.childForFieldName('attribute');
@@ -208,6 +214,22 @@ function stripAwait(node: Node): Node {
   let n = node;
   while ((n.type === 'await_expression' || n.type === 'await' || n.type === 'parenthesized_expression') && n.namedChildren[0]) n = n.namedChildren[0];
   return n;
+}
+
+const mentionsMemo = new WeakMap<DataFlow, Map<string, boolean>>();
+
+/**
+ * Whether the file's text holds `word` (memoised per file). A callee path is made of text written in the file (an
+ * import's module and names included), so a path that must end in `word` cannot be there without it: a cheap test
+ * before a definition lookup, which computes the bindings of every scope around a node.
+ */
+function fileMentions(ctx: RuleContext, word: string, ignoreCase = false): boolean {
+  let known = mentionsMemo.get(ctx.flow);
+  if (!known) mentionsMemo.set(ctx.flow, (known = new Map()));
+  const key = ignoreCase ? `i:${word}` : word;
+  let has = known.get(key);
+  if (has === undefined) known.set(key, (has = ignoreCase ? new RegExp(word, 'i').test(ctx.file.text) : ctx.file.text.includes(word)));
+  return has;
 }
 
 /** The value a receiver identifier was bound to (`const s = fs.createWriteStream(...)`, `with open(...) as f`). */
@@ -285,6 +307,9 @@ const KV_WRITES: Record<string, 'set' | 'setex' | 'pairs' | 'list' | 'hash'> = {
   rPush: 'list', sadd: 'list', sAdd: 'list', mset: 'pairs', mSet: 'pairs', add: 'set', set_many: 'pairs', setMany: 'pairs',
   append: 'set',
 };
+/** Factories of cache and Redis clients (the last name of the receiver's definition), and those names alone. */
+const JS_KV_FACTORY_WORDS = ['createClient', 'Redis', 'createCluster', 'Keyv', 'createCache', 'caching', 'Memcached'];
+const JS_KV_FACTORY = new RegExp(`(^|\\.)(${JS_KV_FACTORY_WORDS.join('|')})$`);
 /** Receivers that are caches or Redis clients (by their last name). */
 const KV_RECEIVER = /^(\w*(redis|Redis|cache|Cache|memcached?|Memcached?|keyv|Keyv|valkey|kvStore|KvStore)\w*|kv|rds|r|caches\[\]|mc)$/;
 const GLOBAL_CLASSES = new Set([
@@ -355,7 +380,7 @@ function jsCallSink(ctx: RuleContext, call: Node): Sink | undefined {
     return args[1] ? { ...base, kind: 'file', values: [args[1]], named: [] } : undefined;
   }
   if ((name === 'write' || name === 'end') && args[0]) {
-    const bound = boundValue(ctx, receiver);
+    const bound = fileMentions(ctx, 'createWriteStream') ? boundValue(ctx, receiver) : undefined;
     if (bound && ctx.syntax.isCall(bound) && /(^|\.)createWriteStream$/.test(ctx.flow.resolvedPath(bound))) {
       return { ...base, kind: 'file', values: [args[0]], named: [] };
     }
@@ -365,7 +390,7 @@ function jsCallSink(ctx: RuleContext, call: Node): Sink | undefined {
   if (JS_WEB_STORAGE.test(written) || JS_WEB_STORAGE.test(resolved)) {
     return { ...base, kind: 'web-storage', client: true, ...namedOrValue(ctx, args[0], args[1]) };
   }
-  if ((name === 'put' || name === 'add') && args[0]) {
+  if ((name === 'put' || name === 'add') && args[0] && (fileMentions(ctx, 'objectStore') || fileMentions(ctx, 'openDB'))) {
     const bound = boundValue(ctx, receiver);
     if (bound && ctx.syntax.isCall(bound) && /(^|\.)objectStore$/.test(ctx.syntax.calleePath(bound))) {
       return { ...base, kind: 'web-storage', client: true, values: [args[0]], named: [] };
@@ -403,11 +428,12 @@ function jsCallSink(ctx: RuleContext, call: Node): Sink | undefined {
   if (kv && receiver) {
     const rpath = pathOf(ctx, stripAwait(receiver)) ?? '';
     const last = lastSegment(rpath);
-    const bound = boundValue(ctx, receiver);
+    // Only a receiver named like a cache, or a file that names a client factory, needs the receiver's definition.
+    const bound = KV_RECEIVER.test(last) || JS_KV_FACTORY_WORDS.some((w) => fileMentions(ctx, w)) ? boundValue(ctx, receiver) : undefined;
     const factory = bound && ctx.syntax.isCall(bound) ? ctx.flow.resolvedPath(bound).replace(/^new /, '') : '';
     // In-process caches (Map, lru-cache, node-cache) are gone with the process: not storage at rest.
     const inMemory = /(^|\.)(Map|WeakMap|LRU|LRUCache|QuickLRU|NodeCache|lru-cache|lru_cache|TTLCache|LruCache|Cache)$|^(lru-cache|quick-lru|node-cache|@isaacs\/ttlcache)(\.default)?$/.test(factory) || bound?.type === 'object' || bound?.type === 'dictionary';
-    const isKv = !inMemory && (KV_RECEIVER.test(last) || /(^|\.)(createClient|Redis|createCluster|Keyv|createCache|caching|Memcached)$/.test(factory));
+    const isKv = !inMemory && (KV_RECEIVER.test(last) || JS_KV_FACTORY.test(factory));
     if (isKv && !(name === 'add' && args.length < 2)) {
       const kind: SinkKind = 'cache';
       if (kv === 'set') return { ...base, kind, ...namedOrValue(ctx, args[0], args[1]) };
@@ -567,9 +593,7 @@ function pyCallSink(ctx: RuleContext, call: Node): Sink | undefined {
   const kv = KV_WRITES[name];
   if (kv && receiver) {
     const rpath = pathOf(ctx, receiver) ?? '';
-    const bound = boundValue(ctx, receiver);
-    const isKv = PY_KV_RECEIVER.test(lastSegment(rpath)) || /^caches\[\]/.test(rpath) || resolvedIsDjangoCache(ctx, receiver) ||
-      (!!bound && ctx.syntax.isCall(bound) && PY_REDIS_CTOR.test(ctx.flow.resolvedPath(bound)) && /redis/i.test(ctx.flow.resolvedPath(bound) + rpath));
+    const isKv = PY_KV_RECEIVER.test(lastSegment(rpath)) || /^caches\[\]/.test(rpath) || resolvedIsDjangoCache(ctx, receiver) || pyRedisClient(ctx, receiver, rpath);
     if (isKv && !(name === 'add' && args.length < 2)) {
       const mapping = ctx.syntax.kwarg(call, 'mapping');
       if (kv === 'set') return { ...base, kind: 'cache', ...namedOrValue(ctx, ctx.syntax.kwarg(call, 'name') ?? ctx.syntax.kwarg(call, 'key') ?? args[0], ctx.syntax.kwarg(call, 'value') ?? args[1]) };
@@ -633,6 +657,13 @@ function pyCallSink(ctx: RuleContext, call: Node): Sink | undefined {
     }
   }
   return undefined;
+}
+
+/** A receiver bound to a Redis client's constructor (`r = redis.Redis(...)`): `redis` is then written in the file. */
+function pyRedisClient(ctx: RuleContext, receiver: Node, rpath: string): boolean {
+  if (!fileMentions(ctx, 'redis', true)) return false;
+  const bound = boundValue(ctx, receiver);
+  return !!bound && ctx.syntax.isCall(bound) && PY_REDIS_CTOR.test(ctx.flow.resolvedPath(bound)) && /redis/i.test(ctx.flow.resolvedPath(bound) + rpath);
 }
 
 function resolvedIsDjangoCache(ctx: RuleContext, receiver: Node): boolean {
@@ -858,7 +889,8 @@ function assignmentSink(ctx: RuleContext, assign: Node): Sink | undefined {
   const js = ctx.file.syntax === 'js';
   const base = { node: assign };
   // Only `=`: `+=` and friends are not new writes of a whole value.
-  const op = assign.children.find((c) => c && !c.isNamed && /=$/.test(c.type))?.type;
+  // JavaScript's and Python's augmented assignments are other node types.
+  const op = ctx.file.syntax === 'js' || ctx.file.syntax === 'python' ? '=' : assign.children.find((c) => c && !c.isNamed && /=$/.test(c.type))?.type;
   if (op && op !== '=') return undefined;
 
   if (js) {
@@ -913,6 +945,10 @@ function laterWriteOf(ctx: RuleContext, name: string, after: Node, attribute: bo
   const scope = ctx.flow.scopeOf(after);
   let found: Pick<Sink, 'kind' | 'label' | 'model'> | undefined;
   const body = ctx.syntax.isFunction(scope) ? (scope.childForFieldName('body') ?? scope) : scope;
+  // Every write found below is a call after the assignment whose receiver or an argument is the object (its text is
+  // `name`), or an EF Core `SaveChanges` / SQLAlchemy `commit`: without that text after the assignment, no walk.
+  const rest = ctx.file.text.slice(after.endIndex, body.endIndex);
+  if (!rest.includes(name) && !(attribute && (rest.includes('SaveChanges') || rest.includes('commit')))) return undefined;
   let seen = WRITE_WALK_TYPES.get(ctx.file.syntax);
   if (!seen) WRITE_WALK_TYPES.set(ctx.file.syntax, (seen = new Map()));
   const types = seen;

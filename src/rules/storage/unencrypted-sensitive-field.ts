@@ -67,7 +67,23 @@ function checkAttributeObject(ctx: RuleContext, obj: Node, where: string, depth 
   }
 }
 
+/**
+ * Whether the file holds the words a JavaScript model declaration's callee path needs (memoised per file): every
+ * call's path is made of its callee's text, so `Schema`, `define` or `init` is in the file for any of them.
+ */
+function mayDeclareJsModel(ctx: RuleContext, kind: 'new' | 'call'): boolean {
+  const key = `jsModel:${kind}`;
+  let known = ctx.state.get(key) as boolean | undefined;
+  if (known === undefined) {
+    const text = ctx.file.text;
+    known = text.includes('Schema') || (kind === 'call' && (text.includes('init') || (text.includes('define') && /sequelize|db|orm/i.test(text))));
+    ctx.state.set(key, known);
+  }
+  return known;
+}
+
 function checkJsDeclaration(ctx: RuleContext, node: Node): void {
+  if ((node.type === 'new_expression' || node.type === 'call_expression') && !mayDeclareJsModel(ctx, node.type === 'new_expression' ? 'new' : 'call')) return;
   if (node.type === 'new_expression') {
     const path = ctx.syntax.calleePath(node).replace(/^new /, '');
     const arg = ctx.syntax.args(node)[0];
@@ -289,7 +305,7 @@ export const unencryptedSensitiveField: RuleDefinition = {
     if (!node) return;
     if (ctx.file.syntax === 'js' && node.type === 'call_expression') checkJsDeclaration(ctx, node);
     if (ctx.file.syntax === 'ruby' && node.type === 'call') checkRubyMigration(ctx, node);
-    const sink = sinkAt(ctx, node);
+    const sink = sinkAt(ctx, node, match.get('callee'));
     if (!sink || sink.client || sink.kind === 'cookie' || sink.kind === 'session' || sink.kind === 'web-storage') return;
     const items = sinkItems(ctx, sink).filter(isUnprotected);
     if (items.length === 0) return;

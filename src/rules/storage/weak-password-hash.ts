@@ -258,7 +258,7 @@ export const weakPasswordHash: RuleDefinition = {
       }
     }
     // A sink that stores a password whose only protection was a fast hash computed elsewhere.
-    const sink = sinkAt(ctx, node);
+    const sink = sinkAt(ctx, node, match.get('callee'));
     if (!sink) return;
     const hashed = sinkItems(ctx, sink).filter(isFastHashedPassword);
     for (const item of hashed) {

@@ -646,7 +646,8 @@ export const cleartextProtocol: RuleDefinition = {
     js: `(call_expression function: [(identifier) (member_expression)] arguments: (arguments)) @call
 (new_expression constructor: [(identifier) (member_expression)] arguments: (arguments)) @call
 (pair key: (_) @key value: (_) @value) @pair
-[(string) (template_string)] @str`,
+(string) @str
+(template_string) @str`,
     python: `(call function: [(identifier) (attribute)] arguments: (argument_list)) @call
 (keyword_argument name: (identifier) @key value: (_) @value) @pair
 (pair key: (string) @key value: (_) @value) @pair

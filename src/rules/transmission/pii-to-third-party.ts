@@ -142,6 +142,17 @@ const SDKS: readonly Sdk[] = [
 ];
 
 /** Any SDK client's data method, and the modules whose factories create such clients (cheap gates). */
+/** The SDKs' names, as the keyword gate looks for them (see the rule's `keywords`). */
+const SDK_WORDS = 'analytics|segment|mixpanel|gtag|\\bga\\(|amplitude|sentry|Raven|datadog|DD_RUM|dd-trace|ddtrace|posthog|heap\\.|FS\\.|FullStory|LogRocket|hotjar|\\bhj\\(|bugsnag|rollbar|fbq|dataLayer|Intercom';
+/** Each vendor host without its top-level domain (`*.segment.io` -> `segment`): what a URL to it must name. */
+const VENDOR_HOST_NAMES = [...new Set(SDKS.flatMap((s) => s.hosts.map((h) => stripStar(h).replace(/\.[^.]+$/, '').toLowerCase())))]
+  .filter((name) => !SDK_WORDS.toLowerCase().split('|').includes(name))
+  .map((name) => name.replace(/[.-]/g, '\\$&'))
+  .join('|');
+
+/** Every SDK's JS / Python callee paths in one regex: most calls of a file are no SDK's, one test each rules them out. */
+const ANY_JS_SDK = new RegExp(SDKS.flatMap((s) => (s.js ? [`(?:${s.js.source})`] : [])).join('|'));
+const ANY_PYTHON_SDK = new RegExp(SDKS.flatMap((s) => (s.python ? [`(?:${s.python.source})`] : [])).join('|'));
 const FACTORY_METHODS = new RegExp(SDKS.filter((s) => s.methods).map((s) => (s.methods as RegExp).source).join('|'));
 const FACTORY_MODULES = /^(mixpanel|mixpanel-browser|analytics-node|@segment\/|segment\.analytics|analytics$|@rudderstack\/|rudderstack|posthog|posthog-node|rollbar|amplitude)/;
 
@@ -244,7 +255,8 @@ function sdkOf(ctx: RuleContext, call: Node): Sdk | undefined {
   const python = ctx.file.syntax === 'python';
   const written = normalisePath(ctx.syntax.calleePath(call));
   const resolved = normalisePath(ctx.flow.resolvedPath(call));
-  for (const sdk of SDKS) {
+  const any = python ? ANY_PYTHON_SDK : ANY_JS_SDK;
+  for (const sdk of any.test(resolved) || any.test(written) ? SDKS : []) {
     const re = python ? sdk.python : sdk.js;
     if (re && (re.test(resolved) || re.test(written))) return sdk;
   }
@@ -512,7 +524,9 @@ export const piiToThirdParty: RuleDefinition = {
   owasp: ['A01:2021 Broken Access Control', 'A04:2021 Insecure Design'],
   standards: ['GDPR Art. 5(1)(b)-(c), Art. 28, Art. 44', 'CCPA 1798.100', 'PCI DSS 3.2.1'],
   fixable: false,
-  keywords: 'analytics|segment|mixpanel|gtag|\\bga\\(|amplitude|sentry|Raven|datadog|DD_RUM|dd-trace|ddtrace|posthog|heap\\.|FS\\.|FullStory|LogRocket|hotjar|\\bhj\\(|bugsnag|rollbar|fbq|dataLayer|Intercom|https?://',
+  keywords: `${SDK_WORDS}|https?://`,
+  // Without approved hosts, a request is reported only when it goes to a vendor's host: its name instead of any URL.
+  keywordsUnlessApprovedHosts: `${SDK_WORDS}|${VENDOR_HOST_NAMES}`,
   guidance: {
     why: 'Analytics, advertising and error-tracking vendors keep what they receive on their own servers, often in other countries, for their own retention periods, and show it to everyone with access to the dashboard. Emails, names, phone numbers, government ids or health data sent there need a legal basis, a data-processing agreement and a line in the privacy notice (GDPR Art. 5, 28, 44; CCPA), and they are out of reach of deletion requests. An error for government ids, payment, health and biometric data and credentials; a warning for contact and other personal data, and for a whole user record passed as it is (`Sentry.setUser(user)`). Once the team config lists approved hosts (`hosts.approved` in `.sealant.yml`), personal data sent to any external host that is not on the list is reported too, and a vendor whose hosts are approved (`*.sentry.io`) is no longer reported. In Java and C#, SDK clients are recognised by their declared types (`PostHog`, `MessageBuilder`, `IPostHogClient`, `MixpanelClient`, …) in files that import the vendor\'s package, and what was put into a properties map or user object before the call (`props.put("email", …)`, `user.setEmail(…)`) counts as sent. In Go, PHP and Ruby the SDK\'s message literals (`analytics.Identify{…}`, `sentry.User{…}`), arrays and hashes are followed, with what was put into them before the call (`traits.SetEmail(…)`, `$props[\'email\'] = …`), and so are clients made by the vendor\'s factory (`Mixpanel::Tracker.new`, `Mixpanel::getInstance`); Go SDK types count only in files that import the vendor\'s package. Test code is not reported.',
     bad: "analytics.identify(user.id, { email: user.email, phone: user.phone });\nSentry.setUser({ id: user.id, email: user.email });",

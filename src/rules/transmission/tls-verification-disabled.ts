@@ -314,7 +314,7 @@ function checkJs(match: { get(name: string): Node | undefined }, ctx: RuleContex
   }
   const assign = match.get('assign');
   const left = match.get('left');
-  const right = match.get('right');
+  const right = assign?.childForFieldName('right');
   if (!assign || !left || !right) return;
   const target = left.text.replace(/\s+/g, '').replace(/\[['"`]([\w$]+)['"`]\]/g, '.$1');
   if (/(^|\.)env\.NODE_TLS_REJECT_UNAUTHORIZED$/.test(target) && falsyString(ctx, right)) {
@@ -334,9 +334,9 @@ function checkJs(match: { get(name: string): Node | undefined }, ctx: RuleContex
 
 function checkPython(match: { get(name: string): Node | undefined }, ctx: RuleContext): void {
   const s = ctx.syntax;
-  const kw = match.get('kw');
+  const kw = match.get('pair');
   if (kw) {
-    const name = match.get('name')?.text ?? '';
+    const name = match.get('key')?.text ?? '';
     const value = match.get('value');
     const call = kw.parent?.parent;
     if (!value || !call || !s.isCall(call)) return;
@@ -457,9 +457,11 @@ export const tlsVerificationDisabled: RuleDefinition = {
     fix: 'Remove the switch. For a server with a private or self-signed certificate, trust that CA explicitly (`ca:` in Node, `NODE_EXTRA_CA_CERTS`, `verify="/path/ca.pem"` in requests, `cafile=` in `ssl.create_default_context`) instead of trusting everything. The quick fixes are offered, not preferred: check that the certificate is valid first. In Go, remove `InsecureSkipVerify: true` and add the CA to `tls.Config{RootCAs: pool}`.',
   },
   queries: {
+    // Written as the storage rules' assignment pattern and the cleartext rule's keyword-argument pattern (with more
+    // captures), so that the engine runs each once for all of them (see sharedPatterns); `right` is read from the node.
     js: `(pair key: (_) @key value: (_) @value) @pair
-(assignment_expression left: [(member_expression) (subscript_expression)] @left right: (_) @right) @assign`,
-    python: `(keyword_argument name: (identifier) @name value: (_) @value) @kw
+(assignment_expression left: [(member_expression) (subscript_expression)] @left) @assign`,
+    python: `(keyword_argument name: (identifier) @key value: (_) @value) @pair
 (assignment left: [(attribute) (subscript)] @left right: (_) @right) @assign
 (call function: [(attribute) (identifier)] arguments: (argument_list)) @call`,
     go: `(keyed_element key: (literal_element (identifier) @key) value: (literal_element (true))) @pair

@@ -26,6 +26,8 @@ interface CallRecord {
   /** The path resolved through `imports` (the same map object while typing leaves the imports alone). */
   resolved?: string;
   imports?: ReadonlyMap<string, string>;
+  /** Answers of named tests on the paths (callsWithPath's `memo`), the same while the paths are: most calls are no write. */
+  verdicts?: Record<string, boolean>;
 }
 
 interface FileModel {
@@ -81,16 +83,38 @@ function carriedModel(ctx: RuleContext): FileModel | undefined {
   const before = edit ? (ctx.carry?.previous(CARRY_KEY) as readonly CallRecord[] | undefined) : undefined;
   if (!edit || !before) return undefined;
   const types = callTypes(ctx.file.syntax);
-  const head: CallRecord[] = [];
-  const tail: CallRecord[] = [];
-  for (const r of before) {
-    if (r.end <= edit.start) head.push(r);
-    else if (r.start >= edit.oldEnd) tail.push({ start: r.start + edit.delta, end: r.end + edit.delta, written: r.written });
-    else if (r.start < edit.start || r.end > edit.oldEnd) return undefined;
+  const moved = (r: CallRecord): CallRecord => ({ ...r, start: r.start + edit.delta, end: r.end + edit.delta });
+  let records: CallRecord[];
+  let nodes: (Node | undefined)[];
+  if (edit.parts && edit.at !== undefined) {
+    // Several units: the calls between them are kept, those in them found again; in document order (an outer call
+    // before the calls inside it that start where it starts).
+    const entries: [CallRecord, Node | undefined][] = [];
+    for (const r of before) {
+      const part = edit.parts.find((p) => r.end > p.oldStart && r.start < p.oldEnd);
+      if (part && (r.start < part.oldStart || r.end > part.oldEnd)) return undefined;
+      if (!part) entries.push([r.start >= edit.at ? moved(r) : r, undefined]);
+    }
+    for (const p of edit.parts) {
+      for (const c of ctx.root.descendantsOfType(types, p.startPosition, p.endPosition)) {
+        if (c && c.startIndex >= p.start && c.endIndex <= p.end) entries.push([{ start: c.startIndex, end: c.endIndex }, c]);
+      }
+    }
+    entries.sort(([a], [b]) => a.start - b.start || b.end - a.end);
+    records = entries.map(([r]) => r);
+    nodes = entries.map(([, n]) => n);
+  } else {
+    const head: CallRecord[] = [];
+    const tail: CallRecord[] = [];
+    for (const r of before) {
+      if (r.end <= edit.start) head.push(r);
+      else if (r.start >= edit.oldEnd) tail.push(moved(r));
+      else if (r.start < edit.start || r.end > edit.oldEnd) return undefined;
+    }
+    const inside = ctx.root.descendantsOfType(types, edit.startPosition, edit.endPosition).filter((c): c is Node => !!c && c.startIndex >= edit.start && c.endIndex <= edit.end);
+    records = [...head, ...inside.map((c) => ({ start: c.startIndex, end: c.endIndex })), ...tail];
+    nodes = [...head.map(() => undefined), ...inside, ...tail.map(() => undefined)];
   }
-  const inside = ctx.root.descendantsOfType(types, edit.startPosition, edit.endPosition).filter((c): c is Node => !!c && c.startIndex >= edit.start && c.endIndex <= edit.end);
-  const records: CallRecord[] = [...head, ...inside.map((c) => ({ start: c.startIndex, end: c.endIndex })), ...tail];
-  const nodes: (Node | undefined)[] = [...head.map(() => undefined), ...inside, ...tail.map(() => undefined)];
   let all: Node[] | undefined;
   const model: FileModel = {
     records,
@@ -119,17 +143,31 @@ function carriedModel(ctx: RuleContext): FileModel | undefined {
  * The calls whose callee paths (as written and resolved) pass `test`. Carried calls are tested on their paths
  * first: no node is made for the others.
  */
-export function callsWithPath(ctx: RuleContext, test: (p: { written: string; resolved: string }) => boolean): Node[] {
+export function callsWithPath(ctx: RuleContext, test: (p: { written: string; resolved: string }) => boolean, memo?: string): Node[] {
   const m = fileModel(ctx);
   const out: Node[] = [];
   const imports = ctx.flow.imports;
+  // Imports read again (the edited unit mentions `import`) are mostly the same: a path resolves as it did.
+  const unchanged = new Map<ReadonlyMap<string, string> | undefined, boolean>();
+  const same = (before: ReadonlyMap<string, string> | undefined): boolean => {
+    let v = unchanged.get(before);
+    if (v === undefined) unchanged.set(before, (v = !!before && before.size === imports.size && [...before].every(([k, x]) => imports.get(k) === x)));
+    return v;
+  };
   m.records.forEach((r, i) => {
     if (r.written === undefined) r.written = callPaths(ctx, m.node(i)).written;
-    if (r.imports !== imports || r.resolved === undefined) {
+    if (r.resolved === undefined || (r.imports !== imports && !same(r.imports))) {
       r.resolved = ctx.flow.resolvePath(r.written);
-      r.imports = imports;
+      r.verdicts = undefined;
     }
-    if (test({ written: r.written, resolved: r.resolved })) out.push(m.node(i));
+    r.imports = imports;
+    // `memo` names the test: its answer is kept with the record (carried to the next analysis while typing).
+    let pass: boolean;
+    if (memo) {
+      const verdicts = (r.verdicts ??= {});
+      pass = verdicts[memo] ??= test(r as { written: string; resolved: string });
+    } else pass = test(r as { written: string; resolved: string });
+    if (pass) out.push(m.node(i));
   });
   return out;
 }
@@ -147,10 +185,19 @@ export function callPaths(ctx: RuleContext, call: Node): { written: string; reso
 }
 
 export function lastName(path: string): string {
-  const bare = path.replace(/^new /, '').replace(/\(\)$/, '');
-  const i = bare.lastIndexOf('.');
-  return i < 0 ? bare : bare.slice(i + 1);
+  let name = LAST_NAMES.get(path);
+  if (name === undefined) {
+    const bare = path.replace(/^new /, '').replace(/\(\)$/, '');
+    const i = bare.lastIndexOf('.');
+    name = i < 0 ? bare : bare.slice(i + 1);
+    // The callee paths of the files analysed lately: asked for every call of a file at every keystroke.
+    if (LAST_NAMES.size >= 20_000) LAST_NAMES.clear();
+    LAST_NAMES.set(path, name);
+  }
+  return name;
 }
+
+const LAST_NAMES = new Map<string, string>();
 
 /** Calls whose written or resolved callee path matches. */
 export function callsMatching(ctx: RuleContext, re: RegExp): Node[] {
@@ -273,15 +320,24 @@ export function eventOf(ctx: RuleContext, fn: Node): string | undefined {
 export function callerArgs(ctx: RuleContext, paramNode: Node): Node[] {
   const info = paramInfo(ctx, paramNode);
   if (!info) return [];
+  // A `def` or a function declaration is bound by its own name alone (no other binding has it as its value): calls by
+  // another name are not resolved (resolving a name reads the bindings of every scope around the call).
+  const own = DECLARED.has(info.fn.type) ? info.fn.childForFieldName('name')?.text : undefined;
   const out: Node[] = [];
-  for (const call of fileModel(ctx).calls) {
-    if (!/^[A-Za-z_$][\w$]*$/.test(callPaths(ctx, call).written)) continue;
-    if (ctx.flow.localFunction(call)?.id !== info.fn.id) continue;
+  const m = fileModel(ctx);
+  m.records.forEach((r, i) => {
+    if (r.written === undefined) r.written = callPaths(ctx, m.node(i)).written;
+    if (!/^[A-Za-z_$][\w$]*$/.test(r.written) || (own !== undefined && r.written !== own)) return;
+    const call = m.node(i);
+    if (ctx.flow.localFunction(call)?.id !== info.fn.id) return;
     const arg = ctx.syntax.args(call)[info.index];
     if (arg) out.push(arg);
-  }
+  });
   return out;
 }
+
+/** Function statements whose only binding is their own name (see callerArgs). */
+const DECLARED = new Set(['function_definition', 'function_declaration', 'generator_function_declaration']);
 
 /** Dotted text of an access chain: `req.files.avatar`, `req.files[]`, `request.files.get()`. */
 export function chain(ctx: RuleContext, node: Node, depth = 0): string | undefined {
@@ -842,7 +898,7 @@ export function writeSinks(ctx: RuleContext): readonly WriteSink[] {
   if (model.writeSinks) return model.writeSinks;
   const out: WriteSink[] = [];
   const js = ctx.file.syntax === 'js';
-  for (const call of callsWithPath(ctx, js ? mayBeJsSink : mayBePySink)) {
+  for (const call of callsWithPath(ctx, js ? mayBeJsSink : mayBePySink, 'sink')) {
     const s = js ? jsSink(ctx, call) : pySink(ctx, call);
     if (s) out.push(s);
   }
@@ -1071,6 +1127,8 @@ export function configValue(ctx: RuleContext, key: string, depth = 0): DirValue 
 }
 
 export function configNode(ctx: RuleContext, key: string): Node | undefined {
+  // Every left side it accepts holds the key: without it in the text, nothing is looked at (a walk of the whole tree).
+  if (!ctx.file.text.includes(key)) return undefined;
   const member = new RegExp(`(\\.|\\[['"])${escapeRe(key)}(['"]\\])?$`);
   for (const { left: lt, value } of configEntries(ctx)) {
     if (lt === key || lt === `'${key}'` || lt === `"${key}"` || member.test(lt)) return value;

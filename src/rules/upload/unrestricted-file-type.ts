@@ -124,7 +124,7 @@ const PY_STORE = /^(save|copyfileobj|write|write_bytes|writelines|upload_fileobj
 /** Flask / FastAPI / Django handlers that keep an uploaded file without a type check. */
 function checkPySinks(ctx: RuleContext): void {
   const reported = new Set<number>();
-  for (const call of callsWithPath(ctx, (q) => PY_STORE.test(lastName(q.written)))) {
+  for (const call of callsWithPath(ctx, (q) => PY_STORE.test(lastName(q.written)), 'py-store')) {
     const p = callPaths(ctx, call);
     const name = lastName(p.written);
     if (!PY_STORE.test(name)) continue;

@@ -1,5 +1,6 @@
 // The extension is installed from the working tree, activates in a real extension host, says where it runs,
-// registers its commands, and loads no grammar before a document of its language is opened.
+// registers its commands, leaves the engine bundle to its first need, and loads no grammar before a document of its
+// language is opened.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,18 @@ describe('activation', () => {
   it('registers every command it contributes', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const c of Object.values(COMMANDS)) assert.ok(registered.has(c), `${c} is not registered`);
+  });
+
+  it('activates without the engine bundle, which loads afterwards on first need', async () => {
+    const api = await sealant();
+    api.rules(); // a need (if nothing loaded the engine yet)
+    const lines = api.logLines();
+    const activated = lines.findIndex((l) => /^info Sealant \S+ activated in /.test(l));
+    const loaded = lines.findIndex((l) => /^info engine loaded in \d+\.\d ms: \d+ built-in rules$/.test(l));
+    assert.ok(activated >= 0, `no activation line in the log: ${lines.slice(0, 5).join(' | ')}`);
+    assert.ok(lines[activated].includes('(engine loads on first need)'), lines[activated]);
+    assert.ok(loaded > activated, `the engine bundle did not load after activation: ${lines.slice(0, 8).join(' | ')}`);
+    assert.equal(lines.filter((l) => l.startsWith('info engine loaded in')).length, 1, 'the engine bundle loaded more than once');
   });
 
   it('loads no grammar at activation, then only the grammar of the document opened', async () => {

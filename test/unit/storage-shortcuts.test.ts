@@ -1,0 +1,59 @@
+/**
+ * The storage rules skip work by what a file's text must hold (issue #10): a `debug` logger needs the module's name
+ * in quotes or a `debug(` call, a secret API's argument needs the API's name, a cache client bound to a variable
+ * needs its factory's name, a file stream needs `createWriteStream`, a lookup default needs a `get…`/`…env…` callee.
+ * Each case sits just inside one of those tests and must still be reported; the near-misses must not be.
+ */
+import assert from 'node:assert/strict';
+import type { Engine } from '../../src/core/engine';
+import { makeEngine } from './helpers/engine';
+
+/** Rule id and 1-based line of every finding. */
+async function found(engine: Engine, path: string, lines: string[]): Promise<string[]> {
+  const r = await engine.analyze({ path, text: `${lines.join('\n')}\n` });
+  return r.findings.map((f) => `${f.ruleId}@${f.range.start.line + 1}`).sort();
+}
+
+describe('storage rules: text shortcuts keep their findings', function () {
+  this.timeout(60_000);
+  let engine: Engine;
+  before(() => {
+    engine = makeEngine();
+  });
+  after(() => engine.dispose());
+
+  it('a logger made by an imported `debug` factory under another name', async () => {
+    const text = ["import createDebug from 'debug';", "const trace = createDebug('auth');", 'export function login(password) {', "  trace('login with %s', password);", '}'];
+    assert.deepEqual(await found(engine, 'a.js', text), ['storage/sensitive-data-in-log@4']);
+  });
+
+  it('a plain function that is not made by `debug` is not a logger', async () => {
+    const text = ["const trace = makeTrace('auth');", 'export function login(password) {', "  trace('login with %s', password);", '}'];
+    assert.deepEqual(await found(engine, 'b.js', text), []);
+  });
+
+  it('a signing key that is not password-like, passed to a secret API', async () => {
+    const text = ["import jwt from 'jsonwebtoken';", "export const token = jwt.sign({ id: 1 }, 'our signing key');"];
+    assert.deepEqual(await found(engine, 'd.js', text), ['storage/hardcoded-secret@2']);
+  });
+
+  it('the default of a config lookup names the secret; the same value in a plain argument does not', async () => {
+    const text = ["const dbPassword = config.get('DB_PASSWORD', 'Vq3!mZ8rL2xKp');", "fetchUser('admin', 'Vq3!mZ8rL2xKp');"];
+    assert.deepEqual(await found(engine, 'c.js', text), ['storage/hardcoded-secret@1']);
+    assert.deepEqual(await found(engine, 'h.py', ['import os', "API_KEY = os.getenv('API_KEY', 'Zx81-Kq2m-99Lp-Vt55')"]), ['storage/hardcoded-secret@2']);
+  });
+
+  it('cache clients and file streams bound to names that do not say so', async () => {
+    const py = ['import redis', 'store = redis.Redis()', '', 'def save(ssn):', "    store.set('ssn', ssn)"];
+    assert.deepEqual(await found(engine, 'e.py', py), ['storage/unencrypted-sensitive-field@5']);
+    const js = ["import { createClient } from 'redis';", 'const store = createClient();', 'export async function keep(req) {', "  await store.set('user:ssn', req.body.ssn);", '}'];
+    assert.deepEqual(await found(engine, 'g.js', js), ['storage/unencrypted-sensitive-field@4']);
+    const file = ["import { createWriteStream } from 'node:fs';", "const out = createWriteStream('users.txt');", 'export function keep(req) {', '  out.write(req.body.password);', '}'];
+    assert.deepEqual(await found(engine, 'f.js', file), ['storage/plaintext-password@4']);
+  });
+
+  it('a store that is an in-process Map is not a cache sink', async () => {
+    const js = ['const store = new Map();', 'export function keep(req) {', "  store.set('user:ssn', req.body.ssn);", '}'];
+    assert.deepEqual(await found(engine, 'm.js', js), []);
+  });
+});
