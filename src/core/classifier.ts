@@ -290,8 +290,12 @@ interface ValueMatch {
 
 export class Classifier {
   private readonly table: Table;
-  /** Name → classifications, least recently used first. */
-  private readonly cache = new Map<string, readonly Classification[]>();
+  /**
+   * Name → classifications in two generations, an approximate LRU without a Map delete and insert on every hit: a hit
+   * in `older` moves to `recent`; when `recent` holds CACHE_SIZE / 2 names it becomes `older` (the old one is dropped).
+   */
+  private recent = new Map<string, readonly Classification[]>();
+  private older = new Map<string, readonly Classification[]>();
   /** The last text given to lettersAndDigits, and its answer (every gate of a file asks about the same text). */
   private stripped: { text: string; value: string } | undefined;
 
@@ -310,18 +314,14 @@ export class Classifier {
 
   /** Classifications of a name; empty when it is not sensitive. Memoised. */
   classifyName(name: string): Classification[] {
-    const cached = this.cache.get(name);
-    if (cached) {
-      this.cache.delete(name);
-      this.cache.set(name, cached);
-      return [...cached];
+    const cached = this.recent.get(name);
+    if (cached) return [...cached];
+    const result = this.older.get(name) ?? Object.freeze(this.computeName(name).map((c) => Object.freeze(c)));
+    if (this.recent.size >= CACHE_SIZE / 2) {
+      this.older = this.recent;
+      this.recent = new Map();
     }
-    const result = Object.freeze(this.computeName(name).map((c) => Object.freeze(c)));
-    if (this.cache.size >= CACHE_SIZE) {
-      const oldest = this.cache.keys().next();
-      if (!oldest.done) this.cache.delete(oldest.value);
-    }
-    this.cache.set(name, result);
+    this.recent.set(name, result);
     return [...result];
   }
 

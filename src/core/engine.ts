@@ -157,6 +157,8 @@ interface CompiledRule {
   /** While typing (see activeAfterEdit): what may make the keyword gate pass where it did not (null: nothing
    * shorter than the whole text; undefined: not worked out yet — only editors need it, so it is made on first use). */
   editGate: EditGate | null | undefined;
+  /** The same for each source pattern (RuleDefinition.gateSources), by family; made on first use. */
+  sourceGates: Partial<Record<SyntaxFamily, EditGate | null>>;
   severity: Severity | undefined;
   options: Record<string, unknown>;
 }
@@ -193,6 +195,105 @@ const MAX_EDIT_WINDOW = 4096;
 interface EditGate {
   lines: RegExp | undefined;
   whole: RegExp | undefined;
+  /**
+   * The most characters other than whitespace a match of `whole` holds (nonSpaceReach), or undefined: then `whole` is
+   * tested on the whole text, else only around the edit (see aroundEdit).
+   */
+  reach: number | undefined;
+}
+
+/**
+ * The most characters that `\s` does not match which a match of a regex source can hold (whitespace runs `\s*` and `\s+`
+ * hold none, `\b` none, any other character, escape or class one, an optional or alternative part its largest), or
+ * undefined when unbounded (a repeated part that holds any) or outside this simple form (lookarounds, anchors,
+ * backreferences, `\u`/`\x`/`\c`/`\p` escapes).
+ */
+export function nonSpaceReach(source: string): number | undefined {
+  let i = 0;
+  const alternation = (): number | undefined => {
+    let most = 0;
+    for (;;) {
+      const n = sequence();
+      if (n === undefined) return undefined;
+      most = Math.max(most, n);
+      if (source[i] !== '|') return most;
+      i++;
+    }
+  };
+  const sequence = (): number | undefined => {
+    let total = 0;
+    while (i < source.length && source[i] !== '|' && source[i] !== ')') {
+      const c = source[i];
+      let atom = 1;
+      if (c === '(') {
+        if (source[i + 1] === '?') {
+          if (source[i + 2] !== ':') return undefined;
+          i += 3;
+        } else i++;
+        const n = alternation();
+        if (n === undefined || source[i] !== ')') return undefined;
+        i++;
+        atom = n;
+      } else if (c === '[') {
+        let j = i + 1;
+        if (source[j] === '^') j++;
+        if (source[j] === ']') j++;
+        while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+        if (j >= source.length) return undefined;
+        i = j + 1;
+      } else if (c === '\\') {
+        const e = source[i + 1];
+        if (e === undefined || /[1-9kuxcpP]/.test(e)) return undefined;
+        if (e === 'b' || e === 'B' || e === 's') atom = 0;
+        i += 2;
+      } else if ('^$*+?{}'.includes(c)) return undefined;
+      else i++;
+      const q = source[i];
+      if (q === '?') i++;
+      else if (q === '*' || q === '+') {
+        if (atom > 0) return undefined;
+        i++;
+      } else if (q === '{') {
+        const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i));
+        if (!m) return undefined;
+        if (atom > 0 && m[2] !== undefined && m[3] === '') return undefined;
+        atom *= Number(m[3] || m[1]);
+        i += m[0].length;
+      }
+      if (q !== undefined && '?*+{'.includes(q) && source[i] === '?') i++;
+      total += atom;
+    }
+    return total;
+  };
+  const n = alternation();
+  return i === source.length ? n : undefined;
+}
+
+const SPACE = /\s/;
+
+/** Whether `\s` matches the character at an index (ASCII decided without a regex). */
+function isSpace(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c < 128 ? c === 32 || (c >= 9 && c <= 13) : SPACE.test(text[i]);
+}
+
+/**
+ * The part of a text that holds every match of a regex with at most `reach` characters other than whitespace
+ * (nonSpaceReach) which the edit of [from, to) can have made: such a match ends at or after `from` and starts at or
+ * before `to` (a match that ends before, or starts after, with the character on either side for `\b`, lies in text
+ * the edit kept, so it matched before), so the text it holds before `from` or after `to` has at most `reach`
+ * characters other than whitespace; one character more on each side for `\b`.
+ */
+export function aroundEdit(text: string, from: number, to: number, reach: number): string {
+  let start = from;
+  for (let seen = 0; start > 0; start--) {
+    if (!isSpace(text, start - 1) && seen++ === reach) break;
+  }
+  let end = to;
+  for (let seen = 0; end < text.length; end++) {
+    if (!isSpace(text, end) && seen++ === reach) break;
+  }
+  return text.slice(Math.max(0, start - 1), Math.min(text.length, end + 1));
 }
 
 /** The top-level alternatives of a regex source, or undefined when its groups or classes are unbalanced. */
@@ -222,25 +323,46 @@ const CONJUNCTION = '^(?=[\\s\\S]*';
 const ANYTHING = '[\\s\\S]*';
 
 function editGate(source: string): EditGate | undefined {
-  let parts: string[] | undefined;
-  if (source.startsWith(CONJUNCTION)) {
-    // `^(?=[\s\S]*X)[\s\S]*Y`: find the lookahead's closing parenthesis; either X or Y must be new.
-    const inner = source.slice(CONJUNCTION.length);
-    for (let i = 1; i <= inner.length && !parts; i++) {
-      const x = alternatives(inner.slice(0, i));
-      const rest = inner.slice(i);
-      if (!x || !rest.startsWith(`)${ANYTHING}`)) continue;
-      const y = alternatives(rest.slice(1 + ANYTHING.length));
-      if (!y) return undefined;
-      parts = [...x, ...y].flatMap((p) => (/^\((?!\?)/.test(p) && p.endsWith(')') && alternatives(p.slice(1, -1)) ? alternatives(p.slice(1, -1))! : [p]));
-    }
-  } else parts = alternatives(source);
+  const parts = editParts(source);
   if (!parts) return undefined;
   const local = parts.filter((p) => !CROSSES_LINES.test(p));
   const spanning = parts.filter((p) => CROSSES_LINES.test(p));
   // Anchors and lookarounds in an alternative: no shortcut.
   if (spanning.some((p) => /[\^$]|\(\?/.test(p.replace(/\\./g, '')))) return undefined;
-  return { lines: local.length > 0 ? new RegExp(local.join('|'), 'i') : undefined, whole: spanning.length > 0 ? new RegExp(spanning.join('|'), 'i') : undefined };
+  const reaches = spanning.map(nonSpaceReach);
+  return {
+    lines: local.length > 0 ? new RegExp(local.join('|'), 'i') : undefined,
+    whole: spanning.length > 0 ? new RegExp(spanning.join('|'), 'i') : undefined,
+    reach: reaches.every((r) => r !== undefined) ? Math.max(0, ...(reaches as number[])) : undefined,
+  };
+}
+
+/** The patterns of which one must match anew where `source` did not match before (see editGate), or undefined. */
+function editParts(source: string): string[] | undefined {
+  const tops = alternatives(source);
+  // An alternation of conjunctions (`^(?=…)…|^(?=…)…`, as gateSources are): one of them must pass anew.
+  if (tops && tops.length > 1 && tops.some((t) => t.startsWith(CONJUNCTION))) {
+    const each = tops.map(editParts);
+    return each.every((p) => p !== undefined) ? each.flat() : undefined;
+  }
+  if (!source.startsWith(CONJUNCTION)) return tops;
+  // `^(?=[\s\S]*X)[\s\S]*Y`: find the lookahead's closing parenthesis; either X or Y must be new.
+  const inner = source.slice(CONJUNCTION.length);
+  for (let i = 1; i <= inner.length; i++) {
+    const x = alternatives(inner.slice(0, i));
+    const rest = inner.slice(i);
+    if (!x || !rest.startsWith(`)${ANYTHING}`)) continue;
+    const y = alternatives(rest.slice(1 + ANYTHING.length));
+    if (!y) return undefined;
+    return [...x, ...y].flatMap((p) => (/^\((?!\?)/.test(p) && p.endsWith(')') && alternatives(p.slice(1, -1)) ? alternatives(p.slice(1, -1))! : [p]));
+  }
+  return undefined;
+}
+
+/** Whether an edit of [from, to) (on the changed `lines`) may have made the pattern of an EditGate match. */
+function madeNew(gate: EditGate, lines: string, text: string, from: number, to: number): boolean {
+  const { whole, reach } = gate;
+  return !!gate.lines?.test(lines) || (!!whole && whole.test(reach === undefined ? text : aroundEdit(text, from, to, reach)));
 }
 
 export const SYNTAXES: Readonly<Record<string, Syntax>> = Object.freeze({ js: jsSyntax, python: pythonSyntax, java: javaSyntax, csharp: csharpSyntax, go: goSyntax, php: phpSyntax, ruby: rubySyntax, properties: propertiesSyntax, yaml: yamlSyntax });
@@ -337,6 +459,7 @@ export class Engine {
         either: !!rule.gateEither && !!keywords && !!rule.gateTypes,
         lineLocal: !keywords || !CROSSES_LINES.test(keywords),
         editGate: keywords && CROSSES_LINES.test(keywords) ? undefined : null,
+        sourceGates: {},
         severity: setting?.severity as Severity | undefined,
         options,
       });
@@ -627,17 +750,23 @@ export class Engine {
    * text or the rule was active; a gate that matches within one line can only start to match on the changed lines
    * (the other lines are as they were), so unless one of them does, the rule stays off. Exact, and cheap: the whole
    * text is tested only when a gate matches on the changed lines, or for keyword alternatives and source patterns
-   * (RuleDefinition.gateSources) that may span lines.
+   * (RuleDefinition.gateSources) that may span lines; keyword alternatives with a bounded reach (see aroundEdit) are
+   * tested around the changed region [from, to) of the text only.
    */
-  private mayPassNow(c: CompiledRule, lines: string, text: string, syntax: SyntaxFamily): boolean {
+  private mayPassNow(c: CompiledRule, lines: string, text: string, syntax: SyntaxFamily, from: number, to: number): boolean {
     if (c.gateTypes && this.namesAnyOf(c.gateTypes)(lines)) return true;
-    // A source pattern may match across lines: tested on the whole text.
-    if (c.sources?.[syntax]?.test(text)) return true;
+    // A source pattern may match across lines: taken apart as keywords are, else tested on the whole text.
+    const source = c.sources?.[syntax];
+    if (source) {
+      if (c.sourceGates[syntax] === undefined) c.sourceGates[syntax] = editGate(source.source) ?? null;
+      const gate = c.sourceGates[syntax];
+      if (gate ? madeNew(gate, lines, text, from, to) : source.test(text)) return true;
+    }
     if (!c.gate) return false;
     if (c.lineLocal) return c.gate.test(lines);
     if (c.editGate === undefined) c.editGate = editGate(c.keywords ?? c.gate.source) ?? null;
     if (!c.editGate) return c.gate.test(text);
-    return !!c.editGate.lines?.test(lines) || !!c.editGate.whole?.test(text);
+    return madeNew(c.editGate, lines, text, from, to);
   }
 
   private passes(c: CompiledRule, language: LanguageInfo, text: string): boolean {
@@ -662,7 +791,7 @@ export class Engine {
     if (to - from > MAX_EDIT_WINDOW) return undefined;
     const lines = text.slice(from, to);
     const before = new Set(memo.rules);
-    return this.compiled.filter((c) => before.has(c) || (this.mayPassNow(c, lines, text, language.syntax) && this.passes(c, language, text)));
+    return this.compiled.filter((c) => before.has(c) || (this.mayPassNow(c, lines, text, language.syntax, prefix, text.length - suffix) && this.passes(c, language, text)));
   }
 
   /**

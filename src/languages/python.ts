@@ -16,6 +16,25 @@ function isFString(node: Node): boolean {
   return !!start && /f/i.test(start.text);
 }
 
+/**
+ * The text between the quotes of a `string` node, read in one go, when that is what its children give (stringContent
+ * joins the `string_content` children, the raw text): a literal without errors, backslashes, or braces when it is an
+ * f-string (interpolations and `{{`), is its prefix letters, its quotes, one content and the same quotes. Otherwise
+ * undefined (read the children). Saves a Node per part of every string literal.
+ */
+function plainString(node: Node): string | undefined {
+  const text = node.text;
+  let p = 0;
+  while (p < text.length && p < 3 && /[a-zA-Z]/.test(text[p])) p++;
+  const q = text[p];
+  if (q !== '"' && q !== "'") return undefined;
+  const quotes = text.startsWith(q + q + q, p) && text.length >= p + 6 ? q + q + q : q;
+  if (text.length < p + 2 * quotes.length || !text.endsWith(quotes) || text.includes('\\')) return undefined;
+  if (/[ft]/i.test(text.slice(0, p)) && /[{}]/.test(text)) return undefined;
+  if (node.hasError) return undefined;
+  return text.slice(p + quotes.length, text.length - quotes.length);
+}
+
 function stringContent(node: Node): string | undefined {
   if (node.type === 'concatenated_string') {
     let out = '';
@@ -27,6 +46,8 @@ function stringContent(node: Node): string | undefined {
     return out;
   }
   if (node.type !== 'string') return undefined;
+  const plain = plainString(node);
+  if (plain !== undefined) return plain;
   let out = '';
   for (const c of named(node)) {
     if (c.type === 'interpolation') return undefined;
@@ -229,6 +250,8 @@ export const pythonSyntax: Syntax = {
 
   stringPrefix(node) {
     if (node.type === 'string') {
+      const plain = plainString(node);
+      if (plain !== undefined) return plain;
       let out = '';
       for (const c of named(node)) {
         if (c.type === 'interpolation') break;

@@ -436,4 +436,22 @@ describe('classifier', () => {
       );
     });
   });
+
+  // The name cache keeps two generations of CACHE_SIZE / 2 names (an approximate LRU): answers must not depend on it.
+  it('gives the same answers while its name cache turns over, and a caller cannot change a cached answer', () => {
+    const c = new Classifier();
+    const names = Array.from({ length: 12_000 }, (_, i) => (i % 3 === 0 ? `customer${i}Ssn` : i % 3 === 1 ? `field${i}` : `api${i}Token`));
+    // A second classifier asked in the opposite order holds other names in its cache at each question.
+    const ref = new Classifier();
+    const expected = [...names].reverse().map((n) => ref.classifyName(n).map((x) => x.type).join(',')).reverse();
+    assert.deepEqual([expected[0], expected[1], expected[2]], ['ssn', '', 'token']);
+    for (let round = 0; round < 2; round++) {
+      names.forEach((n, i) => {
+        const got = c.classifyName(n);
+        assert.equal(got.map((x) => x.type).join(','), expected[i], n);
+        got.length = 0;
+      });
+    }
+    assert.ok(expected.filter(Boolean).length >= 8_000);
+  });
 });

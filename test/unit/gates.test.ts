@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeHost } from '../../src/cli/node-host';
-import { Engine, type EngineConfig } from '../../src/core/engine';
+import { Engine, aroundEdit, nonSpaceReach, type EngineConfig } from '../../src/core/engine';
 import type { RuleDefinition } from '../../src/core/rule';
 import type { Finding } from '../../src/core/types';
 import { languageForPath } from '../../src/languages/registry';
@@ -120,6 +120,102 @@ describe('rule gates', () => {
         tree.delete();
       }
     }
+  });
+
+  it('turns a rule on while typing when either of two source patterns starts to match, each taken apart', async () => {
+    const source = '^(?=[\\s\\S]*\\breq\\b)[\\s\\S]*\\bbody\\b|^(?=[\\s\\S]*\\bvars\\b)[\\s\\S]*\\b(user|profile)s?\\b';
+    const gated = leak({ keywords: 'leak', gateTypes: ['ssn'], gateSources: { js: source } });
+    const engine = make([gated], undefined, true);
+    const lang = languageForPath('a.js')!;
+    const start = 'function f(x) {\n  leak(x);\n}\nconst profiles = 1;\n' + 'const pad = 2;\n'.repeat(10);
+    const at = start.indexOf('const pad');
+    // Each step edits the text before it: an unrelated line, then the word the second conjunction lacked.
+    const steps = [start, start.slice(0, at) + 'const v = 3;\n' + start.slice(at), start.slice(0, at) + 'const v = vars;\n' + start.slice(at)];
+    const counts: number[] = [];
+    for (const text of steps) {
+      const tree = (await engine.parse(lang, text))!;
+      try {
+        counts.push((await engine.analyzeTree({ path: 'a.js', text }, lang, tree)).length);
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.deepEqual(counts, [0, 0, 1]);
+  });
+
+  describe('typing: keyword alternatives that may span lines are tested around the edit', () => {
+    it('bounds the characters other than whitespace a match can hold (nonSpaceReach)', () => {
+      assert.equal(nonSpaceReach(`(ssl|tls)['"]?\\s*[:=]\\s*(false|0)`), 10);
+      assert.equal(nonSpaceReach("\\bio\\(\\s*['\"`]http:"), 9);
+      assert.equal(nonSpaceReach('storage\\s+:file'), 12);
+      assert.equal(nonSpaceReach('(?:ab|c)?\\s{2,}[]x]{2,3}\\B'), 5);
+      for (const unbounded of ['a\\s*.*b', 'x+', '(ab)*', 'a{2,}', '(?=a)b', '^a', 'a$', '(a)\\1', '\\u0041', '(?<n>a)', '[ab', 'a)']) {
+        assert.equal(nonSpaceReach(unbounded), undefined, unbounded);
+      }
+    });
+
+    it('finds every match an edit makes in the text around the edit (aroundEdit)', () => {
+      let seed = 7;
+      const random = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return Math.floor(seed / 65536) % n;
+      };
+      const pick = (list: readonly string[]): string => list[random(list.length)];
+      const space = (): string => Array.from({ length: random(6) }, () => pick([' ', '  ', '\n', '\t', '\u00a0', '\r\n'])).join('');
+      const noise = (n: number): string => Array.from({ length: n }, () => pick(['x', 'a_b', ' ', '\n', '=', ':', "'", 'ss', 'l', 'tl', 'fal', 'se', '0', '.', '(', 'io', 'http', 'multi', 'part'])).join('');
+      // A pattern, and a match of it with whitespace of every kind between its parts.
+      const cases: [string, () => string][] = [
+        [`(ssl|tls)['"]?\\s*[:=]\\s*(false|0)`, () => pick(['ssl', 'TLS', 'Ssl']) + pick(['', "'", '"']) + space() + pick([':', '=']) + space() + pick(['false', '0', 'FALSE'])],
+        ["\\bio\\(\\s*['\"`]http:", () => 'io(' + space() + pick(["'", '"', '`']) + 'http:'],
+        ['multipart\\s*[.:]', () => 'multipart' + space() + pick(['.', ':'])],
+      ];
+      for (const [source, instance] of cases) {
+        const re = new RegExp(source, 'i');
+        const reach = nonSpaceReach(source)!;
+        let made = 0;
+        let narrower = 0;
+        for (let i = 0; i < 3000; i++) {
+          // The new text holds a match; the old one had some part of it replaced (an insertion, a deletion or a change).
+          const match = instance();
+          const head = noise(random(30));
+          const text = head + match + noise(random(30));
+          const from = head.length + random(match.length + 3) - 2;
+          const to = Math.max(0, from) + random(8);
+          const old = text.slice(0, Math.max(0, from)) + noise(random(3)) + text.slice(Math.min(text.length, to));
+          if (re.test(old) || !re.test(text)) continue;
+          // The changed region as the engine finds it: common prefix and suffix.
+          let prefix = 0;
+          while (prefix < Math.min(old.length, text.length) && old[prefix] === text[prefix]) prefix++;
+          let suffix = 0;
+          while (suffix < Math.min(old.length, text.length) - prefix && old[old.length - 1 - suffix] === text[text.length - 1 - suffix]) suffix++;
+          const window = aroundEdit(text, prefix, text.length - suffix, reach);
+          assert.ok(re.test(window), `${source}: ${JSON.stringify(old)} -> ${JSON.stringify(text)}, window ${JSON.stringify(window)}`);
+          made++;
+          if (window.length < text.length) narrower++;
+        }
+        // The edits must make matches, and the windows must leave text out, or this test proves nothing.
+        assert.ok(made >= 200 && narrower >= 100, `${source}: ${made} matches made, ${narrower} narrower windows`);
+      }
+    });
+
+    it('turns a rule on when typing completes a match whose start is lines away across whitespace', async () => {
+      const gated = leak({ keywords: 'absent|omega\\s*=\\s*1' });
+      const engine = make([gated], undefined, true);
+      const lang = languageForPath('a.js')!;
+      const before = 'function f(x) {\n  leak(x);\n}\nconst omega =\n\n        \n\n          \n' + 'const pad = 2;\n'.repeat(20);
+      const at = before.indexOf('const pad');
+      const steps = [before, before.slice(0, at) + '1' + before.slice(at), before.slice(0, at) + '1;' + before.slice(at)];
+      const counts: number[] = [];
+      for (const text of steps) {
+        const tree = (await engine.parse(lang, text))!;
+        try {
+          counts.push((await engine.analyzeTree({ path: 'a.js', text }, lang, tree)).length);
+        } finally {
+          tree.delete();
+        }
+      }
+      assert.deepEqual(counts, [0, 1, 1]);
+    });
   });
 
   describe('exact gates of built-in rules', () => {

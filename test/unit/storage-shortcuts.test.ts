@@ -56,4 +56,45 @@ describe('storage rules: text shortcuts keep their findings', function () {
     const js = ['const store = new Map();', 'export function keep(req) {', "  store.set('user:ssn', req.body.ssn);", '}'];
     assert.deepEqual(await found(engine, 'm.js', js), []);
   });
+
+  // The later-write search walks only what follows the assignment: its later siblings and those of its ancestors.
+  it('a later write after the block that holds the assignment, or deep inside a later block', async () => {
+    const after = ['export async function f(user, req) {', '  if (req.body.password) {', '    user.password = req.body.password;', '  }', '  await user.save();', '}'];
+    assert.deepEqual(await found(engine, 'w1.js', after), ['storage/plaintext-password@3']);
+    const deep = ['export async function f(user, req) {', '  user.password = req.body.password;', '  if (req.ok) {', '    for (const x of [1]) { await user.save(); }', '  }', '}'];
+    assert.deepEqual(await found(engine, 'w2.js', deep), ['storage/plaintext-password@2']);
+    const py = ['def f(user, password, db):', '    if password:', '        user.password = password', '    db.session.commit()'];
+    assert.deepEqual(await found(engine, 'w3.py', py), ['storage/plaintext-password@3']);
+  });
+
+  it('no later write: one before the assignment, one in a callback, one outside the function that assigns', async () => {
+    const before = ['export async function f(user, req) {', '  await user.save();', '  user.password = req.body.password;', '}'];
+    assert.deepEqual(await found(engine, 'w4.js', before), []);
+    const callback = ['export async function f(user, req) {', '  user.password = req.body.password;', '  setTimeout(async () => { await user.save(); });', '}'];
+    assert.deepEqual(await found(engine, 'w5.js', callback), []);
+    const outside = ['export async function f(users, user, req) {', '  users.forEach((u) => { user.password = req.body.password; });', '  await user.save();', '}'];
+    assert.deepEqual(await found(engine, 'w6.js', outside), []);
+  });
+
+  // unencrypted-sensitive-field reads a call's path only when its callee's text names `define`, `init` or `Schema`.
+  it('Sequelize `define` and `init` and a Mongoose `Schema` call declare models; another registry call does not', async () => {
+    const text = [
+      "const { DataTypes } = require('sequelize');",
+      "const User = sequelize.define('User', { ssn: DataTypes.STRING });",
+      "Patient.init({ healthRecord: DataTypes.TEXT }, { sequelize });",
+      'const s = mongoose.Schema({ passportNumber: String });',
+      "registry.register('User', { ssn: DataTypes.STRING });",
+    ];
+    assert.deepEqual(await found(engine, 'models.js', text), ['storage/unencrypted-sensitive-field@2', 'storage/unencrypted-sensitive-field@3', 'storage/unencrypted-sensitive-field@4']);
+  });
+
+  // plausible() tests a private key's shape before the placeholder tests.
+  it('a base64 private key under a key name is reported; a sentence or a placeholder there is not', async () => {
+    const text = [
+      "const privateKey = 'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnz';",
+      "const signingPrivateKey = 'paste the private key of your account in here';",
+      "const backupPrivateKey = 'EXAMPLEKEYMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6';",
+    ];
+    assert.deepEqual(await found(engine, 'k.js', text), ['storage/hardcoded-secret@1']);
+  });
 });

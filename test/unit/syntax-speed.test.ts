@@ -161,6 +161,36 @@ describe('shortcuts taken for speed', () => {
     }
   });
 
+  it("reads a Python string's value from its text as its children give it", async () => {
+    const code = [
+      'a, b, c, d = "plain", \'it"s\', "", \'\'',
+      'e, f, g = """triple "q" \'s\'""", \'\'\'\'\'\'\', r"raw \\d+"',
+      'h, i, j, k = b"bytes", Rb\'x\', u"uni", "tab\\t"',
+      'l, m, n, o = f"no braces", f"{x} and", f"a{{b}}c", F\'\'\'{y}\'\'\'',
+      'p, q = "x{y}z", "{}".format(1)',
+      'r = "unterminated',
+      's = ("joined" "parts")',
+    ].join('\n');
+    const tree = await engine.parse(languageForPath('a.py')!, code);
+    assert.ok(tree);
+    try {
+      let checked = 0;
+      for (const s of tree.rootNode.descendantsOfType('string')) {
+        if (!s) continue;
+        // The previous way: the children's content, undefined with an interpolation (the prefix stops there).
+        const parts = s.namedChildren.filter((c): c is Node => !!c && (c.type === 'string_content' || c.type === 'interpolation'));
+        const at = parts.findIndex((c) => c.type === 'interpolation');
+        const content = (at < 0 ? parts : parts.slice(0, at)).map((c) => c.text).join('');
+        assert.equal(SYNTAXES.python.stringValue(s), at < 0 ? content : undefined, s.text);
+        assert.equal(SYNTAXES.python.stringPrefix(s), content, s.text);
+        checked++;
+      }
+      assert.ok(checked >= 15, `${checked} strings`);
+    } finally {
+      tree.delete();
+    }
+  });
+
   for (const [label, code] of [
     ['', PY_BINDINGS],
     [' with a syntax error', PY_BINDINGS + '\nbroken = (1,\ndef h():\n    y = 1'],

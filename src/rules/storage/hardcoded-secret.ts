@@ -65,8 +65,7 @@ function mayCallSecretApi(ctx: RuleContext): boolean {
  * Whether literalContext may give an argument or entry a name (check 4). A plain argument gets one only as the
  * default of a lookup (`os.getenv('API_KEY', '…')`, `config.get('password', '…')`: a callee named get…/…env…).
  */
-function mayBeNamed(ctx: RuleContext, lit: Node): boolean {
-  const p = lit.parent;
+function mayBeNamed(ctx: RuleContext, lit: Node, p: Node | null /* lit.parent */): boolean {
   if (p?.type !== 'arguments' && p?.type !== 'argument_list') return true;
   const call = p.parent;
   return !!call && /get|env/.test(ctx.file.text.slice(call.startIndex, lit.startIndex));
@@ -86,9 +85,10 @@ const FORMAT_ENV: [RegExp, string][] = [
 function plausible(ctx: RuleContext, type: string, value: string, relaxed: boolean): boolean {
   const v = value.trim();
   if (relaxed || type === 'private_key') {
+    // A private key's shape first: most long literals are text, and the placeholder tests cost more.
+    if (!relaxed && !(/-----BEGIN/.test(v) || /^[A-Za-z0-9+/=_-]{40,}$/.test(v))) return false;
     if (looksLikePlaceholder(v) || isObviousDummy(v) || TEMPLATE_OR_REFERENCE.test(v)) return false;
-    if (relaxed) return v.length >= 4;
-    return /-----BEGIN/.test(v) || (/^[A-Za-z0-9+/=_-]{40,}$/.test(v));
+    return !relaxed || v.length >= 4;
   }
   return plausibleShape(type, v) && plausibleWords(ctx, v);
 }
@@ -117,9 +117,12 @@ function plausibleShape(type: string, v: string): boolean {
   return !(type !== 'password' && (wordLike(v) || !((/\d/.test(v) && /[A-Za-z]/.test(v)) || v.length >= 24)));
 }
 
-/** The second part of plausible(): not a placeholder or a dummy, not a data name such as 'access_token'. */
-function plausibleWords(ctx: RuleContext, v: string): boolean {
-  if (looksLikePlaceholder(v) || isObviousDummy(v)) return false;
+/**
+ * The second part of plausible(): not a placeholder or a dummy, not a data name such as 'access_token'.
+ * `notPlaceholder`: the caller has found that looksLikePlaceholder(v) is false.
+ */
+function plausibleWords(ctx: RuleContext, v: string, notPlaceholder = false): boolean {
+  if ((!notPlaceholder && looksLikePlaceholder(v)) || isObviousDummy(v)) return false;
   if (/^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(v) && ctx.classifier.classifyName(v).length > 0) return false; // a name such as 'access_token'
   // A namespaced name (`OS-OAUTH1:access_token`, `scope:read_password`): word segments, one of them a data name.
   return !(/^[\w.-]+(:[\w.-]+)+$/.test(v) && v.split(':').some((seg) => /^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(seg) && ctx.classifier.classifyName(seg).length > 0));
@@ -235,6 +238,9 @@ export const hardcodedSecret: RuleDefinition = {
     if ((ctx.file.syntax === 'js' || ctx.file.syntax === 'python') && lit.endIndex - lit.startIndex < 6) return;
     const value = ctx.syntax.stringValue(lit);
     if (value === undefined || value.length < 4 || value.length > 16_384) return;
+    // The literal's parent, read once (web-tree-sitter finds a parent by descending from the root).
+    let parent: Node | null | undefined;
+    const parentOf = (): Node | null => (parent === undefined ? (parent = lit.parent) : parent);
     // Judge the value before its context: most literals are short words that cannot be secrets.
     const goDsn = ctx.file.syntax === 'go' ? goDsnPassword(value) : undefined;
     const adoConnection = ctx.file.syntax === 'csharp' && /(?:^|;)\s*(?:password|pwd)\s*=/i.test(value);
@@ -247,17 +253,18 @@ export const hardcodedSecret: RuleDefinition = {
       const passwordShape = plausibleShape('password', value.trim());
       const keyLike = value.length >= 40 && plausible(ctx, 'private_key', value, false);
       if (!passwordShape && !keyLike && !mayCallSecretApi(ctx)) return;
-      const relaxedSpot = /^(arguments|argument_list|argument|pair|keyword_argument)$/.test(lit.parent?.type ?? '');
+      const relaxedSpot = /^(arguments|argument_list|argument|pair|keyword_argument)$/.test(parentOf()?.type ?? '');
       if (!relaxedSpot && (value.length < 6 || /\s/.test(value))) return;
       if (looksLikePlaceholder(value)) return;
       // A plain argument gets a name only as the default of a lookup (see mayBeNamed): else only check 3 may report it.
-      if (relaxedSpot && !mayCallSecretApi(ctx) && !mayBeNamed(ctx, lit)) return;
-      const plausiblePassword = passwordShape && plausibleWords(ctx, value.trim());
+      if (relaxedSpot && !mayCallSecretApi(ctx) && !mayBeNamed(ctx, lit, parentOf())) return;
+      // Not a placeholder (just tested): plausibleWords() need not test it again.
+      const plausiblePassword = passwordShape && plausibleWords(ctx, value.trim(), true);
       if (!relaxedSpot && !plausiblePassword) return;
       if (relaxedSpot && !plausiblePassword && !keyLike && !mayCallSecretApi(ctx)) return;
     }
-    if (lit.parent?.type === 'concatenated_string' || isNotAValue(ctx, lit)) return;
-    const lc = literalContext(ctx, lit);
+    if (parentOf()?.type === 'concatenated_string' || isNotAValue(ctx, lit, parentOf())) return;
+    const lc = literalContext(ctx, lit, parentOf());
 
     // 1. Keys in a well-known format, wherever they are.
     if (FORMAT_HINT.test(value)) {

@@ -31,13 +31,16 @@ function keyText(ctx: RuleContext, key: Node | null): string | undefined {
 }
 
 /** A Python docstring or a bare string statement (JS directives such as 'use strict'). */
-export function isStatementString(node: Node): boolean {
-  return node.parent?.type === 'expression_statement' && node.parent.namedChildCount === 1;
+export function isStatementString(node: Node, parent: Node | null = node.parent): boolean {
+  return parent?.type === 'expression_statement' && parent.namedChildCount === 1;
 }
 
-/** True when the literal is the key of a pair, an import source or a `require` argument: not a value. */
-export function isNotAValue(ctx: RuleContext, lit: Node): boolean {
-  const p = lit.parent;
+/**
+ * True when the literal is the key of a pair, an import source or a `require` argument: not a value. `parent`: the
+ * literal's parent when the caller has it (web-tree-sitter finds a parent by descending from the root).
+ */
+export function isNotAValue(ctx: RuleContext, lit: Node, parent: Node | null = lit.parent): boolean {
+  const p = parent;
   if (!p) return true;
   if (p.type === 'pair' && p.childForFieldName('key')?.id === lit.id) return true;
   if (p.type === 'import_statement' || p.type === 'export_statement' || p.type === 'import_from_statement') return true;
@@ -52,7 +55,7 @@ export function isNotAValue(ctx: RuleContext, lit: Node): boolean {
   if (p.type === 'import_spec' || p.type === 'field_declaration') return true;
   if (p.type === 'index_expression') return p.childForFieldName('index')?.id === lit.id;
   if (p.type === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id) return true;
-  return isStatementString(lit) || ctx.syntax.isComment(lit);
+  return isStatementString(lit, p) || ctx.syntax.isComment(lit);
 }
 
 function memberKey(ctx: RuleContext, left: Node): string | undefined {
@@ -71,11 +74,12 @@ function isSectionOption(ctx: RuleContext, call: Node, receiver: Node | undefine
   return /^(config|conf|cfg|parser|config_parser|configparser|cp|ini)$/i.test(receiver?.text ?? '') && /^[a-z][a-z0-9_]*$/.test(ctx.syntax.stringValue(arg) ?? '');
 }
 
-export function literalContext(ctx: RuleContext, lit: Node): LiteralContext {
+/** What gives a literal a name (see LiteralContext); `parent`: the literal's parent when the caller has it. */
+export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null): LiteralContext {
   let n = lit;
   const out: LiteralContext = {};
   for (let i = 0; i < 6; i++) {
-    const p = n.parent;
+    const p = i === 0 && parent !== undefined ? parent : n.parent;
     if (!p) return out;
     if (WRAPPERS.has(p.type) || p.type === 'concatenated_string') {
       n = p;

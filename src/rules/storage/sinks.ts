@@ -954,7 +954,7 @@ function laterWriteOf(ctx: RuleContext, name: string, after: Node, attribute: bo
   const types = seen;
   // A node of another type is only descended into: any call inside it is judged on its own (skipped when it ends
   // before the assignment), so the calls judged, and their order, are the same as when every node is entered.
-  walk(body, (n) => {
+  const visit = (n: Node): boolean => {
     if (!types.has(n.type)) types.set(n.type, ctx.syntax.isFunction(n) || ctx.syntax.isCall(n));
     if (found || n.endIndex <= after.startIndex) return false;
     if (n.id !== body.id && ctx.syntax.isFunction(n)) return false;
@@ -985,6 +985,33 @@ function laterWriteOf(ctx: RuleContext, name: string, after: Node, attribute: bo
       }
     }
     return true;
-  }, (type) => types.get(type) !== false);
+  };
+  const only = (type: string): boolean => types.get(type) !== false;
+  // Nothing before the assignment or inside it can be the write: only the subtrees after it are walked, the later
+  // siblings of the assignment and of each of its ancestors up to the body, in document order (what a walk of the
+  // whole body judges).
+  const chain = followingFrom(ctx, after, body);
+  if (chain === undefined) walk(body, visit, only);
+  else {
+    for (const node of chain) {
+      for (let s = node.nextSibling; s && !found; s = s.nextSibling) walk(s, visit, only);
+      if (found) break;
+    }
+  }
   return found;
+}
+
+/**
+ * The nodes whose later siblings a later-write search walks, innermost first: the assignment, or the outermost
+ * function below `body` that holds it, and each of its ancestors below `body`. Undefined when `body` does not hold it.
+ */
+function followingFrom(ctx: RuleContext, after: Node, body: Node): Node[] | undefined {
+  const chain = [after];
+  for (let n = after.parent; ; n = n.parent) {
+    if (!n) return undefined;
+    if (n.id === body.id) return chain;
+    // A function between the two: a walk of the body skips it whole, so the search starts after it.
+    if (ctx.syntax.isFunction(n)) chain.length = 0;
+    chain.push(n);
+  }
 }

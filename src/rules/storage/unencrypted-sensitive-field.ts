@@ -91,6 +91,9 @@ function checkJsDeclaration(ctx: RuleContext, node: Node): void {
     return;
   }
   if (node.type === 'call_expression') {
+    // Each path below ends with `define`, `init` or `Schema`, and a path is made of its callee's text (a backslash: an
+    // escape in a string key may spell one): the callee's text is tested before its path and arguments are read.
+    if (!/define|init|Schema|\\/.test(node.childForFieldName('function')?.text ?? '')) return;
     const path = ctx.syntax.calleePath(node);
     const args = ctx.syntax.args(node);
     if (/(^|\.)define$/.test(path) && args[1]?.type === 'object' && /sequelize|db|orm/i.test(path)) checkAttributeObject(ctx, args[1], 'Sequelize model');
