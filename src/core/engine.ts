@@ -477,11 +477,13 @@ export class Engine {
 
   private namesAnyOf(types: NonNullable<RuleDefinition['gateTypes']>): (text: string) => boolean {
     let test = this.typeGates.get(types);
-    if (!test) {
-      const list = 'except' in types ? this.classifier.typeIds().filter((t) => !types.except.includes(t)) : types;
-      this.typeGates.set(types, (test = this.classifier.mayName(list)));
-    }
+    if (!test) this.typeGates.set(types, (test = this.classifier.mayName(this.typeList(types))));
     return test;
+  }
+
+  /** The type ids a data-type gate names (`{ except }`: every type of the dictionary but those). */
+  private typeList(types: NonNullable<RuleDefinition['gateTypes']>): readonly string[] {
+    return 'except' in types ? this.classifier.typeIds().filter((t) => !types.except.includes(t)) : types;
   }
 
   /** Every rule's data-type list as a set of type ids, and their union (see typesPass); made on first use. */
@@ -499,7 +501,7 @@ export class Engine {
       const sets = new Map<NonNullable<RuleDefinition['gateTypes']>, ReadonlySet<string>>();
       for (const c of this.compiled) {
         const t = c.gateTypes;
-        if (t && !sets.has(t)) sets.set(t, new Set('except' in t ? this.classifier.typeIds().filter((id) => !t.except.includes(id)) : t));
+        if (t && !sets.has(t)) sets.set(t, new Set(this.typeList(t)));
       }
       this.typeSets = { sets, union: [...new Set([...sets.values()].flatMap((s) => [...s]))] };
     }

@@ -29,7 +29,7 @@ function addFilterFix(ctx: RuleContext, call: Node): FixInput[] {
 function checkPython(ctx: RuleContext): void {
   // A global default set in this file: `tarfile.TarFile.extraction_filter = staticmethod(tarfile.data_filter)`.
   if (/extraction_filter\s*=/.test(ctx.file.text)) return;
-  for (const call of callsWithPath(ctx, (q) => /^(extractall|extract)$/.test(lastName(q.written)) || /^shutil\.unpack_archive$/.test(q.resolved))) {
+  for (const call of callsWithPath(ctx, (q) => /^(extractall|extract)$/.test(lastName(q.written)) || /^shutil\.unpack_archive$/.test(q.resolved), 'archive')) {
     const p = callPaths(ctx, call);
     const name = lastName(p.written);
     const isUnpack = /^shutil\.unpack_archive$/.test(p.resolved);

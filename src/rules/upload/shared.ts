@@ -185,19 +185,10 @@ export function callPaths(ctx: RuleContext, call: Node): { written: string; reso
 }
 
 export function lastName(path: string): string {
-  let name = LAST_NAMES.get(path);
-  if (name === undefined) {
-    const bare = path.replace(/^new /, '').replace(/\(\)$/, '');
-    const i = bare.lastIndexOf('.');
-    name = i < 0 ? bare : bare.slice(i + 1);
-    // The callee paths of the files analysed lately: asked for every call of a file at every keystroke.
-    if (LAST_NAMES.size >= 20_000) LAST_NAMES.clear();
-    LAST_NAMES.set(path, name);
-  }
-  return name;
+  const bare = path.replace(/^new /, '').replace(/\(\)$/, '');
+  const i = bare.lastIndexOf('.');
+  return i < 0 ? bare : bare.slice(i + 1);
 }
-
-const LAST_NAMES = new Map<string, string>();
 
 /** Calls whose written or resolved callee path matches. */
 export function callsMatching(ctx: RuleContext, re: RegExp): Node[] {

@@ -88,7 +88,7 @@ function checkBusboyHandler(ctx: RuleContext, call: Node): void {
 /** express-fileupload: `file.mv(...)` or writing `file.data`, in a handler with no type check. */
 function checkJsSinks(ctx: RuleContext): void {
   const reported = new Set<number>();
-  for (const call of callsWithPath(ctx, (q) => lastName(q.written) === 'mv')) {
+  for (const call of callsWithPath(ctx, (q) => lastName(q.written) === 'mv', 'mv')) {
     const p = callPaths(ctx, call);
     const name = lastName(p.written);
     let upload: Node | undefined;
