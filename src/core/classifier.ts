@@ -89,6 +89,50 @@ export function splitWords(name: string): string[] {
 }
 
 const keyOf = (phrase: string): string => splitWords(phrase).join('');
+const escapeRe = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+const eitherCase = (c: string): string => (c.toLowerCase() === c.toUpperCase() ? escapeRe(c) : `[${escapeRe(c.toLowerCase())}${escapeRe(c.toUpperCase())}]`);
+/**
+ * A short gate phrase where a word can start (see Classifier.mayName), its letters with anything but letters and
+ * digits between them. ASCII classes (no `u` flag: several times faster): a non-ASCII letter counts as a separator,
+ * which only widens.
+ */
+export function shortKeyPattern(key: string): string {
+  const [first = '', ...rest] = [...key];
+  return `(?:(?<![a-z])${eitherCase(first)}|${escapeRe(first.toUpperCase())})${rest.map((c) => `[^A-Za-z0-9]*${eitherCase(c)}`).join('')}`;
+}
+
+interface KeyTrie {
+  end: boolean;
+  next: Map<string, KeyTrie>;
+}
+
+/**
+ * The gate phrases (`short`: as shortKeyPattern spells them; else as they are) in one pattern shaped as a trie:
+ * phrases that start alike share their start, so a place where none can start is given up after one test, not one
+ * per phrase (about twice as fast as the flat alternation over the bench corpus). A phrase that another one starts
+ * with ends its branch: a text matches the longer one only where it matches the shorter, and a gate asks only
+ * whether some phrase matches. Matches what the flat alternation `keys.map(shortKeyPattern).join('|')` matches.
+ */
+export function keysPattern(keys: readonly string[], short: boolean): string {
+  const root: KeyTrie = { end: false, next: new Map() };
+  for (const key of keys) {
+    let n = root;
+    for (const c of key) {
+      let m = n.next.get(c);
+      if (!m) n.next.set(c, (m = { end: false, next: new Map() }));
+      n = m;
+    }
+    n.end = true;
+  }
+  const emit = (n: KeyTrie, first: boolean): string => {
+    const alternatives = [...n.next].map(([c, m]) => {
+      const head = !short ? escapeRe(c) : first ? `(?:(?<![a-z])${eitherCase(c)}|${escapeRe(c.toUpperCase())})` : `[^A-Za-z0-9]*${eitherCase(c)}`;
+      return m.end ? head : head + emit(m, false);
+    });
+    return alternatives.length === 1 ? alternatives[0] : `(?:${alternatives.join('|')})`;
+  };
+  return root.next.size > 0 ? emit(root, true) : '(?!)';
+}
 
 /** The plural of the last word run together: `address` → `addresses`, `token` → `tokens`. */
 const pluralOf = (key: string): string => (/(s|x|z|ch|sh)$/.test(key) ? `${key}es` : `${key}s`);
@@ -368,22 +412,20 @@ export class Classifier {
       if (!wanted.has(t.id) && !wanted.has(HASHED_TYPES[t.id] ?? '')) continue;
       for (const phrase of [...t.names, ...(t.wholeNames ?? [])]) keys.add(keyOf(phrase));
     }
-    const escape = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-    const either = (c: string): string => (c.toLowerCase() === c.toUpperCase() ? escape(c) : `[${escape(c.toLowerCase())}${escape(c.toUpperCase())}]`);
     const long = [...keys].filter((k) => k.length >= MIN_SUFFIX_LENGTH);
-    const short = [...keys].filter((k) => k.length < MIN_SUFFIX_LENGTH).map((k) => {
-      const [first = '', ...rest] = [...k];
-      // ASCII classes (no `u` flag: several times faster): a non-ASCII letter counts as a separator, which only widens.
-      return `(?:(?<![a-z])${either(first)}|${escape(first.toUpperCase())})${rest.map((c) => `[^A-Za-z0-9]*${either(c)}`).join('')}`;
-    });
-    const shortRe = short.length > 0 ? new RegExp(short.join('|')) : undefined;
-    const longRe = long.length > 0 ? new RegExp(long.map(escape).join('|')) : undefined;
+    const short = [...keys].filter((k) => k.length < MIN_SUFFIX_LENGTH);
+    const shortRe = short.length > 0 ? new RegExp(keysPattern(short, true)) : undefined;
+    const longRe = long.length > 0 ? new RegExp(keysPattern(long, false)) : undefined;
     return (text) => (!!shortRe && shortRe.test(text)) || (!!longRe && longRe.test(this.lettersAndDigits(text)));
   }
 
   /** The text lower-cased, with every character that is not a letter or a digit removed (the last one kept). */
   private lettersAndDigits(text: string): string {
-    if (this.stripped?.text !== text) this.stripped = { text, value: text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '') };
+    if (this.stripped?.text !== text) {
+      // ASCII text (most source files): the same answer without the slower Unicode property classes.
+      const value = /[^\x00-\x7f]/.test(text) ? text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '') : text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+      this.stripped = { text, value };
+    }
     return this.stripped.value;
   }
 

@@ -146,7 +146,7 @@ interface CompiledRule {
   /** The keyword gate's source (RuleDefinition.keywords, or keywordsUnlessApprovedHosts without approved hosts). */
   keywords: string | undefined;
   /** The keyword and data-type gates (see RuleDefinition); the data-type test is built on first use. */
-  gate: RegExp | undefined;
+  gate: Gate | undefined;
   gateTypes: RuleDefinition['gateTypes'];
   /** RuleDefinition.gateSources, compiled. */
   sources: Partial<Record<SyntaxFamily, RegExp>> | undefined;
@@ -159,6 +159,8 @@ interface CompiledRule {
   editGate: EditGate | null | undefined;
   /** The same for each source pattern (RuleDefinition.gateSources), by family; made on first use. */
   sourceGates: Partial<Record<SyntaxFamily, EditGate | null>>;
+  /** RuleDefinition.textTests, compiled (case-insensitive). */
+  textTests: Record<string, RegExp>;
   severity: Severity | undefined;
   options: Record<string, unknown>;
 }
@@ -322,6 +324,35 @@ function alternatives(source: string): string[] | undefined {
 const CONJUNCTION = '^(?=[\\s\\S]*';
 const ANYTHING = '[\\s\\S]*';
 
+/** A compiled keyword gate: what the engine asks of a RegExp. */
+type Gate = Pick<RegExp, 'test' | 'source'>;
+
+/**
+ * A keyword gate, case-insensitive. The conjunction `^(?=[\s\S]*X)[\s\S]*Y` (X somewhere and Y somewhere) becomes two
+ * searches that each stop at their first match: as one regex, each `[\s\S]*` runs to the end of the text and backs up
+ * through all of it. The same answer: X may look behind its place in both forms, and `^` in X or Y means the start of
+ * the text in both. Only when X and Y are single alternatives (a top-level `|` would change what the parts mean).
+ */
+export function compileGate(source: string): Gate {
+  const whole = new RegExp(source, 'i');
+  if (!source.startsWith(CONJUNCTION)) return whole;
+  const inner = source.slice(CONJUNCTION.length);
+  for (let i = 1; i <= inner.length; i++) {
+    const x = inner.slice(0, i);
+    const rest = inner.slice(i);
+    if (!rest.startsWith(`)${ANYTHING}`) || alternatives(x)?.length !== 1) continue;
+    const y = rest.slice(1 + ANYTHING.length);
+    if (alternatives(y)?.length !== 1) return whole;
+    try {
+      const [a, b] = [new RegExp(x, 'i'), new RegExp(y, 'i')];
+      return { source, test: (text: string) => a.test(text) && b.test(text) };
+    } catch {
+      return whole;
+    }
+  }
+  return whole;
+}
+
 function editGate(source: string): EditGate | undefined {
   const parts = editParts(source);
   if (!parts) return undefined;
@@ -453,13 +484,14 @@ export class Engine {
       this.compiled.push({
         rule,
         keywords,
-        gate: keywords ? new RegExp(keywords, 'i') : undefined,
+        gate: keywords ? compileGate(keywords) : undefined,
         gateTypes: rule.gateTypes,
         sources: rule.gateSources ? Object.fromEntries(Object.entries(rule.gateSources).map(([family, source]) => [family, new RegExp(source, 'i')])) : undefined,
         either: !!rule.gateEither && !!keywords && !!rule.gateTypes,
         lineLocal: !keywords || !CROSSES_LINES.test(keywords),
         editGate: keywords && CROSSES_LINES.test(keywords) ? undefined : null,
         sourceGates: {},
+        textTests: Object.fromEntries(Object.entries(rule.textTests ?? {}).map(([name, source]) => [name, new RegExp(source, 'i')])),
         severity: setting?.severity as Severity | undefined,
         options,
       });
@@ -642,7 +674,7 @@ export class Engine {
       return t;
     });
     // Where the syntax changed (incremental engines): a scoped analysis is valid only when it stays inside the unit.
-    if (tree && oldTree && this.edits) this.changedRanges.set(tree, this.guard('comparing trees', () => narrowChanges(oldTree.rootNode, tree.rootNode, oldTree.getChangedRanges(tree).map((r) => [r.startIndex, r.endIndex] as const))));
+    if (tree && oldTree && this.edits) this.changedRanges.set(tree, this.guard('comparing trees', () => narrowChanges(SYNTAXES[language.syntax], oldTree.rootNode, tree.rootNode, oldTree.getChangedRanges(tree).map((r) => [r.startIndex, r.endIndex] as const))));
     return tree ?? undefined;
   }
 
@@ -726,7 +758,9 @@ export class Engine {
   }
 
   /** Keyword prefilters by syntax family, over the rules that have a query for it; built on first use. */
-  private readonly prefilters = new Map<string, KeywordPrefilter>();
+  private readonly prefilters = new Map<string, { filter: KeywordPrefilter; tests: { c: CompiledRule; name: string }[] }>();
+  /** The text tests (RuleDefinition.textTests) the last prefilter scan ruled out on `text`: none of their literals occur. */
+  private textTestsOut: { text: string; out: Map<CompiledRule, Set<string>> } | undefined;
 
   /**
    * Every rule whose gates pass on a whole text: one scan for the literals of all keyword gates (see KeywordPrefilter)
@@ -734,8 +768,17 @@ export class Engine {
    */
   private passingAll(language: LanguageInfo, text: string): CompiledRule[] {
     let prefilter = this.prefilters.get(language.syntax);
-    if (!prefilter) this.prefilters.set(language.syntax, (prefilter = new KeywordPrefilter(this.compiled.map((c) => (c.rule.queries[language.syntax] !== undefined ? c.keywords : undefined)))));
-    const maybe = prefilter.mayMatch(text);
+    if (!prefilter) {
+      // The rules' text tests follow their keyword gates in the same scan.
+      const has = (c: CompiledRule): boolean => c.rule.queries[language.syntax] !== undefined;
+      const tests = this.compiled.flatMap((c) => (has(c) ? Object.keys(c.textTests).map((name) => ({ c, name })) : []));
+      const filter = new KeywordPrefilter([...this.compiled.map((c) => (has(c) ? c.keywords : undefined)), ...tests.map((t) => t.c.textTests[t.name].source)]);
+      this.prefilters.set(language.syntax, (prefilter = { filter, tests }));
+    }
+    const maybe = prefilter.filter.mayMatch(text);
+    const out = new Map<CompiledRule, Set<string>>();
+    prefilter.tests.forEach((t, j) => maybe[this.compiled.length + j] || out.set(t.c, (out.get(t.c) ?? new Set()).add(t.name)));
+    this.textTestsOut = { text, out };
     return this.compiled.filter((c, i) => c.rule.queries[language.syntax] !== undefined && this.gatesPass(c, text, language.syntax, maybe[i]));
   }
 
@@ -844,6 +887,7 @@ export class Engine {
     const contextFor = (c: CompiledRule): RuleContext => {
       let ctx = contexts.get(c);
       if (ctx) return ctx;
+      const textAnswers = new Map<string, boolean>();
       ctx = {
         file: info,
         root,
@@ -851,6 +895,15 @@ export class Engine {
         flow,
         syntax: ruleSyntax,
         state: new Map(),
+        textHas: (name) => {
+          let yes = textAnswers.get(name);
+          if (yes === undefined) {
+            const test = c.textTests[name];
+            const ruledOut = this.textTestsOut?.text === file.text && !!this.textTestsOut.out.get(c)?.has(name);
+            textAnswers.set(name, (yes = !!test && !ruledOut && test.test(file.text)));
+          }
+          return yes;
+        },
         hosts: this.hosts,
         carry,
         option: <T>(name: string) => c.options[name] as T,

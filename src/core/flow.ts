@@ -80,12 +80,32 @@ interface CompiledSanitizer {
   label: string;
 }
 
-/** Whether `name` occurs in the text of `scope` anywhere but at offset `except`. */
+/**
+ * Whether `name` occurs as a word in the text of `scope` anywhere but at offset `except`. A binding of the name is an
+ * identifier token with that text, and no token is directly preceded or followed by an ASCII letter, digit or `_`
+ * (the lexer would have made them one token): `hash` in `hashlib` or `__hash__` is no binding of `hash`.
+ */
 function mentionedElsewhere(text: string, scope: Node, name: string, except: number): boolean {
   const start = scope.startIndex;
   const inner = text.slice(start, scope.endIndex);
-  for (let i = inner.indexOf(name); i >= 0; i = inner.indexOf(name, i + 1)) if (start + i !== except) return true;
+  for (let i = inner.indexOf(name); i >= 0; i = inner.indexOf(name, i + 1)) {
+    if (start + i === except || (i > 0 && isWordChar(inner.charCodeAt(i - 1))) || isWordChar(inner.charCodeAt(i + name.length))) continue;
+    return true;
+  }
   return false;
+}
+
+/** Whether `name` occurs as a word in `text` (see mentionedElsewhere). */
+function mentionsWord(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    if (!(i > 0 && isWordChar(text.charCodeAt(i - 1))) && !isWordChar(text.charCodeAt(i + name.length))) return true;
+  }
+  return false;
+}
+
+/** An ASCII letter, digit or `_` (NaN, past the end of a text, is none). */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 export class DataFlow {
@@ -587,9 +607,40 @@ export class DataFlow {
 
   private findLocalFunction(call: Node): Node | undefined {
     const path = this.calleePathOf(call);
-    if (!/^[A-Za-z_$][\w$]*$/.test(path)) return undefined;
+    if (!/^[A-Za-z_$][\w$]*$/.test(path) || !this.mayBindFunction(path)) return undefined;
     const def = this.definitionOf(path, call);
     return def?.value && this.syntax.isFunction(def.value) ? def.value : undefined;
+  }
+
+  /** Python: the names written after `def`, and the texts of the statements and parameter lists around each `lambda`. */
+  private functionTexts: { defs: Set<string>; lambdas: string[] } | undefined;
+
+  /**
+   * Whether a binding of `name` may have a function as its value, read from the file's text (true outside Python),
+   * which saves working out the bindings of every scope around a call of a global or imported function (`len(x)`,
+   * `b64encode(x)`). In Python such a value is a `def`, whose binding is the name after `def` (`def name(`, maybe
+   * after a line continuation), or a `lambda`, whose binding's name is written in the statement or the parameter list
+   * around it (an assignment `name = lambda …` or `name, other = lambda …, …`, a default `name=lambda …`, a walrus, a
+   * `for` or `with` target): the innermost ancestor of the text at the `lambda` whose type ends with `_statement` or
+   * `parameters` (the whole text when there is none, as under a syntax error at the top level).
+   */
+  private mayBindFunction(name: string): boolean {
+    if (this.syntax.family !== 'python') return true;
+    if (!this.functionTexts) {
+      const text = this.source;
+      const defs = new Set<string>();
+      for (const m of text.matchAll(/\bdef[\s\\]+([A-Za-z_]\w*)/g)) defs.add(m[1]);
+      const lambdas: string[] = [];
+      // The text read back from the tree starts where the root does.
+      const base = this.text === undefined ? this.root.startIndex : 0;
+      for (const m of text.matchAll(/\blambda\b/g)) {
+        let n: Node | null = this.root.descendantForIndex(base + m.index);
+        while (n && !n.type.endsWith('_statement') && !n.type.endsWith('parameters')) n = n.parent;
+        lambdas.push(n ? n.text : text);
+      }
+      this.functionTexts = { defs, lambdas };
+    }
+    return this.functionTexts.defs.has(name) || this.functionTexts.lambdas.some((t) => mentionsWord(t, name));
   }
 
   private readonly functionSanitizers = new Map<number, { kind: SanitizerKind; label: string } | null>();

@@ -88,9 +88,6 @@ const SPLIT_ABOVE = 8192;
 /** Parts this close are analysed as one (one query instead of two). */
 const JOIN_WITHIN = 256;
 
-/** Node types whose children are the units re-analysed: a class body's members. */
-const CLASS_BODIES = new Set(['class_body']);
-
 export class EditMemo {
   private readonly docs = new Map<string, Memo>();
 
@@ -134,7 +131,7 @@ export class EditMemo {
           if (typeof moved === 'string') continue;
           const a = moved.range.startOffset;
           const b = moved.range.endOffset;
-          const u = editScope(root, syntax, a, b, [a, b]) ?? partUnit(root, a, b);
+          const u = editScope(root, syntax, a, b, [a, b]) ?? partUnit(root, syntax, a, b);
           if (!u) return undefined;
           const others = [...moved.related.map((r) => r.range), ...moved.fixes.flatMap((x) => x.edits.map((e) => e.range))];
           if (others.some((r) => r.startOffset < u.startIndex || r.endOffset > u.endIndex)) reaching.push(u);
@@ -266,7 +263,7 @@ function splitUnits(root: Node, syntax: Syntax, prefix: number, editEnd: number,
   const list: Unit[] = [first];
   for (const [a, b] of cover) {
     if (b <= a || list.some((u) => a >= u.startIndex && b <= u.endIndex)) continue;
-    const u = editScope(root, syntax, a, b, [a, b]) ?? partUnit(root, a, b);
+    const u = editScope(root, syntax, a, b, [a, b]) ?? partUnit(root, syntax, a, b);
     if (!u || u.startIndex > a || u.endIndex < b) return undefined;
     list.push(u);
   }
@@ -291,7 +288,7 @@ function joinUnits(list: Unit[]): Unit[] {
  * when that is a class, the header alone for a range in the header, or the member (again: a nested class's header)
  * for a range in its body. Ranges across statements: from the statement at the start to the one at the end.
  */
-function partUnit(root: Node, a: number, b: number): Unit | undefined {
+function partUnit(root: Node, syntax: Syntax, a: number, b: number): Unit | undefined {
   const at = root.descendantForIndex(a, Math.max(a, b - 1));
   if (!at) return undefined;
   const path = [...ancestorsOf(at, root), at];
@@ -315,7 +312,7 @@ function partUnit(root: Node, a: number, b: number): Unit | undefined {
   }
   for (; i < path.length; i++) {
     const n = path[i];
-    const block = classBlock(n);
+    const block = syntax.members.classBody(n);
     if (!block || a < block.startIndex && b > block.startIndex) return n;
     if (b <= block.startIndex) return { startIndex: n.startIndex, endIndex: block.startIndex, startPosition: n.startPosition, endPosition: block.startPosition };
     // In the class body: the member that holds the range, next in the path after the block, or the members it spans.
@@ -376,7 +373,7 @@ function topLevel(n: Node, root: Node): Node {
  * file, or joins them again) counts by parts: its header, and each member but the functions the other tree holds
  * unchanged at the same place, in the class or at the top of the file (see sameFunction).
  */
-export function narrowChanges(oldRoot: Node, newRoot: Node, changed: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+export function narrowChanges(syntax: Syntax, oldRoot: Node, newRoot: Node, changed: readonly (readonly [number, number])[]): (readonly [number, number])[] {
   // Only when one of the trees is wrapped so (its first node after any comments an ERROR over most of the file):
   // elsewhere the ranges are left as they are (listing the statements of a large file costs milliseconds).
   const wrapped = (root: Node): boolean => {
@@ -404,10 +401,10 @@ export function narrowChanges(oldRoot: Node, newRoot: Node, changed: readonly (r
   for (const n of statements(newRoot)) {
     const o = before.get(place(n));
     if (o && same(o, n)) kept.add(place(n));
-    else ranges.push(...parts(n, oldRoot, false));
+    else ranges.push(...parts(syntax, n, oldRoot, false));
   }
   // Statements of the old tree that are gone or changed (their places are already those of the new text).
-  for (const [key, n] of before) if (!kept.has(key)) ranges.push(...parts(n, newRoot, true));
+  for (const [key, n] of before) if (!kept.has(key)) ranges.push(...parts(syntax, n, newRoot, true));
   // Only within what the parser said changed.
   const narrowed: (readonly [number, number])[] = [];
   for (const [a, b] of ranges) {
@@ -425,26 +422,12 @@ function same(old: Node, n: Node): boolean {
   return old.type === n.type && !old.hasChanges && !old.hasError && !n.hasError && old.childCount === n.childCount && old.descendantCount === n.descendantCount;
 }
 
-/** A function definition (decorated or not) of Python: analysed as a unit of its own (see unitAt). */
-function isFunctionStatement(n: Node): boolean {
-  if (n.type === 'function_definition') return true;
-  return n.type === 'decorated_definition' && n.childForFieldName('definition')?.type === 'function_definition';
-}
-
-/** The body of a Python class statement (decorated or not), whose members are units. */
-function classBlock(n: Node): Node | undefined {
-  const cls = n.type === 'decorated_definition' ? n.childForFieldName('definition') : n;
-  if (cls?.type !== 'class_definition') return undefined;
-  const body = cls.childForFieldName('body');
-  return body?.type === 'block' ? body : undefined;
-}
-
 /**
  * A function of one tree the other holds unchanged at the same place (in a class or at the top of the file): error
  * recovery moved it out of its class or back without reading it differently. `isOld`: `n` is of the old tree.
  */
-function sameFunction(n: Node, other: Node, isOld: boolean): boolean {
-  if (!isFunctionStatement(n)) return false;
+function sameFunction(syntax: Syntax, n: Node, other: Node, isOld: boolean): boolean {
+  if (!syntax.members.isFunctionStatement(n)) return false;
   // The smallest node spanning the function's bytes: the function itself (none of its children spans them all).
   const twin = other.descendantForIndex(n.startIndex, n.endIndex);
   if (!twin || twin.startIndex !== n.startIndex || twin.endIndex !== n.endIndex) return false;
@@ -455,13 +438,13 @@ function sameFunction(n: Node, other: Node, isOld: boolean): boolean {
  * The ranges of a changed statement: none for a function the other tree holds unchanged (sameFunction), else all of it,
  * or for a class its header and the ranges of its members.
  */
-function parts(n: Node, other: Node, isOld: boolean): (readonly [number, number])[] {
-  if (sameFunction(n, other, isOld)) return [];
-  const block = classBlock(n);
+function parts(syntax: Syntax, n: Node, other: Node, isOld: boolean): (readonly [number, number])[] {
+  if (sameFunction(syntax, n, other, isOld)) return [];
+  const block = syntax.members.classBody(n);
   if (!block) return [[n.startIndex, n.endIndex]];
   // The header ends with its colon (the line break and indentation after it belong to no statement).
   const out: (readonly [number, number])[] = [[n.startIndex, block.previousSibling?.endIndex ?? block.startIndex]];
-  for (const m of block.children) if (m) out.push(...parts(m, other, isOld));
+  for (const m of block.children) if (m) out.push(...parts(syntax, m, other, isOld));
   return out;
 }
 
@@ -474,16 +457,14 @@ function unitAt(root: Node, syntax: Syntax, start: number, end: number): Node | 
   const fn = path.findIndex((n, i) => i > 0 && syntax.isFunction(n));
   if (fn < 0) return undefined;
   let i = fn;
-  while (i > 1 && !isContainer(path[i - 1], root)) i--;
+  while (i > 1 && !isContainer(syntax, path[i - 1], root)) i--;
   return path[i];
 }
 
-function isContainer(n: Node, root: Node): boolean {
+function isContainer(syntax: Syntax, n: Node, root: Node): boolean {
   // An ERROR node too: while a parenthesis or quote is open the parser can wrap the rest of the file in one, and the
   // functions inside it are still units (the parser's changed ranges tell whether the edit reached further).
-  if (n.id === root.id || CLASS_BODIES.has(n.type) || n.type === 'ERROR') return true;
-  // Python: a class's `block`.
-  return n.type === 'block' && n.parent?.type === 'class_definition';
+  return n.id === root.id || n.type === 'ERROR' || syntax.members.isMemberList(n);
 }
 
 /**

@@ -49,6 +49,11 @@ export interface RuleDefinition extends Omit<RuleDescriptor, 'family' | 'standar
    */
   gateEither?: boolean;
   /**
+   * Named whole-text tests the rule asks through RuleContext.textHas (case-insensitive regex sources). Their literals
+   * join the keyword prefilter's one scan of the file: where none of a test's literals occur, it is false at no cost.
+   */
+  textTests?: Readonly<Record<string, string>>;
+  /**
    * Tree-sitter query source per syntax family. Captures are handed to `check`. The family's key decides
    * which languages the rule supports. A rule may have an empty query and do all its work in `finish`.
    */
@@ -132,6 +137,8 @@ export interface RuleContext {
   option<T extends number | string | boolean | string[]>(name: string): T;
   /** Per-file scratch space shared between `check` calls and `finish` of this rule. */
   readonly state: Map<string, unknown>;
+  /** Whether the file's text matches the rule's text test `name` (RuleDefinition.textTests; false for none); memoised per file. */
+  textHas(name: string): boolean;
   report(finding: ReportInput): void;
   /**
    * Records a personal-data inventory fact (where data is collected, stored, logged or sent). Facts are kept only

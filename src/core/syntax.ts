@@ -115,7 +115,28 @@ export interface Syntax {
   bindings(scope: Node): Binding[];
   /** Import bindings: local name -> module (and imported member), e.g. `bcrypt` -> `bcrypt`, `hash` -> `bcrypt.hash`. */
   imports(root: Node): Map<string, string>;
+  /** How classes hold their members, for re-analysing only what an edit changed (src/core/incremental.ts). */
+  readonly members: Members;
 }
+
+export interface Members {
+  /** A node whose children are analysed one by one while typing: a class body. */
+  isMemberList(n: Node): boolean;
+  /**
+   * The body of a class statement (decorated or not) when error recovery can split the class apart: an open
+   * parenthesis or quote in one Python method moves the methods after it out of the class. Undefined otherwise.
+   */
+  classBody(n: Node): Node | undefined;
+  /** A function that is itself a statement of its file or class body (decorated or not). */
+  isFunctionStatement(n: Node): boolean;
+}
+
+/** Languages whose class bodies are `class_body` nodes and whose classes are never split while typing. */
+export const CLASS_BODY_MEMBERS: Members = {
+  isMemberList: (n) => n.type === 'class_body',
+  classBody: () => undefined,
+  isFunctionStatement: () => false,
+};
 
 /** The named children of a node (none for a missing node): what every language adapter walks. */
 export function named(node: Node | null | undefined): Node[] {

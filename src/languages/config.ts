@@ -7,7 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SyntaxFamily } from './registry';
 import type { Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { named } from '../core/syntax';
+import { CLASS_BODY_MEMBERS, named } from '../core/syntax';
 
 /**
  * Spring's relaxed binding: `max-file-size`, `maxFileSize`, `max_file_size` and `MAX_FILE_SIZE` are one property.
@@ -182,6 +182,7 @@ function configSyntax(family: Extract<SyntaxFamily, 'properties' | 'yaml'>): Syn
     entries,
     bindings: () => [],
     imports: () => new Map(),
+    members: CLASS_BODY_MEMBERS,
   };
 }
 

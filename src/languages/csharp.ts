@@ -1,7 +1,7 @@
 /** Syntax helpers for C# (tree-sitter-c-sharp node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { named, walk } from '../core/syntax';
+import { CLASS_BODY_MEMBERS, named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['method_declaration', 'constructor_declaration', 'local_function_statement', 'lambda_expression', 'anonymous_method_expression']);
 const WRAPPERS = new Set(['parenthesized_expression', 'cast_expression', 'await_expression', 'postfix_unary_expression', 'checked_expression']);
@@ -154,6 +154,7 @@ function initializerEntries(obj: Node): ObjectEntry[] {
 
 export const csharpSyntax: Syntax = {
   family: 'csharp',
+  members: CLASS_BODY_MEMBERS,
 
   isComment: (node) => node.type === 'comment',
 

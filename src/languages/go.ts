@@ -1,7 +1,7 @@
 /** Syntax helpers for Go (tree-sitter-go node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { named, walk } from '../core/syntax';
+import { CLASS_BODY_MEMBERS, named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 /** Expressions that hand on one value unchanged: `(x)`, `&x`, `*x`, `x.(T)`, `[]byte(x)`. */
@@ -124,6 +124,7 @@ export function goPackageName(importPath: string): string {
 
 export const goSyntax: Syntax = {
   family: 'go',
+  members: CLASS_BODY_MEMBERS,
 
   isComment: (node) => node.type === 'comment',
 

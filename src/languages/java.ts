@@ -1,7 +1,7 @@
 /** Syntax helpers for Java (tree-sitter-java node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { named, walk } from '../core/syntax';
+import { CLASS_BODY_MEMBERS, named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['method_declaration', 'constructor_declaration', 'compact_constructor_declaration', 'lambda_expression']);
 const WRAPPERS = new Set(['parenthesized_expression', 'cast_expression']);
@@ -127,6 +127,7 @@ export function declaredType(decl: Node): string | undefined {
 
 export const javaSyntax: Syntax = {
   family: 'java',
+  members: CLASS_BODY_MEMBERS,
 
   isComment: (node) => node.type === 'line_comment' || node.type === 'block_comment',
 

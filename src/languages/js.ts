@@ -1,7 +1,7 @@
 /** Syntax helpers for JavaScript, TypeScript and TSX (tree-sitter-javascript / -typescript node types). */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { named, walk, walkTypes } from '../core/syntax';
+import { CLASS_BODY_MEMBERS, named, walk, walkTypes } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set([
   'function_declaration',
@@ -170,6 +170,7 @@ export function memberText(node: Node): string {
 
 export const jsSyntax: Syntax = {
   family: 'js',
+  members: CLASS_BODY_MEMBERS,
 
   isComment: (node) => node.type === 'comment' || node.type === 'html_comment',
 

@@ -4,7 +4,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { named, walk } from '../core/syntax';
+import { CLASS_BODY_MEMBERS, named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['function_definition', 'method_declaration', 'anonymous_function', 'anonymous_function_creation_expression', 'arrow_function']);
 const CALL_TYPES = new Set(['function_call_expression', 'member_call_expression', 'nullsafe_member_call_expression', 'scoped_call_expression', 'object_creation_expression']);
@@ -159,6 +159,7 @@ function collectTargets(target: Node, value: Node | undefined, from: number, out
 
 export const phpSyntax: Syntax = {
   family: 'php',
+  members: { ...CLASS_BODY_MEMBERS, isFunctionStatement: (n) => n.type === 'function_definition' },
 
   isComment: (node) => node.type === 'comment',
 

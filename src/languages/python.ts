@@ -146,8 +146,25 @@ class StatementStack {
   }
 }
 
+/** A function definition, decorated or not. */
+function isFunctionStatement(n: Node): boolean {
+  if (n.type === 'function_definition') return true;
+  return n.type === 'decorated_definition' && n.childForFieldName('definition')?.type === 'function_definition';
+}
+
 export const pythonSyntax: Syntax = {
   family: 'python',
+
+  members: {
+    isMemberList: (n) => n.type === 'block' && n.parent?.type === 'class_definition',
+    classBody(n) {
+      const cls = n.type === 'decorated_definition' ? n.childForFieldName('definition') : n;
+      if (cls?.type !== 'class_definition') return undefined;
+      const body = cls.childForFieldName('body');
+      return body?.type === 'block' ? body : undefined;
+    },
+    isFunctionStatement,
+  },
 
   isComment: (node) => node.type === 'comment',
 

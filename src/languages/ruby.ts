@@ -4,7 +4,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { Binding, Expr, ObjectEntry, Syntax } from '../core/syntax';
-import { named, walk } from '../core/syntax';
+import { CLASS_BODY_MEMBERS, named, walk } from '../core/syntax';
 
 const FUNCTION_TYPES = new Set(['method', 'singleton_method', 'lambda', 'block', 'do_block']);
 const WRAPPERS = new Set(['parenthesized_statements', 'begin']);
@@ -138,6 +138,7 @@ function collectTargets(target: Node, value: Node | undefined, from: number, out
 
 export const rubySyntax: Syntax = {
   family: 'ruby',
+  members: CLASS_BODY_MEMBERS,
 
   isComment: (node) => node.type === 'comment',
 

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { Classifier, splitWords } from '../../src/core/classifier';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Classifier, keysPattern, shortKeyPattern, splitWords } from '../../src/core/classifier';
 import {
   cardBrand, ibanValid, looksLikeCardNumber, looksLikePlaceholder, looksLikeSsn, luhnValid, recogniseSecretFormat, redact,
 } from '../../src/core/values';
 import { DATA_DICTIONARY, type ValueRecogniser } from '../../src/rules/data-dictionary';
+import { REPO_ROOT } from './helpers/paths';
 
 const classifier = new Classifier();
 const typesOf = (name: string): string[] => classifier.classifyName(name).map((c) => c.type).sort();
@@ -406,6 +409,47 @@ describe('classifier', () => {
       assert.equal(gate('const setting = bypass(compass, waiting);\nfor (const lesson of lessons) encompass(lesson);\n'), false);
       assert.equal(gate('const setting = bypass(compass, userPw);'), true);
       assert.equal(gate('const tin = 1;'), true);
+    });
+    it('matches the texts the flat alternation of the phrases matches (the trie-shaped pattern, random texts and phrases)', () => {
+      let seed = 7;
+      const rand = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      const keys = [...new Set(DATA_DICTIONARY.flatMap((t) => [...t.names, ...(t.wholeNames ?? [])]).map((p) => splitWords(p).join('')).filter((k) => k.length > 0))];
+      const noise = ['bypass', 'compass', 'lesson', 'Panel', 'ping', 'tint', 'é', 'É', 'İd', 'straße', '😀', '_', '-', ' ', '\n', '.', 'x', 'Q', '9', 'pa', 'ss', 'wo', 'rd'];
+      const fixtures = ['javascript/storage', 'python/storage'].flatMap((d) => readdirSync(join(REPO_ROOT, 'test', 'fixtures', d)).filter((f) => /\.(js|py)$/.test(f)).map((f) => readFileSync(join(REPO_ROOT, 'test', 'fixtures', d, f), 'utf8')));
+      const answers = { true: 0, false: 0 };
+      for (let round = 0; round < 400; round++) {
+        // All the phrases, or a few; phrases that start alike and phrases that start others are the cases a trie shares.
+        const some = round % 5 === 0 ? keys : Array.from({ length: 1 + rand(12) }, () => keys[rand(keys.length)]);
+        const chosen = [...new Set([...some, ...(round % 3 === 0 ? some.map((k) => k.slice(0, 1 + rand(k.length))) : [])])];
+        const parts = Array.from({ length: 1 + rand(10) }, () => {
+          const r = rand(4);
+          const k = chosen[rand(chosen.length)];
+          return r === 0 ? k.toUpperCase() : r === 1 ? k.slice(rand(3)) + noise[rand(noise.length)] : noise[rand(noise.length)] + (rand(2) ? k.split('').join('_') : '');
+        });
+        let text = round % 10 === 0 ? fixtures[rand(fixtures.length)] : parts.join(rand(2) ? '' : ' ');
+        if (round % 4 === 1) text = text.toUpperCase().replace(/[^A-Z]/g, '');
+        for (const short of [true, false]) {
+          const trie = new RegExp(keysPattern(chosen, short));
+          const flat = new RegExp(chosen.map((k) => (short ? shortKeyPattern(k) : k.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'))).join('|'));
+          const got = trie.test(text);
+          assert.equal(got, flat.test(text), `${short ? 'short' : 'long'} ${JSON.stringify(chosen.slice(0, 8))} on ${JSON.stringify(text.slice(0, 160))}`);
+          answers[`${got}`]++;
+        }
+      }
+      // Each phrase alone, inside a word and where a word starts.
+      for (const k of keys) {
+        const trie = new RegExp(keysPattern([k], true));
+        const flat = new RegExp(shortKeyPattern(k));
+        for (const text of [`x${k}`, `X${k}`, `_${k}`, `x${k.toUpperCase()}`, `x${k[0].toUpperCase()}${k.slice(1)}`, k.split('').join('-'), `é${k}`]) {
+          const got = trie.test(text);
+          assert.equal(got, flat.test(text), `${k} on ${text}`);
+          answers[`${got}`]++;
+        }
+      }
+      assert.ok(answers.true > 100 && answers.false > 100, `${answers.true} matched, ${answers.false} did not: both answers must be exercised`);
     });
     it("follows the team's synonyms", () => {
       assert.equal(classifier.mayName(['ssn'])('const steuer_id = 1;'), false);

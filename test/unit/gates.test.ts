@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeHost } from '../../src/cli/node-host';
-import { Engine, aroundEdit, nonSpaceReach, type EngineConfig } from '../../src/core/engine';
+import { Engine, aroundEdit, compileGate, nonSpaceReach, type EngineConfig } from '../../src/core/engine';
 import type { RuleDefinition } from '../../src/core/rule';
 import type { Finding } from '../../src/core/types';
 import { languageForPath } from '../../src/languages/registry';
@@ -80,6 +80,28 @@ describe('rule gates', () => {
     });
     // Both answers occur often enough for the implications to be exercised.
     assert.ok(passed > 100 && failed > 100, `${passed} passed, ${failed} failed`);
+  });
+
+  it('answers a conjunction keyword gate as two searches exactly as the single regex does (compileGate)', () => {
+    const sources = BUILTIN_RULES.flatMap((r) => [r.keywords, r.keywordsUnlessApprovedHosts]).filter((k): k is string => !!k);
+    const split = sources.filter((k) => compileGate(k) instanceof RegExp === false);
+    assert.ok(split.length >= 1, 'a built-in conjunction gate is split');
+    // Made-up conjunctions: anchors, lookbehinds and groups in either part, and a top-level alternative that must not be split.
+    const made = ['^(?=[\\s\\S]*(ab|^cd))[\\s\\S]*(?<=x)ef', '^(?=[\\s\\S]*\\bone\\b)[\\s\\S]*two$', '^(?=[\\s\\S]*a)[\\s\\S]*b|^c'];
+    assert.ok(compileGate(made[2]) instanceof RegExp, 'a top-level alternative keeps the single regex');
+    const dir = join(REPO_ROOT, 'test', 'fixtures');
+    const texts = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(js|ts|py|java|cs|go|php|rb)$/.test(f)).map((f) => readFileSync(join(dir, f), 'utf8'));
+    texts.push('cd then xef', 'ab and ef', 'one two', 'two one', 'a b', 'c', 'static\nmulter', 'multer\nstatic', '');
+    let yes = 0;
+    for (const source of [...split, ...made]) {
+      const gate = compileGate(source);
+      const whole = new RegExp(source, 'i');
+      for (const text of texts) {
+        assert.equal(gate.test(text), whole.test(text), `${source.slice(0, 60)} on ${JSON.stringify(text.slice(0, 80))}`);
+        if (whole.test(text)) yes++;
+      }
+    }
+    assert.ok(yes > 10, `${yes} texts matched`);
   });
 
   it('transmission/pii-to-third-party: a URL opens it only with approved hosts; without them a vendor\'s host name does', async () => {

@@ -8,6 +8,7 @@ import { Engine, PYTHON_MAX_INDENT_LEVELS } from '../../src/core/engine';
 import { REFRESH_EVERY, narrowChanges } from '../../src/core/incremental';
 import type { RuleDefinition } from '../../src/core/rule';
 import type { Finding } from '../../src/core/types';
+import { pythonSyntax } from '../../src/languages/python';
 import { languageById } from '../../src/languages/registry';
 import { BUILTIN_RULES } from '../../src/rules';
 import { REPO_ROOT } from './helpers/paths';
@@ -365,7 +366,7 @@ function report(user) {
     old.edit({ startIndex: at + 7, oldEndIndex: at + 7, newEndIndex: at + 8, startPosition: pointAt(text, at + 7), oldEndPosition: pointAt(text, at + 7), newEndPosition: pointAt(text, at + 8) });
     const fresh = (await engine.parse(lang, text, old))!;
     const raw = old.getChangedRanges(fresh).map((r) => [r.startIndex, r.endIndex] as const);
-    const narrowed = narrowChanges(old.rootNode, fresh.rootNode, raw);
+    const narrowed = narrowChanges(pythonSyntax, old.rootNode, fresh.rootNode, raw);
     const exportAt = text.indexOf('def export');
     old.delete();
     fresh.delete();

@@ -6,7 +6,7 @@ import { capitalise } from '../common';
 import { entryAt } from '../../languages/config';
 import { isLocalOrReservedHost } from '../hosts';
 import { envFix, envName } from './fixes';
-import { isNotAValue, literalContext, type LiteralContext } from './literals';
+import { isNotAValue, literalContext, mayHaveContext, type LiteralContext } from './literals';
 import { withArticle } from './wording';
 
 const SECRET_TYPES = new Set(['password', 'secret', 'api_key', 'token', 'private_key']);
@@ -52,22 +52,22 @@ const SECRET_ARGUMENTS: { syntax: 'js' | 'python' | 'java' | 'go' | 'csharp' | '
 /** A word in the text of every call SECRET_ARGUMENTS can match (keyword gate); keep the two together. */
 const SECRET_API_WORDS = 'SymmetricSecurityKey|hmac|NetworkCredential|getConnection|signWith|setSigningKey|verifyWith|hmacShaKeyFor|SecretKeySpec|PBEKeySpec|PDO|mysqli|mysql_connect|jwt|openssl_(en|de)crypt|MessageEncryptor|MessageVerifier|SignedString|NewCipher|chacha20poly1305|securecookie|NewStore|csrf|PlainAuth|CRAMMD5Auth|jsonwebtoken|jws|jose|cookie-?parser|createCipheriv|createDecipheriv|Fernet';
 /** Every call check 3 may report an argument of (SECRET_ARGUMENTS, SESSION_MIDDLEWARE) names one of these words. */
-const SECRET_API_TEXT = new RegExp(`${SECRET_API_WORDS}|session|setPassword`, 'i');
+const SECRET_API_TEXT = `${SECRET_API_WORDS}|session|setPassword`;
 
-/** Whether the file names an API whose arguments check 3 looks at (memoised per file). */
+/**
+ * Whether the file names an API whose arguments check 3 looks at (the text test `secretApi`: memoised per file, and
+ * answered by the engine's keyword scan where none of the words occur).
+ */
 function mayCallSecretApi(ctx: RuleContext): boolean {
-  let known = ctx.state.get('secretApi') as boolean | undefined;
-  if (known === undefined) ctx.state.set('secretApi', (known = SECRET_API_TEXT.test(ctx.file.text)));
-  return known;
+  return ctx.textHas('secretApi');
 }
 
 /**
  * Whether literalContext may give an argument or entry a name (check 4). A plain argument gets one only as the
  * default of a lookup (`os.getenv('API_KEY', '…')`, `config.get('password', '…')`: a callee named get…/…env…).
  */
-function mayBeNamed(ctx: RuleContext, lit: Node, p: Node | null /* lit.parent */): boolean {
-  if (p?.type !== 'arguments' && p?.type !== 'argument_list') return true;
-  const call = p.parent;
+function mayBeNamed(ctx: RuleContext, lit: Node, parentType: string | undefined, call: Node | null | undefined /* lit.parent.parent */): boolean {
+  if (parentType !== 'arguments' && parentType !== 'argument_list') return true;
   return !!call && /get|env/.test(ctx.file.text.slice(call.startIndex, lit.startIndex));
 }
 
@@ -106,7 +106,8 @@ function plausibleShape(type: string, v: string): boolean {
   if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v)) return false; // an environment variable's name
   if (/[?:!.,;]$/.test(v) || /^[A-Z][a-z]+$/.test(v)) return false; // a label or a translated word
   // Translated text: 'Contraseña', 'proxy-пароль', '上記データベースに接続するパスワード…' (three non-ASCII letters in a row).
-  if ((/^\p{L}+$/u.test(v) && /[^\x00-\x7f]/.test(v)) || /[^\x00-\x7f\P{L}]{3,}/u.test(v)) return false;
+  // Both need a non-ASCII character: that test first (the Unicode classes cost more, and most literals are ASCII).
+  if (/[^\x00-\x7f]/.test(v) && (/^\p{L}+$/u.test(v) || /[^\x00-\x7f\P{L}]{3,}/u.test(v))) return false;
   if (/^@[\w.-]+$|^%[\w.-]+%$/.test(v)) return false; // a service or parameter reference (Symfony '@mailer', '%db_password%')
   if (/\[[^\]]*\]|\([^)]*\)|=\s*['"]|^[.#][\w-]+$/.test(v)) return false; // a selector, a call or markup
   // An enum-like label of an authentication method (`basic_auth`, `certificate_auth`, `login_type`).
@@ -126,6 +127,17 @@ function plausibleWords(ctx: RuleContext, v: string, notPlaceholder = false): bo
   if (/^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(v) && ctx.classifier.classifyName(v).length > 0) return false; // a name such as 'access_token'
   // A namespaced name (`OS-OAUTH1:access_token`, `scope:read_password`): word segments, one of them a data name.
   return !(/^[\w.-]+(:[\w.-]+)+$/.test(v) && v.split(':').some((seg) => /^[A-Za-z]+(?:[_.-][A-Za-z]+)*$/.test(seg) && ctx.classifier.classifyName(seg).length > 0));
+}
+
+/**
+ * What check() has left to ask of a literal's value until a report is due (most literals get no name that could
+ * make them reportable, and these tests cost more than the context): 'placeholder', that it is not a placeholder;
+ * 'words', that it passes plausibleWords() (a plausible password: its shape was tested first).
+ */
+type Deferred = 'nothing' | 'placeholder' | 'words';
+
+function passesDeferred(ctx: RuleContext, value: string, deferred: Deferred): boolean {
+  return deferred === 'nothing' || (!looksLikePlaceholder(value) && (deferred === 'placeholder' || plausibleWords(ctx, value.trim(), true)));
 }
 
 /** Templates, format strings and references to a secret store rather than a value. */
@@ -211,6 +223,7 @@ export const hardcodedSecret: RuleDefinition = {
   keywords: `${FORMAT_HINT.source}|://|password|pwd|@tcp\\(|@unix\\(|secret|session|${SECRET_API_WORDS}`,
   gateTypes: [...SECRET_TYPES],
   gateEither: true,
+  textTests: { secretApi: SECRET_API_TEXT },
   guidance: {
     why: 'Source code is copied to every laptop, CI runner, fork, backup and code-search index, and stays in the git history forever. A secret in it is readable by everyone who can read the code, cannot be rotated without a release, and is the same in every environment. Leaked keys are found by bots within minutes of a push to a public repository.',
     bad: "const dbPassword = 'Spr1ng-2024!db';\njwt.sign(payload, 'signing-secret-v2');",
@@ -241,9 +254,21 @@ export const hardcodedSecret: RuleDefinition = {
     // The literal's parent, read once (web-tree-sitter finds a parent by descending from the root).
     let parent: Node | null | undefined;
     const parentOf = (): Node | null => (parent === undefined ? (parent = lit.parent) : parent);
+    // Its type, read once too (a crossing into wasm).
+    let parentType: string | undefined | null = null;
+    const parentTypeOf = (): string | undefined => (parentType === null ? (parentType = parentOf()?.type) : parentType);
+    // The call an argument is passed to (its parent's parent), read once; undefined for a literal that is no argument.
+    let argCall: Node | null | undefined;
+    const callOf = (): Node | null | undefined => {
+      const t = parentTypeOf();
+      if (t !== 'arguments' && t !== 'argument_list') return undefined;
+      return argCall === undefined ? (argCall = parentOf()?.parent ?? null) : argCall;
+    };
     // Judge the value before its context: most literals are short words that cannot be secrets.
     const goDsn = ctx.file.syntax === 'go' ? goDsnPassword(value) : undefined;
     const adoConnection = ctx.file.syntax === 'csharp' && /(?:^|;)\s*(?:password|pwd)\s*=/i.test(value);
+    // What checks 3 and 4 still ask of the value before they report (see Deferred).
+    let deferred: Deferred = 'nothing';
     if (!FORMAT_HINT.test(value) && !CONNECTION_STRING.test(value) && !goDsn && !adoConnection) {
       // Beyond key formats and connection strings, a value is reported by check 3 (a secret API's argument or a
       // session's `secret`, possible only where the file names such an API) or check 4 (a credential name, when the
@@ -253,18 +278,20 @@ export const hardcodedSecret: RuleDefinition = {
       const passwordShape = plausibleShape('password', value.trim());
       const keyLike = value.length >= 40 && plausible(ctx, 'private_key', value, false);
       if (!passwordShape && !keyLike && !mayCallSecretApi(ctx)) return;
-      const relaxedSpot = /^(arguments|argument_list|argument|pair|keyword_argument)$/.test(parentOf()?.type ?? '');
+      const relaxedSpot = /^(arguments|argument_list|argument|pair|keyword_argument)$/.test(parentTypeOf() ?? '');
       if (!relaxedSpot && (value.length < 6 || /\s/.test(value))) return;
-      if (looksLikePlaceholder(value)) return;
       // A plain argument gets a name only as the default of a lookup (see mayBeNamed): else only check 3 may report it.
-      if (relaxedSpot && !mayCallSecretApi(ctx) && !mayBeNamed(ctx, lit, parentOf())) return;
-      // Not a placeholder (just tested): plausibleWords() need not test it again.
-      const plausiblePassword = passwordShape && plausibleWords(ctx, value.trim(), true);
-      if (!relaxedSpot && !plausiblePassword) return;
-      if (relaxedSpot && !plausiblePassword && !keyLike && !mayCallSecretApi(ctx)) return;
+      if (relaxedSpot && !mayCallSecretApi(ctx) && !mayBeNamed(ctx, lit, parentTypeOf(), callOf())) return;
+      // Outside an argument or entry, and where check 3 cannot apply to a value that is not key-like, only a
+      // plausible password can be reported: its shape now, its words (and not a placeholder) where a report is due.
+      const wordsNeeded = !relaxedSpot || (!keyLike && !mayCallSecretApi(ctx));
+      if (wordsNeeded && !passwordShape) return;
+      deferred = wordsNeeded ? 'words' : 'placeholder';
+      // Checks 3 and 4 need a call or a name: under a parent literalContext does not read, a literal has neither.
+      if (!mayHaveContext(parentTypeOf())) return;
     }
-    if (parentOf()?.type === 'concatenated_string' || isNotAValue(ctx, lit, parentOf())) return;
-    const lc = literalContext(ctx, lit, parentOf());
+    if (parentTypeOf() === 'concatenated_string' || isNotAValue(ctx, lit, parentOf(), callOf())) return;
+    const lc = literalContext(ctx, lit, parentOf(), callOf());
 
     // 1. Keys in a well-known format, wherever they are.
     if (FORMAT_HINT.test(value)) {
@@ -356,14 +383,14 @@ export const hardcodedSecret: RuleDefinition = {
     if (call && lc.argIndex !== undefined && (sessionSpot || argumentSpot)) {
       const path = ctx.flow.resolvedPath(call);
       const written = ctx.syntax.calleePath(call);
-      if (sessionSpot && (SESSION_MIDDLEWARE.test(path) || SESSION_MIDDLEWARE.test(written)) && plausible(ctx, 'secret', value, true)) {
+      if (sessionSpot && (SESSION_MIDDLEWARE.test(path) || SESSION_MIDDLEWARE.test(written)) && plausible(ctx, 'secret', value, true) && passesDeferred(ctx, value, deferred)) {
         const { severity, confidence } = severityFor(ctx, 'error');
         ctx.report({ node: lit, message: `The session secret passed to \`${written}\` is hard-coded: anyone with the code can forge session cookies.`, severity, confidence, secret: value, dataTypes: ['secret'], fixes: fixFor(ctx, lit, lc, 'SESSION_SECRET') });
         return;
       }
       if (lc.kind === undefined || lc.kind === 'keyword') {
         const hit = SECRET_ARGUMENTS.find((s) => s.syntax === ctx.file.syntax && (s.path.test(path) || s.path.test(written)) && (lc.kind === 'keyword' ? s.keyword === lc.keyword : s.index === lc.argIndex));
-        if (hit && plausible(ctx, 'secret', value, true)) {
+        if (hit && plausible(ctx, 'secret', value, true) && passesDeferred(ctx, value, deferred)) {
           const { severity, confidence } = severityFor(ctx, 'error');
           ctx.report({ node: lit, message: hit.env === 'SMTP_PASSWORD' ? `The mail password passed to \`${written}\` is hard-coded: anyone with the code can send mail as this account.` : hit.env === 'DB_PASSWORD' ? `The database password passed to \`${written}\` is hard-coded: anyone with the code can log in to the database.` : `The key passed to \`${written}\` is hard-coded: anyone with the code can sign or decrypt with it.`, severity, confidence, secret: value, dataTypes: ['secret'], fixes: fixFor(ctx, lit, lc, hit.env) });
           return;
@@ -380,7 +407,7 @@ export const hardcodedSecret: RuleDefinition = {
     if (types.length === 0) return;
     if (lc.kind === 'key' && isLookupTable(ctx, lit)) return;
     const type = types[0].type;
-    if (!plausible(ctx, type, value, false)) return;
+    if (!plausible(ctx, type, value, false) || !passesDeferred(ctx, value, deferred)) return;
     // Test fixtures are full of dummy credentials (`'badpass'`, `'testPass'`): there, only values that look generated.
     if (ctx.file.isTestPath && (wordLike(value) || !/\d/.test(value) || !/[A-Za-z]/.test(value) || value.length < 8)) return;
     const base: Severity = lc.fallback ? 'warning' : 'error';

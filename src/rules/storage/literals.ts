@@ -37,25 +37,73 @@ export function isStatementString(node: Node, parent: Node | null = node.parent)
 
 /**
  * True when the literal is the key of a pair, an import source or a `require` argument: not a value. `parent`: the
- * literal's parent when the caller has it (web-tree-sitter finds a parent by descending from the root).
+ * literal's parent when the caller has it (web-tree-sitter finds a parent by descending from the root); `grand`: the
+ * parent's parent, when the caller has it.
  */
-export function isNotAValue(ctx: RuleContext, lit: Node, parent: Node | null = lit.parent): boolean {
+export function isNotAValue(ctx: RuleContext, lit: Node, parent: Node | null = lit.parent, grand?: Node | null): boolean {
   const p = parent;
   if (!p) return true;
-  if (p.type === 'pair' && p.childForFieldName('key')?.id === lit.id) return true;
-  if (p.type === 'import_statement' || p.type === 'export_statement' || p.type === 'import_from_statement') return true;
-  if (p.type === 'arguments' && p.parent && /^(require|import)$/.test(p.parent.childForFieldName('function')?.text ?? '')) return true;
+  const pt = p.type; // read once: each read of a node's type crosses into wasm
+  if (pt === 'pair' && p.childForFieldName('key')?.id === lit.id) return true;
+  if (pt === 'import_statement' || pt === 'export_statement' || pt === 'import_from_statement') return true;
+  if (pt === 'arguments' && isRequireOrImport(ctx, grand !== undefined ? grand : p.parent)) return true;
   // PHP: `$_POST['password']` (no field names), array keys `'password' => …`, `use` and `namespace` names.
   if (ctx.file.syntax === 'php') {
-    if (p.type === 'subscript_expression') return p.namedChildren[1]?.id === lit.id;
-    if (p.type === 'array_element_initializer') return p.namedChildCount === 2 && p.namedChildren[0]?.id === lit.id;
+    if (pt === 'subscript_expression') return p.namedChildren[1]?.id === lit.id;
+    if (pt === 'array_element_initializer') return p.namedChildCount === 2 && p.namedChildren[0]?.id === lit.id;
   }
-  if (p.type === 'subscript' || p.type === 'subscript_expression') return p.childForFieldName('subscript')?.id === lit.id || p.childForFieldName('index')?.id === lit.id;
+  if (pt === 'subscript' || pt === 'subscript_expression') return p.childForFieldName('subscript')?.id === lit.id || p.childForFieldName('index')?.id === lit.id;
   // Go: import paths, struct tags, map keys (`m["password"]`, `map[string]string{"password": …}`).
-  if (p.type === 'import_spec' || p.type === 'field_declaration') return true;
-  if (p.type === 'index_expression') return p.childForFieldName('index')?.id === lit.id;
-  if (p.type === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id) return true;
+  if (pt === 'import_spec' || pt === 'field_declaration') return true;
+  if (pt === 'index_expression') return p.childForFieldName('index')?.id === lit.id;
+  if (pt === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id) return true;
   return isStatementString(lit, p) || ctx.syntax.isComment(lit);
+}
+
+/**
+ * A `require(…)` or `import(…)` call. The callee is the call's first child: a call whose text does not start with
+ * either word is not one, without reading the callee's node.
+ */
+function isRequireOrImport(ctx: RuleContext, call: Node | null): boolean {
+  if (!call || !(ctx.file.text.startsWith('require', call.startIndex) || ctx.file.text.startsWith('import', call.startIndex))) return false;
+  return /^(require|import)$/.test(call.childForFieldName('function')?.text ?? '');
+}
+
+/**
+ * The types of a literal's parent that literalContext reads at its first step: under any other parent a literal has
+ * no context (no name, no call). Keep in step with literalContext.
+ */
+const CONTEXT_PARENTS: ReadonlySet<string> = new Set([
+  ...WRAPPERS, 'concatenated_string', 'argument', 'method_invocation', 'array_element_initializer', 'property_element', 'const_element',
+  'type_conversion_expression', 'literal_element', 'expression_list', 'keyed_element', 'binary_expression', 'boolean_operator',
+  'variable_declarator', 'property_declaration', 'public_field_definition', 'field_definition', 'required_parameter', 'optional_parameter',
+  'assignment_pattern', 'object_assignment_pattern', 'default_parameter', 'typed_default_parameter', 'pair', 'keyword_argument',
+  'assignment_expression', 'assignment', 'arguments', 'argument_list',
+]);
+
+/** Whether literalContext may find a name or a call for a literal whose parent has this type (else its context is empty). */
+export function mayHaveContext(parentType: string | undefined): boolean {
+  return parentType !== undefined && CONTEXT_PARENTS.has(parentType);
+}
+
+/**
+ * The names of a lookup whose second argument is a default (see literalContext), as whole words: a JavaScript or
+ * Python callee's name (the last member, or the whole callee) lies in the text from the call's start to its arguments.
+ */
+const LOOKUP_NAME_IN_TEXT = /(?<![\w$])(?:get|getenv|get_env|env|getProperty|getOrDefault)(?![\w$])/;
+
+/**
+ * The position of `n`, a child of the arguments node `p` of `call`, among the call's arguments (Syntax.args; -1 when
+ * it is none). A JavaScript call's arguments are the named children of `p` but comments: their nodes are read in one
+ * go, and only those before `n` are asked their type.
+ */
+function argIndexOf(ctx: RuleContext, call: Node, p: Node, n: Node): number {
+  if (ctx.file.syntax !== 'js' || p.type !== 'arguments') return ctx.syntax.args(call).findIndex((a) => a.id === n.id);
+  const children = p.namedChildren;
+  const at = children.findIndex((c) => c?.id === n.id);
+  let index = 0;
+  for (let k = 0; k < at; k++) if (children[k]?.type !== 'comment') index++;
+  return at < 0 ? -1 : index;
 }
 
 function memberKey(ctx: RuleContext, left: Node): string | undefined {
@@ -74,19 +122,23 @@ function isSectionOption(ctx: RuleContext, call: Node, receiver: Node | undefine
   return /^(config|conf|cfg|parser|config_parser|configparser|cp|ini)$/i.test(receiver?.text ?? '') && /^[a-z][a-z0-9_]*$/.test(ctx.syntax.stringValue(arg) ?? '');
 }
 
-/** What gives a literal a name (see LiteralContext); `parent`: the literal's parent when the caller has it. */
-export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null): LiteralContext {
+/**
+ * What gives a literal a name (see LiteralContext); `parent`: the literal's parent when the caller has it, and
+ * `grand`: the parent's parent (the call, for an argument), when the caller has that too.
+ */
+export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null, grand?: Node | null): LiteralContext {
   let n = lit;
   const out: LiteralContext = {};
   for (let i = 0; i < 6; i++) {
     const p = i === 0 && parent !== undefined ? parent : n.parent;
     if (!p) return out;
-    if (WRAPPERS.has(p.type) || p.type === 'concatenated_string') {
+    const pt = p.type;
+    if (WRAPPERS.has(pt) || pt === 'concatenated_string') {
       n = p;
       continue;
     }
     // C#: an argument wraps its value; `Encoding.UTF8.GetBytes("secret")` passes the literal on.
-    if (p.type === 'argument' && ctx.file.syntax === 'csharp') {
+    if (pt === 'argument' && ctx.file.syntax === 'csharp') {
       const named = p.childForFieldName('name');
       if (named) {
         const call = p.parent?.parent ?? undefined;
@@ -102,13 +154,13 @@ export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null
       return { ...out, call, argIndex: ctx.syntax.args(call).findIndex((a) => a.id === at.id) };
     }
     // Java: `"secret".getBytes(UTF_8)` and `"pw".toCharArray()` pass the literal on.
-    if (p.type === 'method_invocation' && p.childForFieldName('object')?.id === n.id && /^(getBytes|toCharArray)$/.test(p.childForFieldName('name')?.text ?? '')) {
+    if (pt === 'method_invocation' && p.childForFieldName('object')?.id === n.id && /^(getBytes|toCharArray)$/.test(p.childForFieldName('name')?.text ?? '')) {
       n = p;
       continue;
     }
     // PHP: an argument, an array entry `'password' => '…'`, a class property or constant, `define('X', '…')`.
     if (ctx.file.syntax === 'php') {
-      if (p.type === 'argument') {
+      if (pt === 'argument') {
         const call = p.parent?.parent;
         if (!call || !ctx.syntax.isCall(call)) return out;
         const args = ctx.syntax.args(call);
@@ -124,7 +176,7 @@ export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null
         }
         return { ...out, call, argIndex };
       }
-      if (p.type === 'array_element_initializer') {
+      if (pt === 'array_element_initializer') {
         const parts = p.namedChildren.filter((c): c is Node => !!c);
         if (parts.length !== 2 || parts[1].id !== n.id) return out;
         const key = keyText(ctx, parts[0]);
@@ -140,21 +192,21 @@ export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null
         }
         return { ...out, ...holder, name: key, kind: 'key' };
       }
-      if (p.type === 'property_element') {
+      if (pt === 'property_element') {
         const name = p.childForFieldName('name');
         return name ? { ...out, name: name.text.replace(/^\$/, ''), kind: 'property' } : out;
       }
-      if (p.type === 'const_element') {
+      if (pt === 'const_element') {
         const name = p.namedChildren[0];
         return name && name.id !== n.id ? { ...out, name: name.text, kind: 'variable' } : out;
       }
     }
     // Go: `[]byte("secret")` passes the literal on; `x := "…"`, `const k = "…"`, `Config{Password: "…"}`.
-    if (p.type === 'type_conversion_expression' || p.type === 'literal_element') {
+    if (pt === 'type_conversion_expression' || pt === 'literal_element') {
       n = p;
       continue;
     }
-    if (p.type === 'expression_list' && p.parent && /^(short_var_declaration|assignment_statement|const_spec|var_spec)$/.test(p.parent.type)) {
+    if (pt === 'expression_list' && p.parent && /^(short_var_declaration|assignment_statement|const_spec|var_spec)$/.test(p.parent.type)) {
       const decl = p.parent;
       const values = p.namedChildren.filter((c): c is Node => !!c);
       const i = values.findIndex((v) => v.id === n.id);
@@ -168,7 +220,7 @@ export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null
       const member = target.type === 'selector_expression';
       return name ? { ...out, name, kind: member ? 'property' : 'variable', container: member ? target.text : undefined } : out;
     }
-    if (p.type === 'keyed_element') {
+    if (pt === 'keyed_element') {
       if (p.childForFieldName('value')?.id !== n.id) return out;
       const keyEl = p.childForFieldName('key');
       const keyNode = keyEl?.namedChildren[0] ?? null;
@@ -178,7 +230,7 @@ export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null
       const type = lit2?.type === 'composite_literal' ? lit2.childForFieldName('type')?.text : undefined;
       return { ...out, ...holder, container: holder.container ?? type, name: key, kind: 'key' };
     }
-    switch (p.type) {
+    switch (pt) {
       case 'binary_expression':
       case 'boolean_operator': {
         // `process.env.X || 'dev-secret'`, `os.environ.get('X') or 'dev'`: a fallback default.
@@ -243,18 +295,20 @@ export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null
       }
       case 'arguments':
       case 'argument_list': {
-        const call = p.parent;
+        const call = i === 0 && parent !== undefined && grand !== undefined ? grand : p.parent;
         if (!call || !ctx.syntax.isCall(call)) return out;
-        const args = ctx.syntax.args(call);
-        const argIndex = args.findIndex((a) => a.id === n.id);
+        const argIndex = argIndexOf(ctx, call, p, n);
         // `os.getenv('API_KEY', 'default')`, `config.get('password', 'x')`: the key names the fallback. Only a Python
-        // call and a second argument need the callee (most literal arguments are neither: no second look at the call).
+        // call and a second argument need the callee (most literal arguments are neither: no second look at the call),
+        // and in JavaScript and Python only a callee whose text has one of the names.
         const python = ctx.file.syntax === 'python';
         if (!python && argIndex !== 1) return { ...out, call, argIndex };
+        if ((python || ctx.file.syntax === 'js') && !LOOKUP_NAME_IN_TEXT.test(ctx.file.text.slice(call.startIndex, p.startIndex))) return { ...out, call, argIndex };
         const e = ctx.syntax.expr(call);
         if (e.kind === 'call' && e.name === 'get' && python && isSectionOption(ctx, call, e.receiver, n)) return { ...out, call, argIndex };
         if (e.kind === 'call' && /^(get|getenv|get_env|env|getProperty|getOrDefault)$/.test(e.name) && argIndex === 1) {
-          const key = args[0] ? ctx.syntax.stringValue(args[0]) : undefined;
+          const first = ctx.syntax.args(call)[0];
+          const key = first ? ctx.syntax.stringValue(first) : undefined;
           if (key) return { ...out, name: key, kind: 'fallback', fallback: /environ|getenv|env|getProperty/.test(e.path) || out.fallback, call, argIndex };
         }
         return { ...out, call, argIndex };
@@ -268,32 +322,46 @@ export function literalContext(ctx: RuleContext, lit: Node, parent?: Node | null
 
 /** The variable or call an object literal belongs to: `const dbConfig = {...}`, `mysql.createConnection({...})`. */
 function containerOf(ctx: RuleContext, obj: Node): Pick<LiteralContext, 'container' | 'call' | 'argIndex'> {
+  // Each parent and type is read once: a parent is found by descending from the root, a type crosses into wasm.
   let n = obj;
-  for (let i = 0; i < 3 && n.parent && (WRAPPERS.has(n.parent.type) || (n.parent.type === 'unary_expression' && n.parent.text.startsWith('&'))); i++) n = n.parent;
   let p = n.parent;
-  if (!p) return {};
-  // Go: `cfg := mysql.Config{…}`, `var opts = redis.Options{…}`.
-  if (p.type === 'expression_list' && p.parent && /^(short_var_declaration|assignment_statement|var_spec)$/.test(p.parent.type)) {
-    const decl = p.parent;
-    const target = decl.type === 'var_spec' ? decl.childForFieldName('name') : decl.childForFieldName('left')?.namedChildren[0];
-    return target ? { container: target.text } : {};
+  for (let i = 0; i < 3 && p; i++) {
+    const t = p.type;
+    if (!WRAPPERS.has(t) && !(t === 'unary_expression' && p.text.startsWith('&'))) break;
+    n = p;
+    p = n.parent;
   }
-  if (p.type === 'literal_element') p = p.parent ?? p;
-  if (p.type === 'keyed_element') {
+  if (!p) return {};
+  let pt = p.type;
+  // Go: `cfg := mysql.Config{…}`, `var opts = redis.Options{…}`.
+  if (pt === 'expression_list') {
+    const decl = p.parent;
+    if (decl && /^(short_var_declaration|assignment_statement|var_spec)$/.test(decl.type)) {
+      const target = decl.type === 'var_spec' ? decl.childForFieldName('name') : decl.childForFieldName('left')?.namedChildren[0];
+      return target ? { container: target.text } : {};
+    }
+  }
+  if (pt === 'literal_element') {
+    p = p.parent ?? p;
+    pt = p.type;
+  }
+  if (pt === 'keyed_element') {
     const key = p.childForFieldName('key')?.namedChildren[0];
     const outerLit = p.parent?.parent;
     const outer = outerLit?.type === 'composite_literal' ? containerOf(ctx, outerLit) : {};
     return { ...outer, container: key ? (keyText(ctx, key) ?? outer.container) : outer.container };
   }
-  if (p.type === 'variable_declarator') return { container: p.childForFieldName('name')?.text };
-  if (p.type === 'assignment_expression' || p.type === 'assignment') return { container: p.childForFieldName('left')?.text };
-  if (p.type === 'pair') {
+  if (pt === 'variable_declarator') return { container: p.childForFieldName('name')?.text };
+  if (pt === 'assignment_expression' || pt === 'assignment') return { container: p.childForFieldName('left')?.text };
+  if (pt === 'pair') {
     const key = keyText(ctx, p.childForFieldName('key'));
-    const outer = p.parent ? containerOf(ctx, p.parent) : {};
+    const obj2 = p.parent;
+    const outer = obj2 ? containerOf(ctx, obj2) : {};
     return { ...outer, container: key ?? outer.container };
   }
-  if ((p.type === 'arguments' || p.type === 'argument_list') && p.parent && ctx.syntax.isCall(p.parent)) {
-    return { call: p.parent, argIndex: ctx.syntax.args(p.parent).findIndex((a) => a.id === n.id) };
+  if (pt === 'arguments' || pt === 'argument_list') {
+    const call = p.parent;
+    if (call && ctx.syntax.isCall(call)) return { call, argIndex: ctx.syntax.args(call).findIndex((a) => a.id === n.id) };
   }
   return {};
 }

@@ -60,6 +60,19 @@ function literalValue(ctx: RuleContext, lit: Node): string | undefined {
   return ctx.syntax.stringValue(lit);
 }
 
+/**
+ * Whether a JavaScript or Python literal may have a value of 9+ characters with three digits in a row, judged by its
+ * text: its value is never longer than the text without two quotes, and without a backslash (escapes) each of its
+ * characters is one of the text's, in order (JSX character references and f-string braces are only left out).
+ */
+function mayHoldNumber(ctx: RuleContext, lit: Node): boolean {
+  const start = lit.startIndex;
+  const end = lit.endIndex;
+  if (end - start < 11) return false;
+  const text = ctx.file.text.slice(start, end);
+  return text.includes('\\') || /\d\D*\d\D*\d/.test(text);
+}
+
 export const piiLiteral: RuleDefinition = {
   id: 'storage/pii-literal',
   family: 'storage',
@@ -95,6 +108,7 @@ export const piiLiteral: RuleDefinition = {
   check(match, ctx) {
     const lit = match.get('str');
     if (!lit) return;
+    if ((ctx.file.syntax === 'js' || ctx.file.syntax === 'python') && !mayHoldNumber(ctx, lit)) return;
     const value = literalValue(ctx, lit);
     if (value === undefined || value.length < 9 || value.length > 4096 || !/\d{3}/.test(value)) return;
     // The value first (cheap), then where it sits.

@@ -7,7 +7,7 @@ import { annotationName, annotationsOf } from '../../languages/java';
 import { attributeName, csharpEntityOf, javaEntityOf } from './entities';
 import { encodingOf, fileHashesInHooks, isPlainPassword } from './passwords';
 import { RUBY_SINK_QUERY } from './sinks-ruby';
-import { KIND_LABEL, SINK_QUERIES, isInertLiteral, namedItems, sinkAt, sinkItems, type Sink } from './sinks';
+import { KIND_LABEL, SINK_QUERIES, isInertLiteral, matchedSink, namedItems, sinkItems, type Sink } from './sinks';
 
 /** Where in the written values the clear-text password is: the node a fix wraps. */
 function passwordCarrier(ctx: Parameters<NonNullable<RuleDefinition['check']>>[1], sink: Sink): Carrier | undefined {
@@ -103,7 +103,7 @@ export const plaintextPassword: RuleDefinition = {
     if (decl) return checkEntityPassword(ctx, decl);
     const node = match.get('call') ?? match.get('assign');
     if (!node) return;
-    const sink = sinkAt(ctx, node, match.get('callee'));
+    const sink = matchedSink(ctx, node, match);
     // Cookies, Flask's session and browser storage belong to storage/sensitive-data-in-client-storage.
     if (!sink || sink.client || sink.kind === 'cookie' || sink.kind === 'session' || sink.kind === 'web-storage') return;
     if (sink.hashesPasswords || (sink.model && fileHashesInHooks(ctx))) return;

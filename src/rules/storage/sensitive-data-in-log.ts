@@ -24,6 +24,31 @@ const CSHARP_LOGGER = /^(System\.)?Console\.(WriteLine|Write)$|^(UnityEngine\.)?
 /** Factories whose result is a logger: `const log = pino()`, `logger = logging.getLogger(__name__)`, `new Logger(X.name)`. */
 const LOGGER_FACTORY = /(^|\.)(getLogger|get_logger|getChild|createLogger|pino|bunyan\.createLogger|winston\.createLogger|log4js\.getLogger|child|bind|new)$|^new (Logger|winston\.Logger|@nestjs\/common\.Logger|signale\.Signale|Signale)$|^(pino|bunyan|winston|loguru|structlog)(\.default)?$/;
 const LOG_METHOD = /^(debug|info|warning|warn|error|exception|critical|fatal|log|trace|verbose|silly|msg|success|severe|fine|finer|finest)$/;
+/**
+ * A name of each LOGGER_FACTORY path's last part (`new` as a word; the `new Logger` form names `Logger`): the paths are
+ * made of names written in the file, and its imports' module names and imported names. Without one, no variable of the
+ * file holds a logger made by a factory, and the definitions of method calls' receivers need not be looked up.
+ */
+const LOGGER_FACTORY_WORDS = /getLogger|get_logger|getChild|createLogger|pino|bunyan|winston|log4js|child|bind|Logger|Signale|loguru|structlog|\bnew\b/;
+/**
+ * Python: the same, with `child`, `bind` and `new` (common words) only as a callee's last name: followed by its
+ * arguments, maybe after white space, a comment, a line continuation or the closing parenthesis of a wrapper
+ * (`(x.child)(…)`), or as a quoted subscript key (`x['child'](…)`); or imported (`from m import child as c`).
+ * A Python file rarely has one, so its module's bindings are not worked out for `warnings.warn(…)`.
+ */
+const PY_LOGGER_FACTORY_TEXT = /Logger|get_logger|getChild|Signale|pino|bunyan|winston|log4js|loguru|structlog|\b(child|bind|new)[\s)]*[(#\\'"]/;
+const FACTORY_IMPORT = /(^|\.)(child|bind|new)$/;
+
+function mayMakeLoggers(ctx: RuleContext): boolean {
+  let v = ctx.state.get('mayMakeLoggers') as boolean | undefined;
+  if (v === undefined) {
+    v = ctx.file.syntax === 'python'
+      ? PY_LOGGER_FACTORY_TEXT.test(ctx.file.text) || [...ctx.flow.imports.values()].some((m) => FACTORY_IMPORT.test(m))
+      : LOGGER_FACTORY_WORDS.test(ctx.file.text);
+    ctx.state.set('mayMakeLoggers', v);
+  }
+  return v;
+}
 /** Loggers imported by name: `from loguru import logger`, `import { logger } from './logger'` is not enough. */
 const IMPORTED_LOGGER = /^(loguru\.logger|structlog\.\w+|@nestjs\/common\.Logger)$/;
 /** Python keyword arguments of logging calls that are not logged data. */
@@ -87,9 +112,26 @@ const LOG_WORDS = /log|info|warn|error|debug|trace|dir|table|fatal|verbose|silly
 function mayLog(ctx: RuleContext, callee: Node | undefined, args: Node | undefined): boolean {
   if ((ctx.file.syntax !== 'js' && ctx.file.syntax !== 'python') || !callee || !args) return true;
   const text = ctx.file.text.slice(callee.startIndex, args.startIndex);
-  if (callee.type === 'identifier') return ctx.file.syntax === 'js' ? mentionsDebug(ctx) : text.includes('print');
-  return LOG_WORDS.test(text);
+  // An identifier callee may log when it prints (Python) or the file mentions `debug` (JavaScript), a member access when
+  // it holds a log word; whether the callee is an identifier is worked out only where the answers differ.
+  const words = LOG_WORDS.test(text);
+  if (ctx.file.syntax === 'python') return words && (text.includes('print') || !calleeIsIdentifier(callee, text));
+  const debug = mentionsDebug(ctx);
+  if (words === debug) return words;
+  return calleeIsIdentifier(callee, text) ? debug : words;
 }
+
+/**
+ * Whether a JavaScript or Python callee (an identifier or a member access / attribute) is an identifier, from the text
+ * from it to its arguments when that decides it, without asking the tree for its type (most calls are rejected here).
+ * A member access always holds a `.`; an identifier's text holds one only with `?.`, a comment or type arguments, so
+ * text of word characters, `$`, dots and white space decides it, and anything else asks the node.
+ */
+export function calleeIsIdentifier(callee: Node, text: string): boolean {
+  return SIMPLE_CALLEE.test(text) ? !text.includes('.') : callee.type === 'identifier';
+}
+
+const SIMPLE_CALLEE = /^[\w$.\s]*$/;
 
 /** `debug('app')(...)`: the callee is a function made by the `debug` package. */
 function isDebugLogger(ctx: RuleContext, call: Node, path: string): boolean {
@@ -122,7 +164,7 @@ export function isLogCall(ctx: RuleContext, call: Node): boolean {
   const head = path.slice(0, dot);
   if (IMPORTED_LOGGER.test(ctx.flow.resolvePath(head))) return true;
   // A method call on a variable or field bound to a logger factory.
-  if (!/^(this\.|self\.)?[A-Za-z_$][\w$]*$/.test(head)) return false;
+  if (!/^(this\.|self\.)?[A-Za-z_$][\w$]*$/.test(head) || !mayMakeLoggers(ctx)) return false;
   const def = ctx.flow.definitionOf(head, call);
   if (!def?.value || !ctx.syntax.isCall(def.value)) return false;
   const factory = ctx.flow.resolvedPath(def.value);

@@ -10,7 +10,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { DataFlow, TaintItem } from '../../core/flow';
-import type { RuleContext } from '../../core/rule';
+import type { RuleContext, RuleMatch } from '../../core/rule';
 import { walk } from '../../core/syntax';
 import { goAssignSink, goCallSink } from './sinks-go';
 import { phpCallSink } from './sinks-php';
@@ -55,10 +55,10 @@ export interface Sink {
 export const SINK_QUERIES = {
   js: `(call_expression function: [(member_expression) (identifier)] arguments: (arguments)) @call
 (call_expression function: [(member_expression) (identifier)] arguments: (template_string)) @call
-(assignment_expression left: [(member_expression) (subscript_expression)]) @assign`,
+(assignment_expression left: [(member_expression) (subscript_expression)] @left) @assign`,
   python: `(call function: [(attribute) (identifier)] arguments: (argument_list)) @call
 (call function: [(attribute) (identifier)] arguments: (generator_expression)) @call
-(assignment left: [(attribute) (subscript)] right: (_)) @assign`,
+(assignment left: [(attribute) (subscript)] @left right: (_) @right) @assign`,
   java: `(method_invocation name: (identifier)) @call
 (object_creation_expression) @call
 (assignment_expression left: (field_access)) @assign`,
@@ -81,11 +81,18 @@ export const KIND_LABEL: Record<SinkKind, string> = {
 
 const memo = new WeakMap<DataFlow, Map<number, Sink | null>>();
 
+/** sinkAt for the `@call` or `@assign` node of a match of SINK_QUERIES, with the captures that save questions to the tree. */
+export function matchedSink(ctx: RuleContext, node: Node, match: Pick<RuleMatch, 'get'>): Sink | undefined {
+  return sinkAt(ctx, node, match.get('callee'), match.get('args'), match.get('left'), match.get('right'));
+}
+
 /**
- * The sink at a matched call or assignment node, if it is one. `callee`: the call's callee when the match captured it
- * (`@callee` of the JavaScript and Python call patterns), which saves looking it up.
+ * The sink at a matched call or assignment node, if it is one. `callee`, `args`: the call's callee and arguments when
+ * the match captured them (`@callee` and `@args` of the JavaScript and Python call patterns); `left`, `right`: the
+ * sides of an assignment (`@left` of the JavaScript and Python patterns, `@right` of Python's); they save looking
+ * them up, and let quietAttribute pass over most attribute assignments from the text.
  */
-export function sinkAt(ctx: RuleContext, node: Node, callee?: Node): Sink | undefined {
+export function sinkAt(ctx: RuleContext, node: Node, callee?: Node, args?: Node, left?: Node, right?: Node): Sink | undefined {
   let cache = memo.get(ctx.flow);
   if (!cache) {
     cache = new Map();
@@ -95,16 +102,22 @@ export function sinkAt(ctx: RuleContext, node: Node, callee?: Node): Sink | unde
   if (known !== undefined) return known ?? undefined;
   let sink: Sink | undefined;
   try {
-    if (ctx.syntax.isCall(node)) {
+    if (capturedCallee(ctx, node, callee) || ctx.syntax.isCall(node)) {
       if (ctx.file.syntax === 'go') sink = goCallSink(ctx, node);
       else if (ctx.file.syntax === 'php') sink = phpCallSink(ctx, node);
       else if (ctx.file.syntax === 'ruby') sink = rubyCallSink(ctx, node);
       else if (ctx.file.syntax === 'java') sink = javaCallSink(ctx, node);
       else if (ctx.file.syntax === 'csharp') sink = csharpCallSink(ctx, node);
-      else if (SINK_NAMES.has(calleeName(node, callee))) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
+      else if (SINK_NAMES.has(calleeName(ctx, node, callee, args))) sink = ctx.file.syntax === 'js' ? jsCallSink(ctx, node) : pyCallSink(ctx, node);
     }
     else if (ctx.file.syntax === 'go' && node.type === 'assignment_statement') sink = goAssignSink(ctx, node, sinkAt);
     else if (ctx.file.syntax === 'ruby') sink = node.type === 'assignment' ? rubyAssignSink(ctx, node) : undefined;
+    // A captured left side starts where the assignment does (the pattern captures nothing else there).
+    else if (ctx.file.syntax === 'python' && left && right && left.id !== node.id && left.startIndex === node.startIndex) sink = quietAttribute(ctx, left, right) ? undefined : assignmentSink(ctx, node, left, right);
+    else if (ctx.file.syntax === 'js' && left && left.id !== node.id && left.startIndex === node.startIndex) {
+      const value = node.childForFieldName('right');
+      sink = value && quietAttribute(ctx, left, value) ? undefined : assignmentSink(ctx, node, left, value ?? undefined);
+    }
     else if (node.type === 'assignment_expression' || node.type === 'assignment') sink = assignmentSink(ctx, node);
   } finally {
     cache.set(node.id, sink ?? null);
@@ -143,10 +156,45 @@ function isServiceLayer(ctx: RuleContext, recv: Node): boolean {
   return !!bound && /(^|\.)[A-Z]\w*Service$/.test(ctx.syntax.calleePath(bound).replace(/^new /, ''));
 }
 
+/**
+ * The callee captured with a JavaScript or Python call (`@callee` of the call patterns the log and transmission rules
+ * share with SINK_QUERIES): it starts where the call does, as the call's `function` does (the patterns capture
+ * nothing else there). Where there is one, the matched node is a call: no need to ask the tree for its type.
+ */
+export function capturedCallee(ctx: RuleContext, call: Node, callee: Node | undefined): Node | undefined {
+  return callee && (ctx.file.syntax === 'python' || ctx.file.syntax === 'js') && callee.id !== call.id && callee.startIndex === call.startIndex ? callee : undefined;
+}
+
+/**
+ * The text of a captured callee (capturedCallee), read from the file's text up to the captured arguments (`@args`)
+ * without asking the tree where the callee ends. Only spaces, comments, a line continuation, type arguments (`f<T>(…)`)
+ * or an optional call (`f?.(…)`) can stand between the two: the text up to the arguments, without trailing spaces, is
+ * the callee's when it holds no `#`, `/` or `\\` and ends with a letter, digit, `_` or `$` (type arguments end with `>`,
+ * an optional call with `.`). Anything else is read from the tree.
+ */
+export function capturedCalleeText(ctx: RuleContext, callee: Node, args: Node | undefined): string {
+  if (args && args.startIndex > callee.startIndex) {
+    const before = ctx.file.text.slice(callee.startIndex, args.startIndex);
+    if (!/[#/\\]/.test(before)) {
+      const text = before.trimEnd();
+      if (/[\w$]$/.test(text)) return text;
+    }
+  }
+  return callee.text;
+}
+
+/** A name at the end of a callee's text, after a `.` or a space (`obj.attr`, `obj .\n attr`), or the whole text. */
+const TRAILING_NAME = /(?:^|[.\s])([A-Za-z_$][\w$]*)$/;
+
 /** The last name of a call's callee, read straight from the tree (`db.users.insert` → `insert`). */
-function calleeName(call: Node, callee?: Node): string {
-  // A captured callee starts where the call does: it is the call's `function` (the patterns capture nothing else there).
-  const fn = (callee && callee.id !== call.id && callee.startIndex === call.startIndex ? callee : undefined) ?? call.childForFieldName('function') ?? call.childForFieldName('constructor');
+function calleeName(ctx: RuleContext, call: Node, callee?: Node, args?: Node): string {
+  const captured = capturedCallee(ctx, call, callee);
+  // A captured callee is an identifier or a member access / attribute, which ends with its property: the name at
+  // the end of its text is the property's (no question to the tree). Anything else there (`#x`, a letter outside
+  // ASCII) is read from the tree.
+  const m = captured ? TRAILING_NAME.exec(capturedCalleeText(ctx, captured, args)) : null;
+  if (m) return m[1];
+  const fn = captured ?? call.childForFieldName('function') ?? call.childForFieldName('constructor');
   if (!fn) return '';
   if (fn.type === 'identifier') return fn.text;
   const prop = fn.childForFieldName('property') ?? fn.childForFieldName('attribute');
@@ -529,6 +577,13 @@ const PY_SERIALISE = /^(json|simplejson|ujson|orjson|pickle|cPickle|dill|marshal
 const PY_REDIS_CTOR = /(^|\.)(Redis|StrictRedis|from_url|get_redis_connection|RedisCluster|Client)$/;
 const PY_KV_RECEIVER = /^(\w*(redis|Redis|cache|Cache|memcache|Memcache)\w*|r|rds|kv|mc|caches\[\]|caches\.\w+)$/;
 const DJANGO_WRITES = /\.objects\.(create|update|get_or_create|update_or_create|bulk_create|bulk_update)$|\.objects\.\w+\([^)]*\)\.update$/;
+/** Names pyCallSink takes as a plain call (no receiver), besides an imported `json.dump` and its kind. */
+const PY_BARE_WRITES: ReadonlySet<string> = new Set([
+  'write_text', 'write_bytes', 'set_cookie', 'set_signed_cookie', 'execute', 'executemany', 'exec_driver_sql', 'insert_one', 'insert_many',
+  'replace_one', 'update_one', 'update_many', 'find_one_and_update', 'find_one_and_replace',
+]);
+/** The path of a SQLAlchemy Core write's `.values(…)`: `insert(users).values`, `users.update().values`. */
+const PY_CORE_WRITE = /(^|\.)(insert|update)\(\)/;
 const PY_SESSION_ADD = /(^|\.)(session|Session|db\.session|dbsession|db_session|s)\.(add|add_all|merge|bulk_save_objects)$/;
 
 function pyWriteMode(ctx: RuleContext, open: Node): boolean {
@@ -561,6 +616,18 @@ function kwargs(ctx: RuleContext, call: Node, skip: RegExp = /^$/): { values: No
 
 function pyCallSink(ctx: RuleContext, call: Node): Sink | undefined {
   const written = ctx.syntax.calleePath(call);
+  // A method's path ends with `.` and its name (`self.extra.update`), and resolving the path through the imports keeps
+  // that end (no `json.dump` then): `update` and `values` are sinks only where the Django and SQLAlchemy tests below
+  // pass, which need nothing but the path, and no other test takes those names.
+  const dot = written.lastIndexOf('.');
+  if (dot >= 0) {
+    const method = written.slice(dot + 1);
+    if (method === 'update' && !DJANGO_WRITES.test(written)) return undefined;
+    if (method === 'values' && !PY_CORE_WRITE.test(written)) return undefined;
+  } else if (!PY_BARE_WRITES.has(written) && !PY_SERIALISE.test(ctx.flow.resolvedPath(call))) {
+    // A plain name (`any(…)`, `set(…)`) has no receiver: only the tests below that need none can take it.
+    return undefined;
+  }
   const resolved = ctx.flow.resolvedPath(call);
   const e = ctx.syntax.expr(call);
   if (e.kind !== 'call') return undefined;
@@ -593,7 +660,7 @@ function pyCallSink(ctx: RuleContext, call: Node): Sink | undefined {
   const kv = KV_WRITES[name];
   if (kv && receiver) {
     const rpath = pathOf(ctx, receiver) ?? '';
-    const isKv = PY_KV_RECEIVER.test(lastSegment(rpath)) || /^caches\[\]/.test(rpath) || resolvedIsDjangoCache(ctx, receiver) || pyRedisClient(ctx, receiver, rpath);
+    const isKv = PY_KV_RECEIVER.test(lastSegment(rpath)) || /^caches\[\]/.test(rpath) || resolvedIsDjangoCache(ctx, rpath) || pyRedisClient(ctx, receiver, rpath);
     if (isKv && !(name === 'add' && args.length < 2)) {
       const mapping = ctx.syntax.kwarg(call, 'mapping');
       if (kv === 'set') return { ...base, kind: 'cache', ...namedOrValue(ctx, ctx.syntax.kwarg(call, 'name') ?? ctx.syntax.kwarg(call, 'key') ?? args[0], ctx.syntax.kwarg(call, 'value') ?? args[1]) };
@@ -621,7 +688,7 @@ function pyCallSink(ctx: RuleContext, call: Node): Sink | undefined {
     return undefined;
   }
   // SQLAlchemy Core: insert(users).values(password=...), users.update().values({...}).
-  if (name === 'values' && receiver && /(^|\.)(insert|update)\(\)/.test(`${ctx.syntax.calleePath(call)}`)) {
+  if (name === 'values' && receiver && PY_CORE_WRITE.test(written)) {
     return { ...base, kind: 'database', ...kwargs(ctx, call) };
   }
   // SQLAlchemy sessions.
@@ -666,9 +733,9 @@ function pyRedisClient(ctx: RuleContext, receiver: Node, rpath: string): boolean
   return !!bound && ctx.syntax.isCall(bound) && PY_REDIS_CTOR.test(ctx.flow.resolvedPath(bound)) && /redis/i.test(ctx.flow.resolvedPath(bound) + rpath);
 }
 
-function resolvedIsDjangoCache(ctx: RuleContext, receiver: Node): boolean {
-  const p = pathOf(ctx, receiver);
-  return !!p && /^django\.core\.cache\.cache(s)?/.test(ctx.flow.resolvePath(p));
+/** `rpath`: the receiver's path (pathOf), or '' when it has none. */
+function resolvedIsDjangoCache(ctx: RuleContext, rpath: string): boolean {
+  return !!rpath && /^django\.core\.cache\.cache(s)?/.test(ctx.flow.resolvePath(rpath));
 }
 
 function mergeParts(a: { values: Node[]; named: NamedValue[] }, b: { values: Node[]; named: NamedValue[] }): { values: Node[]; named: NamedValue[] } {
@@ -881,9 +948,35 @@ function csharpCallSink(ctx: RuleContext, call: Node): Sink | undefined {
 
 const JS_STORAGE_OBJECT = /^((window|globalThis|self)\.)?(localStorage|sessionStorage)$/;
 
-function assignmentSink(ctx: RuleContext, assign: Node): Sink | undefined {
-  const left = assign.childForFieldName('left');
-  const right = assign.childForFieldName('right');
+/**
+ * A Python attribute or JavaScript member assignment (`self.x = y`, `this.x = y`) that assignmentSink passes over
+ * because neither the attribute nor the value is named like sensitive data, read from the text: between the start
+ * of the left side and the value stand the left side, spaces and `=`, unless a type (`:`), a comment or a line
+ * continuation is there too (then false, and the tree is asked). The left side is an attribute / member access when
+ * its text ends with a name after a `.` or a space (a subscript ends with `]`), and that name is its property.
+ * JavaScript's `document.cookie` and `localStorage.x` are sinks whatever their names: a left side that holds
+ * `cookie`, `Storage`, a quote or an escape (which could spell them) is asked about too.
+ */
+function quietAttribute(ctx: RuleContext, left: Node, right: Node): boolean {
+  const js = ctx.file.syntax === 'js';
+  const before = ctx.file.text.slice(left.startIndex, right.startIndex);
+  if (js ? /[#/\\'"`]|cookie|Storage/.test(before) : /[#\\:]/.test(before)) return false;
+  const key = (js ? /[.\s]([A-Za-z_$][\w$]*)\s*=\s*$/ : /[.\s]([A-Za-z_]\w*)\s*=\s*$/).exec(before)?.[1];
+  if (!key || ctx.classifier.classifyName(key).length > 0) return false;
+  const valueName = valueNameOf(right);
+  return !valueName || ctx.classifier.classifyName(valueName).length === 0;
+}
+
+/** The last name in a short assigned value (`request.POST['password']` → `password`), or '' (see assignmentSink). */
+function valueNameOf(right: Node): string {
+  const text = right.text;
+  return text.length <= 80 ? (text.split(/[.[\]'"]+/).filter(Boolean).pop() ?? '') : '';
+}
+
+/** `left`, `right`: the sides when the match captured them. */
+function assignmentSink(ctx: RuleContext, assign: Node, capturedLeft?: Node, capturedRight?: Node): Sink | undefined {
+  const left = capturedLeft ?? assign.childForFieldName('left');
+  const right = capturedRight ?? assign.childForFieldName('right');
   if (!left || !right) return undefined;
   const e = ctx.syntax.expr(left);
   const js = ctx.file.syntax === 'js';
@@ -914,7 +1007,7 @@ function assignmentSink(ctx: RuleContext, assign: Node): Sink | undefined {
   // `user.password = value` followed by a write of `user` in the same function.
   if (e.kind !== 'member') return undefined;
   // Only worth the search when the field or the value is named like sensitive data.
-  const valueName = right.text.length <= 80 ? (right.text.split(/[.[\]'"]+/).filter(Boolean).pop() ?? '') : '';
+  const valueName = valueNameOf(right);
   if (ctx.classifier.classifyName(e.key).length === 0 && (!valueName || ctx.classifier.classifyName(valueName).length === 0)) return undefined;
   const target = stripAwait(e.object);
   if (target.type !== 'identifier' && !(target.type === 'this' || target.text === 'self')) return undefined;

@@ -3,7 +3,7 @@ import type { TaintItem } from '../../core/flow';
 import type { RuleContext, RuleDefinition } from '../../core/rule';
 import type { Classification, Severity } from '../../core/types';
 import { capitalise, classificationsOf, describeData, relatedFor } from '../common';
-import { KIND_LABEL, SINK_QUERIES, sinkAt, sinkItems } from './sinks';
+import { KIND_LABEL, SINK_QUERIES, matchedSink, sinkItems } from './sinks';
 import { RUBY_SINK_QUERY } from './sinks-ruby';
 import { isAre } from './wording';
 import { annotationName, annotationsOf, declaredType } from '../../languages/java';
@@ -123,9 +123,10 @@ function enclosingClass(node: Node): Node | undefined {
   return node.parent?.type === 'expression_statement' && block?.type === 'block' && cls?.type === 'class_definition' ? cls : undefined;
 }
 
-function checkPyDeclaration(ctx: RuleContext, assign: Node): void {
-  const left = assign.childForFieldName('left');
-  if (left?.type !== 'identifier') return;
+/** `left`: the assigned identifier when the match captured it (`@field`), which saves asking the tree for it. */
+function checkPyDeclaration(ctx: RuleContext, assign: Node, captured?: Node): void {
+  const left = captured ?? assign.childForFieldName('left');
+  if (!left || (!captured && left.type !== 'identifier')) return;
   const classes = fieldClassifications(ctx, left.text);
   if (classes.length === 0 || !enclosingClass(assign)) return;
   const right = assign.childForFieldName('right');
@@ -287,7 +288,7 @@ export const unencryptedSensitiveField: RuleDefinition = {
   },
   queries: {
     js: `${SINK_QUERIES.js}\n(new_expression) @decl\n(decorator) @decl`,
-    python: `${SINK_QUERIES.python}\n(assignment left: (identifier)) @decl`,
+    python: `${SINK_QUERIES.python}\n(assignment left: (identifier) @field) @decl`,
     java: `${SINK_QUERIES.java}\n(field_declaration) @decl`,
     csharp: `${SINK_QUERIES.csharp}\n(property_declaration) @decl`,
     go: `${SINK_QUERIES.go}\n(type_spec type: (struct_type)) @decl`,
@@ -301,14 +302,14 @@ export const unencryptedSensitiveField: RuleDefinition = {
       else if (ctx.file.syntax === 'java') checkJavaField(ctx, decl);
       else if (ctx.file.syntax === 'csharp') checkCsharpProperty(ctx, decl);
       else if (ctx.file.syntax === 'go') checkGoStruct(ctx, decl);
-      else checkPyDeclaration(ctx, decl);
+      else checkPyDeclaration(ctx, decl, match.get('field'));
       return;
     }
     const node = match.get('call') ?? match.get('assign');
     if (!node) return;
     if (ctx.file.syntax === 'js' && node.type === 'call_expression') checkJsDeclaration(ctx, node);
     if (ctx.file.syntax === 'ruby' && node.type === 'call') checkRubyMigration(ctx, node);
-    const sink = sinkAt(ctx, node, match.get('callee'));
+    const sink = matchedSink(ctx, node, match);
     if (!sink || sink.client || sink.kind === 'cookie' || sink.kind === 'session' || sink.kind === 'web-storage') return;
     const items = sinkItems(ctx, sink).filter(isUnprotected);
     if (items.length === 0) return;

@@ -6,7 +6,7 @@ import { walk } from '../../core/syntax';
 import { classificationsOf, relatedFor, shorten } from '../common';
 import { carrierOf, hashPasswordFix } from './fixes';
 import { encodingOf, isFastHashedPassword, isPlainPassword, outermost, storedUse, type Use } from './passwords';
-import { SINK_QUERIES, sinkAt, sinkItems } from './sinks';
+import { SINK_QUERIES, capturedCallee, capturedCalleeText, matchedSink, sinkItems } from './sinks';
 
 interface Weakness {
   /** base64 / hex rather than a hash. */
@@ -244,7 +244,9 @@ export const weakPasswordHash: RuleDefinition = {
     if (!node) return;
     // Fast hashes and encodings whose input is a password, used as the stored form of it.
     // Cheap test on the callee before asking for sanitizers: hashes and encodings have telling names.
-    if (ctx.syntax.isCall(node) && WEAK_CALLEE.test((node.childForFieldName('function') ?? node.childForFieldName('name') ?? node.childForFieldName('method'))?.text.slice(-60) ?? '')) {
+    const callee = capturedCallee(ctx, node, match.get('callee'));
+    const calleeText = callee ? capturedCalleeText(ctx, callee, match.get('args')) : ctx.syntax.isCall(node) ? ((node.childForFieldName('function') ?? node.childForFieldName('name') ?? node.childForFieldName('method'))?.text ?? '') : undefined;
+    if (calleeText !== undefined && WEAK_CALLEE.test(calleeText.slice(-60))) {
       const weakness = weaknessOf(ctx, node);
       if (weakness) {
         let items = weakness.inputs.flatMap((i) => ctx.flow.sensitive(i, { types: ['password'] }));
@@ -258,7 +260,7 @@ export const weakPasswordHash: RuleDefinition = {
       }
     }
     // A sink that stores a password whose only protection was a fast hash computed elsewhere.
-    const sink = sinkAt(ctx, node, match.get('callee'));
+    const sink = matchedSink(ctx, node, match);
     if (!sink) return;
     const hashed = sinkItems(ctx, sink).filter(isFastHashedPassword);
     for (const item of hashed) {

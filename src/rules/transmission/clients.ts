@@ -48,8 +48,12 @@ const PY_BASE_FACTORIES = /^(httpx\.(Client|AsyncClient)|aiohttp\.ClientSession|
 const PY_CLIENT_NAMES = /^(self\.|cls\.)?_?(session|sess|s|client|http|http_client|httpclient|api|api_client|pool|pool_manager|http_pool|requests)$/i;
 
 export function normalisePath(path: string): string {
+  // One test first: most paths have nothing to drop.
+  if (!GLOBAL_OR_NODE.test(path)) return path;
   return path.replace(/^(new )?(window|globalThis|global|self)\./, '$1').replace(/(^|\s)node:/, '$1');
 }
+
+const GLOBAL_OR_NODE = /^(new )?(window|globalThis|global|self)\.|(^|\s)node:/;
 
 /** Unwraps `await`, parentheses and TypeScript casts. */
 export function unwrap(ctx: RuleContext, node: Node): Node {
@@ -147,12 +151,15 @@ function jsHttpCall(ctx: RuleContext, call: Node): HttpCall | undefined {
     return { call, library: written, target: argsOf()[0], byName: true };
   } else {
     const method = methodOf(written);
+    // The name first: most calls are no request, and their receiver need not be looked up.
+    const verb = VERBS.test(method);
+    if (!verb && method !== 'open') return undefined;
     const receiver = receiverOf(call);
     if (!receiver) return undefined;
     if (method === 'open' && argsOf().length >= 2 && METHOD_NAME.test(s.stringValue(argsOf()[0]) ?? '')) {
       return { call, library: 'XMLHttpRequest', target: argsOf()[1] };
     }
-    if (!VERBS.test(method)) return undefined;
+    if (!verb) return undefined;
     const creation = fileMentions(ctx, 'js-creators', JS_CREATOR_MODULES) ? creationOf(ctx, receiver) : undefined;
     const creator = creation ? normalisePath(ctx.flow.resolvedPath(creation)) : '';
     if (creation && JS_CREATORS.test(creator)) {
@@ -215,8 +222,9 @@ function pythonHttpCall(ctx: RuleContext, call: Node): HttpCall | undefined {
     return { call, library: written, target: s.kwarg(call, 'url') ?? argsOf()[0], byName: true };
   } else {
     const method = methodOf(written);
+    if (!VERBS.test(method)) return undefined;
     const receiver = receiverOf(call);
-    if (!receiver || !VERBS.test(method)) return undefined;
+    if (!receiver) return undefined;
     const creation = fileMentions(ctx, 'py-factories', PY_FACTORY_MODULES) ? creationOf(ctx, receiver) : undefined;
     const creator = creation ? ctx.flow.resolvedPath(creation) : '';
     if (creation && PY_CLIENT_FACTORIES.test(creator)) {

@@ -149,6 +149,11 @@ const VENDOR_HOST_NAMES = [...new Set(SDKS.flatMap((s) => s.hosts.map((h) => str
   .filter((name) => !SDK_WORDS.toLowerCase().split('|').includes(name))
   .map((name) => name.replace(/[.-]/g, '\\$&'))
   .join('|');
+/**
+ * Every vendor host without its `*.` (`segment.io`), in any case: a request's host is one of the file's strings, so
+ * without one of these no request of the file goes to a vendor (see checkRequest; hostMatches compares in lower case).
+ */
+const VENDOR_HOSTS = new RegExp([...new Set(SDKS.flatMap((s) => s.hosts.map(stripStar)))].map((h) => h.replace(/[.-]/g, '\\$&')).join('|'), 'i');
 
 /** Every SDK's JS / Python callee paths in one regex: most calls of a file are no SDK's, one test each rules them out. */
 const ANY_JS_SDK = new RegExp(SDKS.flatMap((s) => (s.js ? [`(?:${s.js.source})`] : [])).join('|'));
@@ -552,6 +557,7 @@ export const piiToThirdParty: RuleDefinition = {
     if (checkSentryInit(ctx, call)) return;
     const sdk = sdkOf(ctx, call);
     if (sdk) return checkSdk(ctx, call, sdk);
-    checkRequest(ctx, call);
+    // Without approved hosts only a vendor's host is reported: the HTTP-call look-up is skipped in files that name none.
+    if (ctx.hosts.approved || fileMentions(ctx, 'vendor-hosts', VENDOR_HOSTS)) checkRequest(ctx, call);
   },
 };

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Severity } from '../../core/types';
 import { classificationsOf, describeData, relatedFor } from '../common';
-import { creationOf, fileConfidence, httpCall } from './clients';
+import { creationOf, fileConfidence, fileMentions, httpCall } from './clients';
 import { removeEntry, removeStatement, replaceNode, statementOf } from './edits';
 import { sentData } from './insecure-request';
 import { isAcceptAllLambda, permissiveMethod } from './java';
@@ -13,6 +13,17 @@ const PY_VERIFY_CALLEES = /(^|\.)(get|post|put|patch|delete|head|options|request
 const PY_NOT_TLS = /(^|\.)(decode|verify_signature|jwt\.[A-Za-z_.]+)$|^jwt\./;
 const PY_SESSIONS = /^(requests\.(Session|session)|httpx\.(Client|AsyncClient)|aiohttp\.ClientSession)$/;
 const SESSION_NAMES = /^(self\.|cls\.)?_?(session|sess|s|client|http|http_client|api)$/;
+/** The calls checkPython reports (`ssl._create_unverified_context()`), as their name is written in a file. */
+const UNVERIFIED_CONTEXT = /_create_(unverified|stdlib)_context/;
+/** Every keyword argument checkPython looks at. */
+const PY_SWITCHES = /^(verify|verify_certs|verify_ssl|ssl_verify|validate_certs|ssl|(ssl_)?cert_reqs|assert_hostname|check_hostname)$/;
+const PY_SWITCH_AT = new RegExp(`${PY_SWITCHES.source.slice(1, -1)}(?!\\w)`, 'y');
+
+/** Whether the identifier that starts at `start` may be one of PY_SWITCHES: one of them, then no word character. */
+function switchAt(text: string, start: number): boolean {
+  PY_SWITCH_AT.lastIndex = start;
+  return PY_SWITCH_AT.test(text);
+}
 
 function isFalse(node: Node | undefined): boolean {
   if (!node) return false;
@@ -336,12 +347,19 @@ function checkPython(match: { get(name: string): Node | undefined }, ctx: RuleCo
   const s = ctx.syntax;
   const kw = match.get('pair');
   if (kw) {
-    const name = match.get('key')?.text ?? '';
+    // The keyword's name first, read from the file's text where it starts (a node's text asks the tree for its end):
+    // most keyword arguments are none of the switches below.
+    const key = match.get('key');
+    if (!key || !switchAt(ctx.file.text, key.startIndex)) return;
+    const name = key.text;
+    if (!PY_SWITCHES.test(name)) return;
     const value = match.get('value');
     const call = kw.parent?.parent;
     if (!value || !call || !s.isCall(call)) return;
-    const path = ctx.flow.resolvedPath(call);
-    if (/^(verify|verify_certs|verify_ssl|ssl_verify|validate_certs)$/.test(name) && isFalse(value)) {
+    // The callee's path only for the two switches that need it (most keyword arguments are neither).
+    const verify = /^(verify|verify_certs|verify_ssl|ssl_verify|validate_certs)$/.test(name);
+    const path = (verify || name === 'ssl') && isFalse(value) ? ctx.flow.resolvedPath(call) : '';
+    if (verify && isFalse(value)) {
       if (PY_NOT_TLS.test(path) || !(PY_VERIFY_CALLEES.test(path) || httpCall(ctx, call))) return;
       report(ctx, {
         node: kw,
@@ -423,6 +441,8 @@ function checkPython(match: { get(name: string): Node | undefined }, ctx: RuleCo
   }
   const call = match.get('call');
   if (call) {
+    // The path's last name is a name written in the file: without it, no call's callee path need be worked out.
+    if (!fileMentions(ctx, 'py-unverified-context', UNVERIFIED_CONTEXT)) return;
     const path = s.calleePath(call);
     if (!/(^|\.)_create_(unverified|stdlib)_context$/.test(path)) return;
     // An explicit `cert_reqs=` other than CERT_NONE decides the verification itself.
