@@ -2,7 +2,7 @@
  * Reading source files: decodes UTF-8 and UTF-16 (with a BOM), spots binary content, and refuses what is not
  * a regular file or has grown past the size limit since the walk (a file replaced or appended to mid-scan).
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { SkippedFile } from '../core/types';
 
@@ -14,13 +14,18 @@ export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 /** Opening a FIFO that was put in place of a file must not block: O_NONBLOCK where the platform has it. */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
+/** Decoders made once (a whole-input decode() keeps no state from one call to the next). */
+const UTF8 = new TextDecoder('utf-8');
+const UTF16LE = new TextDecoder('utf-16le');
+const UTF16BE = new TextDecoder('utf-16be');
+
 export function decode(bytes: Uint8Array): ReadResult {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)) };
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)) };
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: UTF16LE.decode(bytes.subarray(2)) };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: UTF16BE.decode(bytes.subarray(2)) };
   const probe = bytes.subarray(0, 8192);
   if (probe.includes(0)) return { skipped: { reason: 'binary', detail: 'contains NUL bytes' } };
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  return { text: new TextDecoder('utf-8').decode(bytes.subarray(start)) };
+  return { text: UTF8.decode(bytes.subarray(start)) };
 }
 
 function notReadable(err: unknown): ReadResult {
@@ -58,9 +63,10 @@ export function readSourceSync(abs: string, maxBytes: number = MAX_SOURCE_BYTES)
   let fd: number | undefined;
   try {
     fd = openSync(abs, OPEN_FLAGS);
-    const refused = checkStat(fstatSync(fd), maxBytes);
+    const st = fstatSync(fd);
+    const refused = checkStat(st, maxBytes);
     if (refused) return refused;
-    return checkLength(readFileSync(fd), maxBytes);
+    return checkLength(readAll(fd, st.size), maxBytes);
   } catch (err) {
     return notReadable(err);
   } finally {
@@ -72,4 +78,20 @@ export function readSourceSync(abs: string, maxBytes: number = MAX_SOURCE_BYTES)
       }
     }
   }
+}
+
+/**
+ * The bytes of an open regular file of `size` bytes (its fstat): as readFileSync(fd) reads them (up to `size`, or to
+ * the end when the size is 0), without the second fstat it makes.
+ */
+function readAll(fd: number, size: number): Uint8Array {
+  if (size === 0) return readFileSync(fd);
+  const buffer = Buffer.allocUnsafe(size);
+  let at = 0;
+  while (at < size) {
+    const n = readSync(fd, buffer, at, size - at, null);
+    if (n === 0) break;
+    at += n;
+  }
+  return buffer.subarray(0, at);
 }

@@ -55,8 +55,31 @@ export interface WalkResult {
 
 /** Relative path with `/` separators. */
 export function toPosix(root: string, file: string): string {
+  // POSIX, a file below the root (as the walk lists them): the rest of its path, without path.relative resolving both
+  // paths again for every file. Exact when the rest has no empty, `.` or `..` part: both paths then resolve to the
+  // resolved root and the same rest after it, whatever the root is (relative, with `..`, a trailing `/`; not empty).
+  if (sep === '/' && root.length > 0) {
+    // An absolute file below a relative root (`sealant scan src`): below the root resolved.
+    const base = root.startsWith('/') || !file.startsWith('/') ? root : resolvedRoot(root);
+    if (file.length > base.length + 1 && file.startsWith(base) && file[base.length] === '/') {
+      const rest = file.slice(base.length + 1);
+      if (!ODD_PART.test(rest)) return rest;
+    }
+  }
   return relative(root, file).split(sep).join('/');
 }
+
+/** The last relative root resolved by toPosix, with the working directory it was resolved in. */
+let lastRoot: { root: string; cwd: string; resolved: string } | undefined;
+
+function resolvedRoot(root: string): string {
+  const cwd = process.cwd();
+  if (lastRoot?.root !== root || lastRoot.cwd !== cwd) lastRoot = { root, cwd, resolved: resolve(root) };
+  return lastRoot.resolved;
+}
+
+/** An empty, `.` or `..` part of a relative POSIX path (which path.relative would normalise away). */
+const ODD_PART = /(^|\/)\.{0,2}(\/|$)/;
 
 /**
  * Expands the given paths (files or directories) below `root`. Files named explicitly are scanned even

@@ -544,7 +544,8 @@ export class Engine {
     const known = memo.known.get(set);
     if (known !== undefined) return known;
     memo.union ??= this.namesAnyOf(this.typeSets.union)(text);
-    let pass: boolean | undefined = memo.union ? undefined : false;
+    // A list that holds every type of the union (the union holds every list's types) has the union's answer.
+    let pass: boolean | undefined = !memo.union ? false : set.size === this.typeSets.union.length ? true : undefined;
     for (const [k, v] of memo.known) {
       if (pass !== undefined) break;
       if (v && [...k].every((t) => set.has(t))) pass = true;

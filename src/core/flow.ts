@@ -108,6 +108,21 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
+/** Sanitizer lists compiled for a syntax family, kept per list (the engine hands the same list to every file). */
+const COMPILED_SANITIZERS = new WeakMap<readonly SanitizerDef[], Map<SyntaxFamily, readonly CompiledSanitizer[]>>();
+
+/** The sanitizers of a list that apply to a syntax family, their paths compiled (no flags: the regexes keep no state). */
+function compiledSanitizers(sanitizers: readonly SanitizerDef[], family: SyntaxFamily): readonly CompiledSanitizer[] {
+  let byFamily = COMPILED_SANITIZERS.get(sanitizers);
+  if (!byFamily) COMPILED_SANITIZERS.set(sanitizers, (byFamily = new Map()));
+  let out = byFamily.get(family);
+  if (!out) {
+    out = sanitizers.filter((s) => !s.syntax || s.syntax.includes(family)).map((s) => ({ kind: s.kind, re: new RegExp(s.path), label: s.label }));
+    byFamily.set(family, out);
+  }
+  return out;
+}
+
 export class DataFlow {
   private readonly memo = new Map<number, TaintItem[]>();
   private readonly inProgress = new Set<number>();
@@ -129,7 +144,7 @@ export class DataFlow {
   private readonly fnAt: Node[] = [];
   /** Node id -> index in `path`. */
   private readonly pathIndex = new Map<number, number>();
-  private readonly sanitizers: CompiledSanitizer[];
+  private readonly sanitizers: readonly CompiledSanitizer[];
   private readonly passthrough: ReadonlySet<string>;
   private importMap: Map<string, string> | undefined;
   private depth = 0;
@@ -145,9 +160,7 @@ export class DataFlow {
     private readonly text?: string,
   ) {
     this.importMap = imports as Map<string, string> | undefined;
-    this.sanitizers = sanitizers
-      .filter((s) => !s.syntax || s.syntax.includes(syntax.family))
-      .map((s) => ({ kind: s.kind, re: new RegExp(s.path), label: s.label }));
+    this.sanitizers = compiledSanitizers(sanitizers, syntax.family);
     this.passthrough = PASSTHROUGH[syntax.family];
   }
 

@@ -70,16 +70,18 @@ export function skipReason(text: string, limits: TextLimits = DEFAULT_LIMITS): {
   const probe = text.slice(0, 8192);
   if (probe.includes('\u0000')) return { reason: 'binary', detail: 'contains NUL characters' };
   // Minified / bundled: very long lines making up most of the file.
+  // Line ends found with indexOf (a native search, several times faster than reading every character).
   let longest = 0;
   let lineStart = 0;
   let longChars = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i === text.length || text.charCodeAt(i) === 10) {
-      const len = i - lineStart;
-      if (len > longest) longest = len;
-      if (len > limits.minifiedLineLength) longChars += len;
-      lineStart = i + 1;
-    }
+  for (;;) {
+    const nl = text.indexOf('\n', lineStart);
+    const end = nl < 0 ? text.length : nl;
+    const len = end - lineStart;
+    if (len > longest) longest = len;
+    if (len > limits.minifiedLineLength) longChars += len;
+    if (nl < 0) break;
+    lineStart = nl + 1;
   }
   if (longest > limits.minifiedLineLength && longChars > text.length / 2) {
     return { reason: 'minified', detail: `a line of ${longest} characters; looks minified or generated` };

@@ -74,3 +74,18 @@ export function lastName(path: string): string {
 export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/**
+ * The identifier characters (ASCII letters, digits, `_`, `$`) of `text` just before `end`. For a JavaScript callee
+ * that is an identifier or a member expression, ending at `end`, calleePath's last segment is this word whenever
+ * that segment is an ASCII name (a member expression's text ends with its property: trailing comments lie outside).
+ */
+export function lastWordBefore(text: string, end: number): string {
+  let i = end;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36) i--;
+    else break;
+  }
+  return text.slice(i, end);
+}

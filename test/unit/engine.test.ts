@@ -63,6 +63,17 @@ describe('engine', () => {
       assert.deepEqual(r.findings, []);
     });
 
+    it('measures every line for the minified check, the first, the middle and a last one without a line break', () => {
+      const limits = { maxChars: 1000, minifiedLineLength: 10 };
+      // Long lines make up more than half of the text: the longest is reported wherever it stands.
+      assert.equal(skipReason(`${'a'.repeat(30)}\nb\n${'c'.repeat(20)}`, limits)?.detail, 'a line of 30 characters; looks minified or generated');
+      assert.equal(skipReason(`b\n${'a'.repeat(40)}\n${'c'.repeat(20)}\n`, limits)?.detail, 'a line of 40 characters; looks minified or generated');
+      assert.equal(skipReason(`b\n${'c'.repeat(20)}\n${'a'.repeat(50)}`, limits)?.detail, 'a line of 50 characters; looks minified or generated');
+      // Near misses: long lines are less than half of the text, or no line is longer than the limit.
+      assert.equal(skipReason(`${'a'.repeat(11)}\n${'b\n'.repeat(12)}`, limits), undefined);
+      assert.equal(skipReason(`${'a'.repeat(10)}\n${'b'.repeat(10)}`, limits), undefined);
+    });
+
     it('knows test, fixture and example paths', () => {
       for (const p of ['test/a.js', 'src/__tests__/a.ts', 'a.spec.ts', 'pkg/tests/test_views.py', 'x_test.py', 'examples/app.js', 'fixtures/x.py']) assert.ok(isTestPath(p), p);
       for (const p of ['src/app.js', 'lib/contest.js', 'testing_utils/x.py', 'src/latest.ts']) assert.ok(!isTestPath(p), p);

@@ -164,6 +164,29 @@ describe('local data flow', () => {
     });
   }
 
+  it('compiles each sanitizer list once per syntax family, keeping each family\'s and each list\'s own entries', async () => {
+    const pyOnly = [{ kind: 'password-hash' as const, path: '^mysan\\.clean$', syntax: ['python' as const], label: 'mysan' }];
+    const other = [{ kind: 'encrypt' as const, path: '^mysan\\.clean$', label: 'other' }];
+    const sanitizerOf = async (file: string, code: string, list: typeof SANITIZERS) => {
+      const lang = languageForPath(file)!;
+      const tree = await engine.parse(lang, code);
+      assert.ok(tree);
+      try {
+        const call = tree.rootNode.descendantsOfType(['call', 'call_expression'])[0]!;
+        return new DataFlow(tree.rootNode, SYNTAXES[lang.syntax], engine.classifier, list).sanitizerOf(call)?.label;
+      } finally {
+        tree.delete();
+      }
+    };
+    // The same list, first for a family it does not apply to, then for one it does, then again for the first.
+    assert.equal(await sanitizerOf('a.js', 'mysan.clean(x);\n', pyOnly), undefined);
+    assert.equal(await sanitizerOf('a.py', 'mysan.clean(x)\n', pyOnly), 'mysan');
+    assert.equal(await sanitizerOf('a.js', 'mysan.clean(x);\n', pyOnly), undefined);
+    // Another list with the same path is its own.
+    assert.equal(await sanitizerOf('a.py', 'mysan.clean(x)\n', other), 'other');
+    assert.equal(await sanitizerOf('a.js', 'mysan.clean(x);\n', other), 'other');
+  });
+
   it('follows static strings and URL prefixes through constants and templates', async () => {
     const lang = languageForPath('a.js')!;
     const tree = await engine.parse(lang, "const BASE = 'http://api.partner.com';\nconst cfg = { url: BASE + '/v1' };\nsink(`${cfg.url}/x`);\n");

@@ -9,13 +9,10 @@ import type { Node } from 'web-tree-sitter';
 import type { Engine } from '../../src/core/engine';
 import { languageForPath } from '../../src/languages/registry';
 import { calleeIsIdentifier } from '../../src/rules/storage/sensitive-data-in-log';
-import { makeEngine } from './helpers/engine';
+import { findingLines, makeEngine } from './helpers/engine';
 
 /** Rule id and 1-based line of every finding of the rules in `ids`. */
-async function found(engine: Engine, path: string, lines: string[], ids: string[]): Promise<string[]> {
-  const r = await engine.analyze({ path, text: `${lines.join('\n')}\n` });
-  return r.findings.filter((f) => ids.includes(f.ruleId)).map((f) => `${f.ruleId}@${f.range.start.line + 1}`).sort();
-}
+const found = (engine: Engine, path: string, lines: string[], ids: string[]): Promise<string[]> => findingLines(engine, path, lines, ids);
 
 const LOG = 'storage/sensitive-data-in-log';
 const TLS = 'transmission/tls-verification-disabled';

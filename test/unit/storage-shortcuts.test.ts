@@ -6,13 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import type { Engine } from '../../src/core/engine';
-import { makeEngine } from './helpers/engine';
+import { findingLines, makeEngine } from './helpers/engine';
 
-/** Rule id and 1-based line of every finding. */
-async function found(engine: Engine, path: string, lines: string[]): Promise<string[]> {
-  const r = await engine.analyze({ path, text: `${lines.join('\n')}\n` });
-  return r.findings.map((f) => `${f.ruleId}@${f.range.start.line + 1}`).sort();
-}
+const found = (engine: Engine, path: string, lines: string[]): Promise<string[]> => findingLines(engine, path, lines);
 
 describe('storage rules: text shortcuts keep their findings', function () {
   this.timeout(60_000);

@@ -7,13 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import type { Engine } from '../../src/core/engine';
-import { makeEngine } from './helpers/engine';
+import { findingLines, makeEngine } from './helpers/engine';
 
-/** Rule id and 1-based line of every finding. */
-async function found(engine: Engine, path: string, lines: string[]): Promise<string[]> {
-  const r = await engine.analyze({ path, text: `${lines.join('\n')}\n` });
-  return r.findings.map((f) => `${f.ruleId}@${f.range.start.line + 1}`).sort();
-}
+const found = (engine: Engine, path: string, lines: string[]): Promise<string[]> => findingLines(engine, path, lines);
 
 const INSERT = '"INSERT INTO users (name, password) VALUES (%s, %s)"';
 

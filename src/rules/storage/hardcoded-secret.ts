@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Confidence, Severity } from '../../core/types';
 import { looksLikePlaceholder, recogniseSecretFormat, type SecretFormat } from '../../core/values';
-import { capitalise } from '../common';
+import { capitalise, lastWordBefore } from '../common';
 import { entryAt } from '../../languages/config';
 import { isLocalOrReservedHost } from '../hosts';
 import { envFix, envName } from './fixes';
@@ -69,6 +69,21 @@ function mayCallSecretApi(ctx: RuleContext): boolean {
 function mayBeNamed(ctx: RuleContext, lit: Node, parentType: string | undefined, call: Node | null | undefined /* lit.parent.parent */): boolean {
   if (parentType !== 'arguments' && parentType !== 'argument_list') return true;
   return !!call && /get|env/.test(ctx.file.text.slice(call.startIndex, lit.startIndex));
+}
+
+/** The last segment of every JavaScript SECRET_ARGUMENTS path that has a dot. Keep in step with SECRET_ARGUMENTS. */
+const JS_SECRET_METHOD = /^(sign|verify|createHmac|createCipheriv|createDecipheriv)$/;
+
+/**
+ * Whether a JavaScript call may be one of SECRET_ARGUMENTS, before its paths are built: a callee that is a member
+ * expression (`jwt.sign`, `crypto.createHmac`) has a written and a resolved path with a dot, both ending in its
+ * property, the last word of its text (lastWordBefore). Other callees and other languages: true (the paths decide).
+ */
+export function maySecretArgumentCall(ctx: RuleContext, call: Node): boolean {
+  if (ctx.file.syntax !== 'js') return true;
+  const fn = call.type === 'new_expression' ? call.childForFieldName('constructor') : call.childForFieldName('function');
+  if (!fn || fn.type !== 'member_expression') return true;
+  return JS_SECRET_METHOD.test(lastWordBefore(ctx.file.text, fn.endIndex));
 }
 
 /** Session middleware whose `secret` option signs the session cookie. */
@@ -380,7 +395,7 @@ export const hardcodedSecret: RuleDefinition = {
     const call = lc.call;
     const sessionSpot = lc.kind === 'key' && lc.name === 'secret';
     const argumentSpot = (lc.kind === undefined || lc.kind === 'keyword') && SECRET_ARGUMENTS.some((s) => s.syntax === ctx.file.syntax && (lc.kind === 'keyword' ? s.keyword === lc.keyword : s.index === lc.argIndex));
-    if (call && lc.argIndex !== undefined && (sessionSpot || argumentSpot)) {
+    if (call && lc.argIndex !== undefined && (sessionSpot || (argumentSpot && maySecretArgumentCall(ctx, call)))) {
       const path = ctx.flow.resolvedPath(call);
       const written = ctx.syntax.calleePath(call);
       if (sessionSpot && (SESSION_MIDDLEWARE.test(path) || SESSION_MIDDLEWARE.test(written)) && plausible(ctx, 'secret', value, true) && passesDeferred(ctx, value, deferred)) {

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TaintItem } from '../../core/flow';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Classification, Severity } from '../../core/types';
-import { CATEGORY_RANK, classificationsOf, describeData, relatedFor } from '../common';
+import { CATEGORY_RANK, classificationsOf, describeData, lastWordBefore, relatedFor } from '../common';
 import { fileConfidence, normalisePath, receiverOf } from './clients';
 import { appendArgument, indentOf, insertIntoObject, replaceNode } from './edits';
 import { walk } from '../../core/syntax';
@@ -63,16 +63,38 @@ function secureFix(ctx: RuleContext, options: Node, state: { state: string; node
   };
 }
 
+/** The methods checkJs looks at the arguments of (a cookie setter's or a header setter's). */
+const COOKIE_METHOD = /^(cookie|setCookie|set|setHeader|header|append)$/;
+const SESSION_MODULE = /^(express-session|cookie-session)$/;
+
+/** Per file (its import map): whether some import is express-session or cookie-session. */
+const sessionImports = new WeakMap<ReadonlyMap<string, string>, boolean>();
+
+function importsSessionModule(ctx: RuleContext): boolean {
+  const imports = ctx.flow.imports;
+  let has = sessionImports.get(imports);
+  if (has === undefined) {
+    has = [...imports.values()].some((mod) => SESSION_MODULE.test(mod));
+    sessionImports.set(imports, has);
+  }
+  return has;
+}
+
 function checkJs(ctx: RuleContext, call: Node): void {
   const s = ctx.syntax;
+  // Cheapest exit first, from the text: a call whose callee's last word (calleePath's last segment, see
+  // lastWordBefore) names no cookie or header setter can only be a bare session middleware, which needs an import of
+  // express-session or cookie-session.
+  const fn = call.childForFieldName('function');
+  if (fn && !COOKIE_METHOD.test(lastWordBefore(ctx.file.text, fn.endIndex)) && !importsSessionModule(ctx)) return;
   const written = normalisePath(s.calleePath(call));
   const method = written.slice(written.lastIndexOf('.') + 1);
   // Cheap exits first: most calls are neither a session middleware nor a cookie setter.
   const bare = /^[\w$]+$/.test(written);
-  if (!bare && !/^(cookie|setCookie|set|setHeader|header|append)$/.test(method)) return;
+  if (!bare && !COOKIE_METHOD.test(method)) return;
   const resolved = bare ? (ctx.flow.imports.get(written) ?? written) : written;
   // A bare call other than a session middleware cannot be a cookie setter either (most bare calls: no arguments read).
-  if (bare && !/^(express-session|cookie-session)$/.test(resolved) && !/^(cookie|setCookie|set|setHeader|header|append)$/.test(method)) return;
+  if (bare && !SESSION_MODULE.test(resolved) && !COOKIE_METHOD.test(method)) return;
   const args = s.args(call);
   const argList = call.childForFieldName('arguments');
   // express-session / cookie-session
