@@ -98,8 +98,13 @@ const eitherCase = (c: string): string => (c.toLowerCase() === c.toUpperCase() ?
  */
 export function shortKeyPattern(key: string): string {
   const [first = '', ...rest] = [...key];
-  return `(?:(?<![a-z])${eitherCase(first)}|${escapeRe(first.toUpperCase())})${rest.map((c) => `[^A-Za-z0-9]*${eitherCase(c)}`).join('')}`;
+  return wordStart(first) + rest.map(nextLetter).join('');
 }
+
+/** A short phrase's first letter where a word can start: after no lower-case letter, or in upper case. */
+const wordStart = (c: string): string => `(?:(?<![a-z])${eitherCase(c)}|${escapeRe(c.toUpperCase())})`;
+/** A short phrase's next letter, after anything but letters and digits. */
+const nextLetter = (c: string): string => `[^A-Za-z0-9]*${eitherCase(c)}`;
 
 interface KeyTrie {
   end: boolean;
@@ -126,7 +131,7 @@ export function keysPattern(keys: readonly string[], short: boolean): string {
   }
   const emit = (n: KeyTrie, first: boolean): string => {
     const alternatives = [...n.next].map(([c, m]) => {
-      const head = !short ? escapeRe(c) : first ? `(?:(?<![a-z])${eitherCase(c)}|${escapeRe(c.toUpperCase())})` : `[^A-Za-z0-9]*${eitherCase(c)}`;
+      const head = !short ? escapeRe(c) : first ? wordStart(c) : nextLetter(c);
       return m.end ? head : head + emit(m, false);
     });
     return alternatives.length === 1 ? alternatives[0] : `(?:${alternatives.join('|')})`;

@@ -335,22 +335,26 @@ type Gate = Pick<RegExp, 'test' | 'source'>;
  */
 export function compileGate(source: string): Gate {
   const whole = new RegExp(source, 'i');
-  if (!source.startsWith(CONJUNCTION)) return whole;
+  const parts = conjunctionParts(source);
+  if (!parts || alternatives(parts.x)?.length !== 1 || alternatives(parts.y)?.length !== 1) return whole;
+  try {
+    const [a, b] = [new RegExp(parts.x, 'i'), new RegExp(parts.y, 'i')];
+    return { source, test: (text: string) => a.test(text) && b.test(text) };
+  } catch {
+    return whole;
+  }
+}
+
+/** `^(?=[\s\S]*X)[\s\S]*Y` taken apart: X ends at the first closing parenthesis after which `[\s\S]*` follows. */
+function conjunctionParts(source: string): { x: string; y: string } | undefined {
+  if (!source.startsWith(CONJUNCTION)) return undefined;
   const inner = source.slice(CONJUNCTION.length);
   for (let i = 1; i <= inner.length; i++) {
     const x = inner.slice(0, i);
     const rest = inner.slice(i);
-    if (!rest.startsWith(`)${ANYTHING}`) || alternatives(x)?.length !== 1) continue;
-    const y = rest.slice(1 + ANYTHING.length);
-    if (alternatives(y)?.length !== 1) return whole;
-    try {
-      const [a, b] = [new RegExp(x, 'i'), new RegExp(y, 'i')];
-      return { source, test: (text: string) => a.test(text) && b.test(text) };
-    } catch {
-      return whole;
-    }
+    if (alternatives(x) && rest.startsWith(`)${ANYTHING}`)) return { x, y: rest.slice(1 + ANYTHING.length) };
   }
-  return whole;
+  return undefined;
 }
 
 function editGate(source: string): EditGate | undefined {
@@ -377,17 +381,12 @@ function editParts(source: string): string[] | undefined {
     return each.every((p) => p !== undefined) ? each.flat() : undefined;
   }
   if (!source.startsWith(CONJUNCTION)) return tops;
-  // `^(?=[\s\S]*X)[\s\S]*Y`: find the lookahead's closing parenthesis; either X or Y must be new.
-  const inner = source.slice(CONJUNCTION.length);
-  for (let i = 1; i <= inner.length; i++) {
-    const x = alternatives(inner.slice(0, i));
-    const rest = inner.slice(i);
-    if (!x || !rest.startsWith(`)${ANYTHING}`)) continue;
-    const y = alternatives(rest.slice(1 + ANYTHING.length));
-    if (!y) return undefined;
-    return [...x, ...y].flatMap((p) => (/^\((?!\?)/.test(p) && p.endsWith(')') && alternatives(p.slice(1, -1)) ? alternatives(p.slice(1, -1))! : [p]));
-  }
-  return undefined;
+  // `^(?=[\s\S]*X)[\s\S]*Y`: either X or Y must be new.
+  const parts = conjunctionParts(source);
+  const x = parts && alternatives(parts.x);
+  const y = parts && alternatives(parts.y);
+  if (!x || !y) return undefined;
+  return [...x, ...y].flatMap((p) => (/^\((?!\?)/.test(p) && p.endsWith(')') && alternatives(p.slice(1, -1)) ? alternatives(p.slice(1, -1))! : [p]));
 }
 
 /** Whether an edit of [from, to) (on the changed `lines`) may have made the pattern of an EditGate match. */

@@ -86,19 +86,13 @@ interface CompiledSanitizer {
  * (the lexer would have made them one token): `hash` in `hashlib` or `__hash__` is no binding of `hash`.
  */
 function mentionedElsewhere(text: string, scope: Node, name: string, except: number): boolean {
-  const start = scope.startIndex;
-  const inner = text.slice(start, scope.endIndex);
-  for (let i = inner.indexOf(name); i >= 0; i = inner.indexOf(name, i + 1)) {
-    if (start + i === except || (i > 0 && isWordChar(inner.charCodeAt(i - 1))) || isWordChar(inner.charCodeAt(i + name.length))) continue;
-    return true;
-  }
-  return false;
+  return mentionsWord(text.slice(scope.startIndex, scope.endIndex), name, except - scope.startIndex);
 }
 
-/** Whether `name` occurs as a word in `text` (see mentionedElsewhere). */
-function mentionsWord(text: string, name: string): boolean {
+/** Whether `name` occurs as a word in `text` (see mentionedElsewhere), anywhere but at offset `except`. */
+function mentionsWord(text: string, name: string, except = -1): boolean {
   for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
-    if (!(i > 0 && isWordChar(text.charCodeAt(i - 1))) && !isWordChar(text.charCodeAt(i + name.length))) return true;
+    if (i !== except && !(i > 0 && isWordChar(text.charCodeAt(i - 1))) && !isWordChar(text.charCodeAt(i + name.length))) return true;
   }
   return false;
 }

@@ -67,15 +67,12 @@ function secureFix(ctx: RuleContext, options: Node, state: { state: string; node
 const COOKIE_METHOD = /^(cookie|setCookie|set|setHeader|header|append)$/;
 const SESSION_MODULE = /^(express-session|cookie-session)$/;
 
-/** Per file (its import map): whether some import is express-session or cookie-session. */
-const sessionImports = new WeakMap<ReadonlyMap<string, string>, boolean>();
-
+/** Whether some import of the file is express-session or cookie-session (memoised per file). */
 function importsSessionModule(ctx: RuleContext): boolean {
-  const imports = ctx.flow.imports;
-  let has = sessionImports.get(imports);
+  let has = ctx.state.get('importsSessionModule') as boolean | undefined;
   if (has === undefined) {
-    has = [...imports.values()].some((mod) => SESSION_MODULE.test(mod));
-    sessionImports.set(imports, has);
+    has = [...ctx.flow.imports.values()].some((mod) => SESSION_MODULE.test(mod));
+    ctx.state.set('importsSessionModule', has);
   }
   return has;
 }
