@@ -25,7 +25,7 @@ import { BUILTIN_RULES } from '../../src/rules';
 import { openResultCache } from '../../src/cli/cache';
 import { nodeHost, packageRoot, packageVersion } from '../../src/cli/node-host';
 import { decode } from '../../src/cli/read';
-import { runScan } from '../../src/cli/scan';
+import { collectIdleWorkerGarbage, runScan } from '../../src/cli/scan';
 import { DEFAULT_EXCLUDES, walk } from '../../src/cli/walk';
 
 const out = (value: unknown): void => {
@@ -201,6 +201,7 @@ async function memory(dir: string, jobs: number, workerScript: string, n: number
   for (let i = 0; i < n; i++) {
     const r = await scanOnce(dir, jobs, workerScript);
     times.push(r.s);
+    await collectIdleWorkerGarbage();
     globalThis.gc?.();
     rss.push(process.memoryUsage().rss / 2 ** 20);
   }

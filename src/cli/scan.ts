@@ -16,6 +16,7 @@ import { languageForPath } from '../languages/registry';
 import { contentHash, type ResultCache } from './cache';
 import { nodeHost } from './node-host';
 import { readSourceSync } from './read';
+import type { ScanJob } from './worker';
 import { toPosix } from './walk';
 
 export interface ScanRequest {
@@ -39,6 +40,8 @@ export interface ScanRequest {
    * as failed (default DEFAULT_FILE_TIMEOUT_MS, or the environment variable SEALANT_FILE_TIMEOUT_MS).
    */
   fileTimeoutMs?: number;
+  /** How long the scan's workers are kept for the next scan once it is over (default IDLE_WORKER_MS; 0: stopped). */
+  idleWorkerMs?: number;
   /** Result cache (see cache.ts): unchanged files are not analysed again. The caller saves it. */
   cache?: ResultCache;
 }
@@ -152,7 +155,7 @@ function collect(out: ScanOutput, r: FileResult): void {
 }
 
 interface WorkerMessage {
-  type: 'start' | 'result' | 'error' | 'done';
+  type: 'start' | 'result' | 'error' | 'done' | 'gc';
   index?: number;
   result?: FileResult;
   error?: string;
@@ -190,7 +193,100 @@ function stopWorker(worker: Worker): Promise<void> {
   });
 }
 
+/**
+ * How long a worker with nothing to do is kept for the next scan (the extension scans a workspace again and again):
+ * it then starts warm, with its grammars loaded, queries compiled and code optimised.
+ */
+export const IDLE_WORKER_MS = 60_000;
+
+/** A worker thread that may serve several scans, one at a time; `scan` receives its events while it serves one. */
+interface PooledWorker {
+  worker: Worker;
+  script: string;
+  /** The SEALANT_ environment variables it was started with (a worker copies process.env when it is created). */
+  env: string;
+  scan?: { message(m: WorkerMessage): void; error(err: unknown): void; exit(code: number): void };
+  idleTimer?: NodeJS.Timeout;
+}
+
+const idleWorkers: PooledWorker[] = [];
+let workersCreated = 0;
+
+function sealantEnv(): string {
+  return Object.keys(process.env).filter((k) => k.startsWith('SEALANT_')).sort().map((k) => `${k}=${process.env[k]}`).join('\n');
+}
+
+/** An idle worker of this bundle, or a new one. */
+function acquireWorker(script: string): PooledWorker {
+  const env = sealantEnv();
+  const i = idleWorkers.findIndex((w) => w.script === script && w.env === env);
+  if (i >= 0) {
+    const [pooled] = idleWorkers.splice(i, 1);
+    clearTimeout(pooled.idleTimer);
+    pooled.worker.ref();
+    return pooled;
+  }
+  const pooled: PooledWorker = { worker: new Worker(script), script, env };
+  workersCreated++;
+  pooled.worker.on('message', (m: WorkerMessage) => pooled.scan?.message(m));
+  pooled.worker.on('error', (err) => pooled.scan?.error(err));
+  pooled.worker.on('exit', (code) => {
+    const idle = idleWorkers.indexOf(pooled);
+    if (idle >= 0) idleWorkers.splice(idle, 1);
+    clearTimeout(pooled.idleTimer);
+    pooled.scan?.exit(code);
+  });
+  return pooled;
+}
+
+/** Keeps a worker that finished its scan for the next one; it does not keep the process alive meanwhile. */
+function releaseWorker(pooled: PooledWorker, idleMs: number): void {
+  pooled.scan = undefined;
+  pooled.worker.unref();
+  idleWorkers.push(pooled);
+  pooled.idleTimer = setTimeout(() => {
+    const i = idleWorkers.indexOf(pooled);
+    if (i >= 0) idleWorkers.splice(i, 1);
+    void stopWorker(pooled.worker);
+  }, idleMs);
+  pooled.idleTimer.unref();
+}
+
+/** Stops the idle workers (the extension's deactivate; tests). Workers serving a scan are left to it. */
+export async function stopIdleWorkers(): Promise<void> {
+  const idle = idleWorkers.splice(0);
+  for (const w of idle) clearTimeout(w.idleTimer);
+  await Promise.all(idle.map((w) => stopWorker(w.worker)));
+}
+
+/**
+ * Collects the garbage of every idle worker (node with --expose-gc; else a no-op): the benchmark reads RSS after
+ * collecting in every thread, so that its growth figure means retained memory.
+ */
+export async function collectIdleWorkerGarbage(): Promise<void> {
+  await Promise.all(idleWorkers.map((w) => new Promise<void>((resolve) => {
+    const answered = (m?: { type?: string }) => {
+      if (m && m.type !== 'gc') return;
+      w.worker.off('message', answered);
+      w.worker.off('exit', answered);
+      if (idleWorkers.includes(w)) w.worker.unref();
+      resolve();
+    };
+    w.worker.on('message', answered);
+    w.worker.on('exit', answered);
+    // Idle workers do not keep the process alive; while it waits for their answer, they must.
+    w.worker.ref();
+    w.worker.postMessage({ type: 'gc' });
+  })));
+}
+
+/** Idle workers now, and workers started since the process began (for tests and the benchmark). */
+export function workerPoolStats(): { idle: number; created: number } {
+  return { idle: idleWorkers.length, created: workersCreated };
+}
+
 interface Slot {
+  pooled: PooledWorker;
   worker: Worker;
   /** Index of the file being analysed. */
   current?: number;
@@ -206,8 +302,8 @@ interface Slot {
 /**
  * The pool. Every file ends up in exactly one of files, skipped or failed: a worker that crashes or exceeds the
  * per-file budget is replaced and its file reported as failed; a file a dead worker had taken but not started,
- * and any file left when no worker can be started, is reported too. Cancelling stops every worker and resolves
- * only once their threads have exited.
+ * and any file left when no worker can be started, is reported too. A worker that says `done` is kept idle for
+ * the next scan. Cancelling stops every worker of the scan and resolves only once their threads have exited.
  */
 function scanWithWorkers(req: ScanRequest, jobs: number, script: string): Promise<ScanOutput> {
   const counter = new Int32Array(new SharedArrayBuffer(4));
@@ -215,6 +311,8 @@ function scanWithWorkers(req: ScanRequest, jobs: number, script: string): Promis
   const total = req.files.length;
   const settled = new Uint8Array(total);
   const budget = fileTimeoutMs(req);
+  const idleMs = req.idleWorkerMs ?? IDLE_WORKER_MS;
+  const job = { type: 'scan', root: req.root, files: req.files, config: req.config, teamConfigs: req.teamConfigs, configOf: req.configOf, counter: counter.buffer } satisfies ScanJob;
   let done = 0;
   let startFailures = 0;
   let lastProblem = 'the scan workers stopped';
@@ -267,42 +365,51 @@ function scanWithWorkers(req: ScanRequest, jobs: number, script: string): Promis
     }, 50);
 
     const spawn = () => {
-      const worker = new Worker(script, { workerData: { root: req.root, files: req.files, config: req.config, teamConfigs: req.teamConfigs, configOf: req.configOf, counter: counter.buffer } });
-      const slot: Slot = { worker, since: Date.now(), started: 0, analysed: 0, stopped: false };
+      const pooled = acquireWorker(script);
+      const slot: Slot = { pooled, worker: pooled.worker, since: Date.now(), started: 0, analysed: 0, stopped: false };
       slots.add(slot);
-      worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'start' && m.index !== undefined) {
-          slot.current = m.index;
-          slot.since = Date.now();
-          slot.started++;
-        } else if (m.type === 'result' && m.result && m.index !== undefined) {
-          slot.current = undefined;
-          slot.analysed++;
-          settle(m.index, m.result);
-        } else if (m.type === 'error' && m.index !== undefined) {
-          slot.current = undefined;
-          slot.analysed++;
-          settle(m.index, undefined, { reason: 'error', detail: m.error ?? 'analysis failed' });
-        }
-      });
-      worker.on('error', (err) => {
-        slot.error = err instanceof Error ? err.message : String(err);
-      });
-      worker.on('exit', (code) => {
-        slots.delete(slot);
-        if (finished) return;
-        const crashed = `the worker exited with code ${code}${slot.error ? ` (${slot.error})` : ''}`;
-        if (slot.current !== undefined) {
-          // The worker died on this file: report it and carry on with a fresh worker.
-          settle(slot.current, undefined, { reason: 'error', detail: `${crashed} while analysing this file` });
-          slot.current = undefined;
-        }
-        if (code !== 0 && !slot.stopped) lastProblem = crashed;
-        // A worker that dies before starting any file (a broken bundle, no grammars) is not restarted forever.
-        startFailures = slot.started === 0 && !slot.stopped && code !== 0 ? startFailures + 1 : 0;
-        if (Atomics.load(counter, 0) < total && startFailures < MAX_START_FAILURES) spawn();
-        if (slots.size === 0) void finish();
-      });
+      pooled.scan = {
+        message: (m) => {
+          if (m.type === 'start' && m.index !== undefined) {
+            slot.current = m.index;
+            slot.since = Date.now();
+            slot.started++;
+          } else if (m.type === 'result' && m.result && m.index !== undefined) {
+            slot.current = undefined;
+            slot.analysed++;
+            settle(m.index, m.result);
+          } else if (m.type === 'error' && m.index !== undefined) {
+            slot.current = undefined;
+            slot.analysed++;
+            settle(m.index, undefined, { reason: 'error', detail: m.error ?? 'analysis failed' });
+          } else if (m.type === 'done' && !finished && !slot.stopped) {
+            // Every file is taken: this worker waits idle for the next scan.
+            slots.delete(slot);
+            if (idleMs > 0) releaseWorker(pooled, idleMs);
+            else void stopWorker(pooled.worker);
+            if (slots.size === 0) void finish();
+          }
+        },
+        error: (err) => {
+          slot.error = err instanceof Error ? err.message : String(err);
+        },
+        exit: (code) => {
+          slots.delete(slot);
+          if (finished) return;
+          const crashed = `the worker exited with code ${code}${slot.error ? ` (${slot.error})` : ''}`;
+          if (slot.current !== undefined) {
+            // The worker died on this file: report it and carry on with a fresh worker.
+            settle(slot.current, undefined, { reason: 'error', detail: `${crashed} while analysing this file` });
+            slot.current = undefined;
+          }
+          if (code !== 0 && !slot.stopped) lastProblem = crashed;
+          // A worker that dies before starting any file (a broken bundle, no grammars) is not restarted forever.
+          startFailures = slot.started === 0 && !slot.stopped && code !== 0 ? startFailures + 1 : 0;
+          if (Atomics.load(counter, 0) < total && startFailures < MAX_START_FAILURES) spawn();
+          if (slots.size === 0) void finish();
+        },
+      };
+      pooled.worker.postMessage(job);
     };
     for (let i = 0; i < jobs; i++) spawn();
   });

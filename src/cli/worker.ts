@@ -1,7 +1,10 @@
-/** A scan worker: takes the next file index from the shared counter until none is left. */
+/**
+ * A scan worker: for each scan it is given, takes the next file index from the scan's shared counter until none is
+ * left, then says `done` and waits for the next scan (the pool keeps idle workers for a while; see scan.ts).
+ */
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { EngineCrashedError, type EngineConfig } from '../core/engine';
 import { EngineSet } from '../config/engines';
 import type { ResolvedConfig } from '../config/types';
@@ -9,13 +12,16 @@ import { languageForPath, type LanguageInfo } from '../languages/registry';
 import { nodeHost } from './node-host';
 import { analyzeFile } from './scan';
 
-interface Data {
+/** What the pool sends a worker for each scan (the worker stays for the next scan; see scan.ts). */
+export interface ScanJob {
+  type: 'scan';
   root: string;
-  files: string[];
+  files: readonly string[];
   config?: EngineConfig;
   /** Team configs and each file's config index (see ScanRequest.teamConfigs). */
   teamConfigs?: ResolvedConfig[];
   configOf?: Record<string, number>;
+  /** The scan's shared counter: the index of the next file to take. */
   counter: SharedArrayBuffer;
 }
 
@@ -45,30 +51,38 @@ function testHook(file: string): Promise<void> | undefined {
   return undefined;
 }
 
-async function main(): Promise<void> {
-  const port = parentPort;
-  if (!port) return;
-  const data = workerData as Data;
-  const counter = new Int32Array(data.counter);
-  const engines = new EngineSet(nodeHost(), data.config, data.teamConfigs);
+/** The engines of the last scan's configs, kept while the next scan brings the same configs. */
+let engines: { key: string; set: EngineSet } | undefined;
+
+async function enginesFor(job: ScanJob): Promise<EngineSet> {
+  const key = JSON.stringify([job.config ?? null, job.teamConfigs ?? null]);
+  if (engines?.key === key) return engines.set;
+  await engines?.set.dispose();
+  engines = { key, set: new EngineSet(nodeHost(), job.config, job.teamConfigs) };
+  return engines.set;
+}
+
+async function scan(port: MessagePort, job: ScanJob): Promise<void> {
+  const counter = new Int32Array(job.counter);
+  const set = await enginesFor(job);
   const hooks = !!(process.env.SEALANT_TEST_CRASH_ON || process.env.SEALANT_TEST_HANG_ON);
   // Load the grammars (and compile the queries) of the scan's languages before taking a file, so the pool's
-  // per-file watchdog measures analysis, not start-up.
+  // per-file watchdog measures analysis, not start-up (a no-op for what an earlier scan loaded).
   const warm = new Map<string, { config: number | undefined; language: LanguageInfo }>();
-  for (const file of data.files) {
+  for (const file of job.files) {
     const language = languageForPath(file);
-    const config = data.configOf?.[file];
+    const config = job.configOf?.[file];
     if (language) warm.set(`${config}:${language.grammar}`, { config, language });
   }
-  for (const { config, language } of warm.values()) (await engines.get(config).parse(language, ''))?.delete();
+  for (const { config, language } of warm.values()) (await set.get(config).parse(language, ''))?.delete();
   for (;;) {
     const index = Atomics.add(counter, 0, 1);
-    if (index >= data.files.length) break;
+    if (index >= job.files.length) break;
     port.postMessage({ type: 'start', index });
-    const crash = hooks ? testHook(data.files[index]) : undefined;
+    const crash = hooks ? testHook(job.files[index]) : undefined;
     if (crash) return crash;
     try {
-      const result = await analyzeFile(engines.get(data.configOf?.[data.files[index]]), data.root, data.files[index]);
+      const result = await analyzeFile(set.get(job.configOf?.[job.files[index]]), job.root, job.files[index]);
       port.postMessage({ type: 'result', index, result });
     } catch (err) {
       port.postMessage({ type: 'error', index, error: String(err) });
@@ -76,7 +90,21 @@ async function main(): Promise<void> {
       if (err instanceof EngineCrashedError) process.exit(EXIT_ENGINE_CRASHED);
     }
   }
-  await engines.dispose();
+  port.postMessage({ type: 'done' });
 }
 
-void main().then(() => process.exit(0));
+/**
+ * Scans come one at a time: the pool gives a worker its next scan only after its `done`. A scan that throws
+ * ends the thread (an unhandled rejection), which the pool reports like any other crash.
+ */
+const port = parentPort;
+if (port) {
+  port.on('message', (job: ScanJob | { type: 'gc' }) => {
+    if (job.type === 'scan') void scan(port, job);
+    // The benchmark's memory figures: collect this thread's garbage too (only where node runs with --expose-gc).
+    else if (job.type === 'gc') {
+      globalThis.gc?.();
+      port.postMessage({ type: 'gc' });
+    }
+  });
+}

@@ -16,6 +16,6 @@ export { buildInventory, buildPersonalDataTree, formatInventory, formatInventory
 export { openResultCache } from '../cli/cache';
 export { findSchemaFiles } from '../cli/commands/inventory';
 export { teamDescriptors } from '../cli/project';
-export { defaultJobs, runScan } from '../cli/scan';
+export { defaultJobs, runScan, stopIdleWorkers } from '../cli/scan';
 export { DEFAULT_EXCLUDES, toPosix, walk } from '../cli/walk';
 export { default as ignore } from 'ignore';

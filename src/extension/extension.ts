@@ -350,4 +350,6 @@ export async function deactivate(): Promise<void> {
   } catch (err) {
     console.error(`Sealant: disposing the engine failed: ${describeError(err)}`);
   }
+  // Workspace scans keep their worker threads idle for a while, for the next scan: stop them with the extension.
+  if (engineLoaded()) await engineBundle().stopIdleWorkers();
 }

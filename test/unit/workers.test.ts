@@ -1,17 +1,19 @@
 /**
  * The worker pool (src/cli/scan.ts) under failure: a worker that crashes or hangs is replaced and its file
  * reported as failed while the rest of the scan completes; a worker bundle that cannot start does not make the
- * scan hang; cancelling stops every worker within a second and leaves no thread behind.
+ * scan hang; cancelling stops every worker within a second and leaves no thread behind. Between scans the workers
+ * are kept idle for the next scan, without keeping the process alive, and stopped after their idle time.
  *
  * Runs the pool from source with the built worker bundle (dist/worker.js, `npm run build`), which honours two
  * TEST-ONLY environment variables: SEALANT_TEST_CRASH_ON / SEALANT_TEST_HANG_ON = comma-separated file names.
  * Thread counts come from /proc/self/task (Linux; that check is skipped elsewhere).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScan, type ScanOutput, type ScanRequest } from '../../src/cli/scan';
+import { IDLE_WORKER_MS, runScan, stopIdleWorkers, workerPoolStats, type ScanOutput, type ScanRequest } from '../../src/cli/scan';
 import { REPO_ROOT } from './helpers/paths';
 
 const WORKER = join(REPO_ROOT, 'dist', 'worker.js');
@@ -129,5 +131,92 @@ describe('worker pool under failure', function () {
     if (before === undefined) return this.skip();
     assert.ok((during ?? 0) >= before + 2, `expected at least two worker threads while scanning (${before} before, ${during} during)`);
     assert.ok((threads() ?? 0) <= before, `threads: ${before} before the scan, ${threads()} after it was cancelled`);
+  });
+});
+
+/** A scan's output without the analysis times, which differ from run to run. */
+function withoutTimes(out: ScanOutput): ScanOutput {
+  return { ...out, files: out.files.map((f) => ({ ...f, ms: 0 })) };
+}
+
+describe('worker pool between scans', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let files: string[];
+
+  before(async function () {
+    if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run \`npm run build\` first`);
+    dir = mkdtempSync(join(tmpdir(), 'sealant-pool-'));
+    files = Array.from({ length: 6 }, (_, i) => join(dir, `g${i}.js`));
+    for (const f of files) writeFileSync(f, BAD);
+    await stopIdleWorkers();
+  });
+  after(async () => {
+    await stopIdleWorkers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the next scan with the idle workers of the last one, with the same results', async () => {
+    const first = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    const afterFirst = workerPoolStats();
+    assert.equal(afterFirst.idle, 2);
+    const second = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    assert.equal(workerPoolStats().created, afterFirst.created, 'the second scan started new workers');
+    assert.equal(workerPoolStats().idle, 2);
+    assert.equal(first.files.length, files.length);
+    assert.deepEqual(withoutTimes(second), withoutTimes(first));
+  });
+
+  it('applies a changed config in a reused worker', async () => {
+    const created = workerPoolStats().created;
+    const on = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    const off = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER, config: { rules: { 'storage/sensitive-data-in-log': { severity: 'off' } } } });
+    const again = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    assert.equal(workerPoolStats().created, created, 'a scan started new workers');
+    for (const f of on.files) assert.ok(f.findings.some((x) => x.ruleId === 'storage/sensitive-data-in-log'), f.path);
+    for (const f of off.files) assert.ok(!f.findings.some((x) => x.ruleId === 'storage/sensitive-data-in-log'), f.path);
+    assert.deepEqual(withoutTimes(again), withoutTimes(on));
+  });
+
+  it('does not reuse a worker started with other SEALANT_ settings (workers copy process.env when created)', async () => {
+    const created = workerPoolStats().created;
+    process.env.SEALANT_TEST_CRASH_ON = 'g2.js';
+    try {
+      const out = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+      assert.deepEqual(out.failed.map((f) => f.path), ['g2.js']);
+    } finally {
+      delete process.env.SEALANT_TEST_CRASH_ON;
+    }
+    assert.ok(workerPoolStats().created >= created + 2);
+  });
+
+  it('stops idle workers after their idle time, and on stopIdleWorkers', async function () {
+    await stopIdleWorkers();
+    const before = threads();
+    await runScan({ root: dir, files, jobs: 2, workerScript: WORKER, idleWorkerMs: 300 });
+    assert.equal(workerPoolStats().idle, 2);
+    const started = Date.now();
+    while (workerPoolStats().idle > 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(workerPoolStats().idle, 0, 'idle workers outlived their idle time');
+    await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    assert.equal(workerPoolStats().idle, 2);
+    await stopIdleWorkers();
+    assert.equal(workerPoolStats().idle, 0);
+    if (before === undefined) return this.skip();
+    // The threads of stopped workers may take a moment to leave /proc.
+    while ((threads() ?? 0) > before && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok((threads() ?? 0) <= before, `threads: ${before} before, ${threads()} after the idle workers were stopped`);
+  });
+
+  it('lets a process end while its idle workers wait for a next scan', () => {
+    // dist/engine.js is the extension's engine bundle: it holds runScan and no `vscode` import.
+    const script = `require(${JSON.stringify(join(REPO_ROOT, 'dist', 'engine.js'))}).runScan({ root: ${JSON.stringify(dir)}, files: ${JSON.stringify(files)}, jobs: 2, workerScript: ${JSON.stringify(WORKER)} }).then((r) => console.log(r.files.length))`;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: IDLE_WORKER_MS });
+    const took = Date.now() - started;
+    assert.equal(child.error, undefined, `the process did not end: ${child.error?.message}`);
+    assert.equal(child.status, 0, child.stderr);
+    assert.equal(child.stdout.trim(), String(files.length));
+    assert.ok(took < IDLE_WORKER_MS / 2, `the process took ${took} ms to end`);
   });
 });
