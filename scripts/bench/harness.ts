@@ -8,7 +8,8 @@
  *   scan <corpusDir> <jobs> <workerScript> [cacheDir]     walk + Sealant scan (runScan), no cache unless cacheDir
  *   memory <corpusDir> <jobs> <workerScript> <n>          n consecutive scans in this process: RSS after each, peak
  *   rules <corpusDir>                                     time spent in each rule's check and finish, in-process
- *   keystroke <file> <edits>                              open and typing in one file (engine time)
+ *   keystroke <file> <edits> [autoclose]                  open and typing in one file (engine time); autoclose: as
+ *                                                         VS Code types by default (brackets and quotes closed)
  *   activation <extension.js>                             require() the extension bundle and activate() it with a stub vscode;
  *                                                         then time the require of the engine bundle beside it (engine.js)
  */
@@ -280,7 +281,28 @@ function pointAt(text: string, index: number): { row: number; column: number } {
   return { row, column: index - lineStart };
 }
 
-async function keystroke(file: string, edits: number): Promise<void> {
+/**
+ * The edits that typing `typed` makes. One character each; or, with `autoClose` (VS Code's default for brackets and
+ * quotes), an opening bracket or quote inserts its closing twin too, and typing that closing character later only
+ * moves the cursor over it (no edit, so no analysis).
+ */
+function typingSteps(typed: string, autoClose: boolean): { insert: string; advance: number }[] {
+  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}', '"': '"', "'": "'" };
+  const pending: string[] = [];
+  const steps: { insert: string; advance: number }[] = [];
+  for (const ch of typed) {
+    if (autoClose && pending.length > 0 && pending[pending.length - 1] === ch) {
+      pending.pop();
+      steps.push({ insert: '', advance: 1 });
+    } else if (autoClose && pairs[ch]) {
+      pending.push(pairs[ch]);
+      steps.push({ insert: ch + pairs[ch], advance: 1 });
+    } else steps.push({ insert: ch, advance: 1 });
+  }
+  return steps;
+}
+
+async function keystroke(file: string, edits: number, autoClose = false): Promise<void> {
   let text = readFileSync(file, 'utf8');
   const engine = new Engine(nodeHost(), { rules: BUILTIN_RULES, incremental: true });
   // A plain engine gives the reference answer for every 10th keystroke: scoped results must equal it.
@@ -309,19 +331,26 @@ async function keystroke(file: string, edits: number): Promise<void> {
   const { SYNTAXES } = await import('../../src/core/engine');
   const syntax = SYNTAXES[language.syntax];
   const all = typingSites(tree, text, (n) => syntax.isFunction(n));
-  const typed = language.syntax === 'python' ? '; qqq = f("ab", 123)' : '; qqq = f("ab", 123)';
-  const siteCount = Math.max(1, Math.ceil(edits / typed.length));
+  const typed = '; qqq = f("ab", 123)';
+  const steps = typingSteps(typed, autoClose);
+  const perSite = steps.filter((x) => x.insert !== '').length;
+  const siteCount = Math.max(1, Math.ceil(edits / perSite));
   const sites = Array.from({ length: siteCount }, (_, k) => all[Math.floor(((k + 0.5) * all.length) / siteCount)]).filter((x) => x !== undefined);
   const times: number[] = [];
   const parseTimes: number[] = [];
+  const typedAt: string[] = [];
   let shift = 0;
   for (let k = 0; k < sites.length && times.length < edits; k++) {
     let at = sites[k] + shift;
-    for (const ch of typed) {
+    for (const { insert, advance } of steps) {
       if (times.length >= edits) break;
+      if (insert === '') {
+        at += advance; // typing over an auto-inserted closing character changes no text
+        continue;
+      }
       const start = pointAt(text, at);
-      const next = text.slice(0, at) + ch + text.slice(at);
-      const edit: Edit = { startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: start, oldEndPosition: start, newEndPosition: { row: start.row, column: start.column + 1 } } as Edit;
+      const next = text.slice(0, at) + insert + text.slice(at);
+      const edit: Edit = { startIndex: at, oldEndIndex: at, newEndIndex: at + insert.length, startPosition: start, oldEndPosition: start, newEndPosition: { row: start.row, column: start.column + insert.length } } as Edit;
       const t0 = now();
       tree.edit(edit);
       const fresh = await engine.parse(language, next, tree);
@@ -330,6 +359,7 @@ async function keystroke(file: string, edits: number): Promise<void> {
       findings = await engine.analyzeTree({ ...src, text: next }, language, fresh);
       times.push(now() - t0);
       parseTimes.push(t1 - t0);
+      typedAt.push(`${JSON.stringify(insert)}@${k}`);
       if (times.length % 10 === 0) {
         const full = await reference.analyze({ ...src, text: next });
         checked++;
@@ -338,8 +368,8 @@ async function keystroke(file: string, edits: number): Promise<void> {
       tree.delete();
       tree = fresh;
       text = next;
-      at++;
-      shift++;
+      at += advance;
+      shift += insert.length;
     }
   }
   tree.delete();
@@ -361,6 +391,8 @@ async function keystroke(file: string, edits: number): Promise<void> {
     open_ms: pct(opens, 50),
     open_cold_ms: openCold,
     findings: findings.length,
+    // The slowest edits: total and parse ms, what was typed and at which place.
+    slowest: times.map((ms, i) => [Math.round(ms * 10) / 10, Math.round(parseTimes[i] * 10) / 10, typedAt[i]]).sort((a, b) => (b[0] as number) - (a[0] as number)).slice(0, 12),
   });
 }
 
@@ -501,7 +533,7 @@ async function main(): Promise<void> {
     case 'rules':
       return rules(a[0]);
     case 'keystroke':
-      return keystroke(a[0], Number(a[1]));
+      return keystroke(a[0], Number(a[1]), a[2] === 'autoclose');
     case 'activation':
       return activation(a[0]);
     default:

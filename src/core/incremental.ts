@@ -115,7 +115,7 @@ export class EditMemo {
       from = Math.min(from, a);
       to = Math.max(to, b);
     }
-    const unit = editScope(root, syntax, from, to, [prefix, editEnd]);
+    const unit = editScope(root, syntax, from, to, [prefix, editEnd]) ?? (cover && from === prefix && to === editEnd ? afterFunction(root, syntax, old, text, prefix, editEnd, old.length - suffix) : undefined);
     let units = unit && unit.startIndex <= from && unit.endIndex >= to ? [unit] : undefined;
     // What the parser changed may lie far from the edit (error recovery split a class): the parts alone, when smaller.
     if ((!units || size(units) > SPLIT_ABOVE) && (cover?.length ?? 0) > 1) {
@@ -350,6 +350,29 @@ function editScope(root: Node, syntax: Syntax, start: number, end: number, edit:
   }
   if (first.startIndex > last.startIndex) return undefined;
   return { startIndex: first.startIndex, endIndex: last.endIndex, startPosition: first.startPosition, endPosition: last.endPosition };
+}
+
+/**
+ * Whitespace typed or deleted right after the last token of a function, where no node holds it (a Python block ends
+ * at its last token, so the end of a method's last line, or a blank line after it): when the parser's changed ranges
+ * are known and lie within the edit (the caller checks), the tree is the same apart from places, and that function is the unit, stretched over the
+ * whitespace. Its positions stay the function's: nothing in the stretch is there for a query to find.
+ */
+function afterFunction(root: Node, syntax: Syntax, old: string, text: string, prefix: number, editEnd: number, oldEnd: number): Unit | undefined {
+  if (!isBlank(text, prefix, editEnd) || !isBlank(old, prefix, oldEnd)) return undefined;
+  let last = prefix;
+  while (last > 0 && isBlank(text, last - 1, last)) last--;
+  const fn = last > 0 ? unitAt(root, syntax, last - 1, last) : undefined;
+  if (!fn || fn.endIndex !== last) return undefined;
+  return { startIndex: fn.startIndex, endIndex: editEnd, startPosition: fn.startPosition, endPosition: fn.endPosition };
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** The statement of the file that holds a node (an ERROR node that wraps statements of the file is looked through). */

@@ -255,7 +255,8 @@ function report(user) {
    * engine against a full analysis after every keystroke. Returns the findings before and after, and how many
    * keystrokes made an upload rule list the calls of the whole tree (instead of those of the edited unit).
    */
-  async function typeInto(languageId: string, path: string, source: string, at: number, typed: string, rules: readonly RuleDefinition[] = BUILTIN_RULES) {
+  /** Types `typed` at `at` one character at a time; after each, the findings must be a full analysis's. `counter`: checks per keystroke. */
+  async function typeInto(languageId: string, path: string, source: string, at: number, typed: string, rules: readonly RuleDefinition[] = BUILTIN_RULES, counter?: { checks: number }) {
     const lang = languageById(languageId)!;
     const engine = make(rules, true);
     const plain = make(rules, false);
@@ -273,6 +274,7 @@ function report(user) {
       const before = await engine.analyzeTree({ path, text }, lang, tree);
       let findings = before;
       const wholeTreeWalks: number[] = [];
+      const checks: number[] = [];
       for (const ch of typed) {
         const next = text.slice(0, at) + ch + text.slice(at);
         tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
@@ -281,20 +283,64 @@ function report(user) {
         tree.delete();
         tree = t;
         walks = 0;
+        if (counter) counter.checks = 0;
         findings = await engine.analyzeTree({ path, text }, lang, tree);
         wholeTreeWalks.push(walks);
+        if (counter) checks.push(counter.checks);
         const full = (await plain.analyze({ path, text })).findings;
         assert.deepEqual(asData(findings), asData(full), `after typing up to "${text.slice(at - 12, at + 1)}"`);
         at++;
       }
       tree.delete();
-      return { before, after: findings, walked: wholeTreeWalks.filter((n) => n > 0).length };
+      return { before, after: findings, walked: wholeTreeWalks.filter((n) => n > 0).length, checks };
     } finally {
       Node.prototype.descendantsOfType = original;
     }
   }
 
   const count = (findings: Finding[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId).length;
+
+  it('checks only the function before whitespace typed after its last token, where no node holds it (end of line, blank line)', async () => {
+    const counter = { checks: 0 };
+    const rules = [leakCallRule({ check(match, ctx) {
+      counter.checks++;
+      const call = match.get('call');
+      if (call) ctx.report({ node: call, message: 'leak' });
+    } })];
+    const py = `def one(a):
+    leak(a)
+    return 1
+
+
+class Store:
+    def save(self, b):
+        leak(b)
+        leak(b)
+        return b
+
+    def load(self, c):
+        leak(c)
+        return c
+
+
+def three(d):
+    leak(d)
+`;
+    // The end of save()'s last line: two spaces, then Enter and the indentation an editor adds.
+    const atEnd = py.indexOf('return b') + 'return b'.length;
+    const typed = await typeInto('python', 'store.py', py, atEnd, '  \n        ', rules, counter);
+    assert.equal(typed.before.length, 5);
+    assert.deepEqual(typed.checks, Array(typed.checks.length).fill(2), 'only the two leak() calls of save() are checked again');
+    // A blank line after one(), before the class: one() is checked again.
+    const blank = py.indexOf('return 1') + 'return 1'.length + 1;
+    assert.deepEqual((await typeInto('python', 'store.py', py, blank, '  ', rules, counter)).checks, [1, 1]);
+    const js = "const base = leak('x');\nfunction one(a) {\n  leak(a);\n}\nleak(base);\n";
+    const afterFunction = await typeInto('javascript', 'doc.js', js, js.indexOf('}') + 1, '  ', rules, counter);
+    assert.deepEqual(afterFunction.checks, [1, 1]);
+    const afterStatement = await typeInto('javascript', 'doc.js', js, js.indexOf(';') + 1, ' ', rules, counter);
+    assert.deepEqual(afterStatement.checks, [3], 'after a statement that is no function: a full analysis');
+  });
+
 
   it('keeps the upload rules\' calls of the rest of a Python file while a write is typed, as a full analysis finds them', async () => {
     const file = 'test/fixtures/python/upload/client-filename-in-path.py';
