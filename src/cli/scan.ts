@@ -286,7 +286,6 @@ export function workerPoolStats(): { idle: number; created: number } {
 }
 
 interface Slot {
-  pooled: PooledWorker;
   worker: Worker;
   /** Index of the file being analysed. */
   current?: number;
@@ -366,7 +365,7 @@ function scanWithWorkers(req: ScanRequest, jobs: number, script: string): Promis
 
     const spawn = () => {
       const pooled = acquireWorker(script);
-      const slot: Slot = { pooled, worker: pooled.worker, since: Date.now(), started: 0, analysed: 0, stopped: false };
+      const slot: Slot = { worker: pooled.worker, since: Date.now(), started: 0, analysed: 0, stopped: false };
       slots.add(slot);
       pooled.scan = {
         message: (m) => {
@@ -386,7 +385,10 @@ function scanWithWorkers(req: ScanRequest, jobs: number, script: string): Promis
             // Every file is taken: this worker waits idle for the next scan.
             slots.delete(slot);
             if (idleMs > 0) releaseWorker(pooled, idleMs);
-            else void stopWorker(pooled.worker);
+            else {
+              pooled.scan = undefined; // its exit is no event of this scan
+              void stopWorker(pooled.worker);
+            }
             if (slots.size === 0) void finish();
           }
         },
