@@ -202,7 +202,7 @@ const memoryRuns = (jobs) => {
 const memN = memoryRuns(jobsN);
 const mem1 = memoryRuns(1);
 const growths = (m) => m.growths.map((g) => `${g.toFixed(1)} %`).join(', ');
-log(`memory: ${jobsN} workers: RSS after each of ${memoryScans} scans ${memN.rss_mb.map((x) => x.toFixed(0)).join(', ')} MB (median run; growth of the ${reps} runs ${growths(memN)}), peak ${memN.peak_rss_mb.toFixed(0)} MB`);
+log(`memory: ${jobsN} workers: RSS after each of ${memoryScans} scans ${memN.rss_mb.map((x) => x.toFixed(0)).join(', ')} MB (median run; growth of the ${reps} runs ${growths(memN)}), peak ${memN.peak_rss_mb.toFixed(0)} MB; live JavaScript heap of the main thread ${memN.heap_mb.map((x) => x.toFixed(1)).join(', ')} MB`);
 log(`        scan times in those runs: later scans ${memN.later_s.toFixed(2)} s with ${jobsN} kept workers (${(memN.later_s / median(floors)).toFixed(2)} × floor), ${mem1.later_s.toFixed(2)} s in-process`);
 log(`        in-process: RSS after each of ${memoryScans} scans ${mem1.rss_mb.map((x) => x.toFixed(0)).join(', ')} MB (median run; growth of the ${reps} runs ${growths(mem1)}), peak ${mem1.peak_rss_mb.toFixed(0)} MB`);
 

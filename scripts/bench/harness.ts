@@ -198,15 +198,18 @@ async function scan(dir: string, jobs: number, workerScript: string, cacheDir?: 
 
 async function memory(dir: string, jobs: number, workerScript: string, n: number): Promise<void> {
   const rss: number[] = [];
+  const heap: number[] = [];
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const r = await scanOnce(dir, jobs, workerScript);
     times.push(r.s);
     await collectIdleWorkerGarbage();
     globalThis.gc?.();
-    rss.push(process.memoryUsage().rss / 2 ** 20);
+    const used = process.memoryUsage();
+    rss.push(used.rss / 2 ** 20);
+    heap.push(used.heapUsed / 2 ** 20);
   }
-  out({ rss_mb: rss, s: times, peak_rss_mb: process.resourceUsage().maxRSS / 1024, growth_pct: ((rss[rss.length - 1] - rss[0]) / rss[0]) * 100 });
+  out({ rss_mb: rss, heap_mb: heap, s: times, peak_rss_mb: process.resourceUsage().maxRSS / 1024, growth_pct: ((rss[rss.length - 1] - rss[0]) / rss[0]) * 100 });
 }
 
 /**
