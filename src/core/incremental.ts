@@ -355,8 +355,9 @@ function editScope(root: Node, syntax: Syntax, start: number, end: number, edit:
 /**
  * Whitespace typed or deleted right after the last token of a function, where no node holds it (a Python block ends
  * at its last token, so the end of a method's last line, or a blank line after it): when the parser's changed ranges
- * are known and lie within the edit (the caller checks), the tree is the same apart from places, and that function is the unit, stretched over the
- * whitespace. Its positions stay the function's: nothing in the stretch is there for a query to find.
+ * are known and lie within the edit (the caller checks), the tree is the same apart from places, and that function
+ * is the unit, stretched over the whitespace. Its positions stay the function's: nothing in the stretch is there for
+ * a query to find.
  */
 function afterFunction(root: Node, syntax: Syntax, old: string, text: string, prefix: number, editEnd: number, oldEnd: number): Unit | undefined {
   if (!isBlank(text, prefix, editEnd) || !isBlank(old, prefix, oldEnd)) return undefined;
@@ -367,6 +368,10 @@ function afterFunction(root: Node, syntax: Syntax, old: string, text: string, pr
   return { startIndex: fn.startIndex, endIndex: editEnd, startPosition: fn.startPosition, endPosition: fn.endPosition };
 }
 
+/**
+ * Whether [from, to) holds spaces, tabs and line ends only: what every grammar skips between tokens (`\s`, as
+ * engine.ts's isSpace reads it, takes in characters such as U+00A0 that a grammar may read as an error token).
+ */
 function isBlank(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
