@@ -89,3 +89,21 @@ export function lastWordBefore(text: string, end: number): string {
   }
   return text.slice(i, end);
 }
+
+/** A per-file memo in the rule's scratch space. */
+export function memo<T>(ctx: RuleContext, table: string, key: string | number, compute: () => T): T {
+  let m = ctx.state.get(table) as Map<string | number, T> | undefined;
+  if (!m) {
+    m = new Map();
+    ctx.state.set(table, m);
+  }
+  if (m.has(key)) return m.get(key) as T;
+  const v = compute();
+  m.set(key, v);
+  return v;
+}
+
+/** Whether the file imports a module matching `re` (memoised per file and pattern). */
+export function importsAny(ctx: RuleContext, re: RegExp): boolean {
+  return memo(ctx, 'importsAny', re.source, () => [...ctx.flow.imports.values()].some((m) => re.test(m)));
+}

@@ -9,10 +9,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Engine } from '../../src/core/engine';
 import { languageForPath } from '../../src/languages/registry';
 import { calleeIsIdentifier } from '../../src/rules/storage/sensitive-data-in-log';
-import { findingLines, makeEngine } from './helpers/engine';
-
-/** Rule id and 1-based line of every finding of the rules in `ids`. */
-const found = (engine: Engine, path: string, lines: string[], ids: string[]): Promise<string[]> => findingLines(engine, path, lines, ids);
+import { findingLines as found, makeEngine } from './helpers/engine';
 
 const LOG = 'storage/sensitive-data-in-log';
 const TLS = 'transmission/tls-verification-disabled';

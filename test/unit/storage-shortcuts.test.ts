@@ -6,9 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Engine } from '../../src/core/engine';
-import { findingLines, makeEngine } from './helpers/engine';
-
-const found = (engine: Engine, path: string, lines: string[]): Promise<string[]> => findingLines(engine, path, lines);
+import { findingLines as found, makeEngine } from './helpers/engine';
 
 describe('storage rules: text shortcuts keep their findings', function () {
   this.timeout(60_000);

@@ -7,9 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Engine } from '../../src/core/engine';
-import { findingLines, makeEngine } from './helpers/engine';
-
-const found = (engine: Engine, path: string, lines: string[]): Promise<string[]> => findingLines(engine, path, lines);
+import { findingLines as found, makeEngine } from './helpers/engine';
 
 const INSERT = '"INSERT INTO users (name, password) VALUES (%s, %s)"';
 

@@ -11,6 +11,8 @@ import type { Classification, InventoryActivity, Protection, SinkKind } from '..
 import { HASH_WORDS } from '../../rules/data-dictionary';
 import type { SanitizerKind } from '../../rules/sanitizers';
 
+export { importsAny, memo } from '../../rules/common';
+
 /** One piece of data at a location: what it is, and how it is protected there. */
 export interface DataItem {
   classification: Classification;
@@ -296,24 +298,6 @@ function pythonRoute(ctx: RuleContext, fn: Node): string | undefined {
     return `${list.length ? list.map((s) => s.toUpperCase()).join('|') : 'GET'} ${p}`;
   }
   return undefined;
-}
-
-/** A per-file memo in the rule's scratch space. */
-export function memo<T>(ctx: RuleContext, table: string, key: string | number, compute: () => T): T {
-  let m = ctx.state.get(table) as Map<string | number, T> | undefined;
-  if (!m) {
-    m = new Map();
-    ctx.state.set(table, m);
-  }
-  if (m.has(key)) return m.get(key) as T;
-  const v = compute();
-  m.set(key, v);
-  return v;
-}
-
-/** Whether the file imports a module matching `re` (memoised per file and pattern). */
-export function importsAny(ctx: RuleContext, re: RegExp): boolean {
-  return memo(ctx, 'importsAny', re.source, () => [...ctx.flow.imports.values()].some((m) => re.test(m)));
 }
 
 /** The last segment of a dotted path, without a trailing `()`. */

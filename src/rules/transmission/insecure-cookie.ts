@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TaintItem } from '../../core/flow';
 import type { FixInput, RuleContext, RuleDefinition } from '../../core/rule';
 import type { Classification, Severity } from '../../core/types';
-import { CATEGORY_RANK, classificationsOf, describeData, lastWordBefore, relatedFor } from '../common';
+import { CATEGORY_RANK, classificationsOf, describeData, importsAny, lastWordBefore, relatedFor } from '../common';
 import { fileConfidence, normalisePath, receiverOf } from './clients';
 import { appendArgument, indentOf, insertIntoObject, replaceNode } from './edits';
 import { walk } from '../../core/syntax';
@@ -67,23 +67,13 @@ function secureFix(ctx: RuleContext, options: Node, state: { state: string; node
 const COOKIE_METHOD = /^(cookie|setCookie|set|setHeader|header|append)$/;
 const SESSION_MODULE = /^(express-session|cookie-session)$/;
 
-/** Whether some import of the file is express-session or cookie-session (memoised per file). */
-function importsSessionModule(ctx: RuleContext): boolean {
-  let has = ctx.state.get('importsSessionModule') as boolean | undefined;
-  if (has === undefined) {
-    has = [...ctx.flow.imports.values()].some((mod) => SESSION_MODULE.test(mod));
-    ctx.state.set('importsSessionModule', has);
-  }
-  return has;
-}
-
 function checkJs(ctx: RuleContext, call: Node): void {
   const s = ctx.syntax;
   // Cheapest exit first, from the text: a call whose callee's last word (calleePath's last segment, see
   // lastWordBefore) names no cookie or header setter can only be a bare session middleware, which needs an import of
   // express-session or cookie-session.
   const fn = call.childForFieldName('function');
-  if (fn && !COOKIE_METHOD.test(lastWordBefore(ctx.file.text, fn.endIndex)) && !importsSessionModule(ctx)) return;
+  if (fn && !COOKIE_METHOD.test(lastWordBefore(ctx.file.text, fn.endIndex)) && !importsAny(ctx, SESSION_MODULE)) return;
   const written = normalisePath(s.calleePath(call));
   const method = written.slice(written.lastIndexOf('.') + 1);
   // Cheap exits first: most calls are neither a session middleware nor a cookie setter.

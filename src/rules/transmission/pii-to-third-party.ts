@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TaintItem } from '../../core/flow';
 import type { RuleContext, RuleDefinition } from '../../core/rule';
 import type { Classification, DataCategory, Severity } from '../../core/types';
-import { CATEGORY_RANK, capitalise, classificationsOf, describeData, relatedFor } from '../common';
+import { CATEGORY_RANK, capitalise, classificationsOf, describeData, importsAny, relatedFor } from '../common';
 import { walk } from '../../core/syntax';
 import { hostMatches } from '../hosts';
 import { creationOf, fileConfidence, fileMentions, httpCall, normalisePath, receiverOf } from './clients';
@@ -159,17 +159,8 @@ const VENDOR_HOSTS = new RegExp([...new Set(SDKS.flatMap((s) => s.hosts.map(stri
 const ANY_JS_SDK = new RegExp(SDKS.flatMap((s) => (s.js ? [`(?:${s.js.source})`] : [])).join('|'));
 const ANY_PYTHON_SDK = new RegExp(SDKS.flatMap((s) => (s.python ? [`(?:${s.python.source})`] : [])).join('|'));
 const FACTORY_METHODS = new RegExp(SDKS.filter((s) => s.methods).map((s) => (s.methods as RegExp).source).join('|'));
+/** SDK clients come from factories of imported modules: they are looked up only in files that import one. */
 const FACTORY_MODULES = /^(mixpanel|mixpanel-browser|analytics-node|@segment\/|segment\.analytics|analytics$|@rudderstack\/|rudderstack|posthog|posthog-node|rollbar|amplitude)/;
-
-/** SDK clients come from factories of imported modules: look them up only in files that import one. */
-function importsSdkFactory(ctx: RuleContext): boolean {
-  let v = ctx.state.get('imports-sdk-factory') as boolean | undefined;
-  if (v === undefined) {
-    v = [...ctx.flow.imports.values()].some((m) => FACTORY_MODULES.test(m));
-    ctx.state.set('imports-sdk-factory', v);
-  }
-  return v;
-}
 
 /** Names of whole records about a person: passing the object sends every field it has. */
 const RECORD_NAMES = /^(user|currentUser|current_user|customer|patient|profile|userProfile|user_profile|member|person|contact|employee|me|account|client)$/;
@@ -271,7 +262,7 @@ function sdkOf(ctx: RuleContext, call: Node): Sdk | undefined {
   }
   // Methods on a client an SDK factory returned (`const mp = Mixpanel.init(token); mp.track(…)`).
   const method = written.slice(written.lastIndexOf('.') + 1);
-  if (!FACTORY_METHODS.test(method) || !importsSdkFactory(ctx)) return undefined;
+  if (!FACTORY_METHODS.test(method) || !importsAny(ctx, FACTORY_MODULES)) return undefined;
   const receiver = receiverOf(call);
   if (!receiver) return undefined;
   const base = receiver.type === 'member_expression' && /\.people$/.test(receiver.text) ? receiver.childForFieldName('object') ?? receiver : receiver;
