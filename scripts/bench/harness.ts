@@ -8,8 +8,9 @@
  *   scan <corpusDir> <jobs> <workerScript> [cacheDir]     walk + Sealant scan (runScan), no cache unless cacheDir
  *   memory <corpusDir> <jobs> <workerScript> <n>          n consecutive scans in this process: RSS after each, peak
  *   rules <corpusDir>                                     time spent in each rule's check and finish, in-process
- *   keystroke <file> <edits> [autoclose]                  open and typing in one file (engine time); autoclose: as
- *                                                         VS Code types by default (brackets and quotes closed)
+ *   keystroke <file> <edits> [autoclose] [exact]          open and typing in one file (engine time); autoclose: as
+ *                                                         VS Code types by default (brackets and quotes closed); exact:
+ *                                                         every keystroke parsed (no ParseOptions.defer)
  *   activation <extension.js>                             require() the extension bundle and activate() it with a stub vscode;
  *                                                         then time the require of the engine bundle beside it (engine.js)
  */
@@ -305,13 +306,19 @@ function typingSteps(typed: string, autoClose: boolean): { insert: string; advan
   return steps;
 }
 
-async function keystroke(file: string, edits: number, autoClose = false): Promise<void> {
+async function keystroke(file: string, edits: number, autoClose = false, exact = false): Promise<void> {
   let text = readFileSync(file, 'utf8');
   const engine = new Engine(nodeHost(), { rules: BUILTIN_RULES, incremental: true });
   // A plain engine gives the reference answer for every 10th keystroke: scoped results must equal it.
   const reference = new Engine(nodeHost(), { rules: BUILTIN_RULES });
   let checked = 0;
   const mismatches: number[] = [];
+  // Keystrokes whose tree was held (the edited function has a syntax error: see ParseOptions.defer), and those of the
+  // checked ones whose findings differ from a full analysis of the broken text (not a fault: the last whole text's
+  // findings stand until the function is whole again or typing pauses).
+  let held = 0;
+  let checkedHeld = 0;
+  let heldDiffer = 0;
   const language = engine.languageOf({ path: file });
   if (!language) throw new Error(`no language for ${file}`);
   const src = { path: file.split('/').slice(-2).join('/'), text, languageId: language.id };
@@ -356,17 +363,25 @@ async function keystroke(file: string, edits: number, autoClose = false): Promis
       const edit: Edit = { startIndex: at, oldEndIndex: at, newEndIndex: at + insert.length, startPosition: start, oldEndPosition: start, newEndPosition: { row: start.row, column: start.column + insert.length } } as Edit;
       const t0 = now();
       tree.edit(edit);
-      const fresh = await engine.parse(language, next, tree);
+      const fresh = await engine.parse(language, next, tree, exact ? undefined : { defer: { path: src.path } });
       if (!fresh) throw new Error('parse failed');
+      const wasHeld = engine.isHeld(fresh);
       const t1 = now();
       findings = await engine.analyzeTree({ ...src, text: next }, language, fresh);
       times.push(now() - t0);
       parseTimes.push(t1 - t0);
-      typedAt.push(`${JSON.stringify(insert)}@${k}`);
+      typedAt.push(`${JSON.stringify(insert)}@${k}${wasHeld ? ' held' : ''}`);
+      if (wasHeld) held++;
       if (times.length % 10 === 0) {
         const full = await reference.analyze({ ...src, text: next });
-        checked++;
-        if (JSON.stringify(full.findings) !== JSON.stringify(findings)) mismatches.push(times.length);
+        const same = JSON.stringify(full.findings) === JSON.stringify(findings);
+        if (wasHeld) {
+          checkedHeld++;
+          if (!same) heldDiffer++;
+        } else {
+          checked++;
+          if (!same) mismatches.push(times.length);
+        }
       }
       tree.delete();
       tree = fresh;
@@ -381,6 +396,9 @@ async function keystroke(file: string, edits: number, autoClose = false): Promis
   out({
     checked,
     mismatches,
+    held,
+    checked_held: checkedHeld,
+    held_differ: heldDiffer,
     file,
     language: language.id,
     lines: countLines(text),
@@ -536,7 +554,7 @@ async function main(): Promise<void> {
     case 'rules':
       return rules(a[0]);
     case 'keystroke':
-      return keystroke(a[0], Number(a[1]), a[2] === 'autoclose');
+      return keystroke(a[0], Number(a[1]), a.includes('autoclose'), a.includes('exact'));
     case 'activation':
       return activation(a[0]);
     default:

@@ -18,7 +18,7 @@ import { META_RULES } from '../rules/meta';
 import { SANITIZERS, type SanitizerDef } from '../rules/sanitizers';
 import { Classifier, type ClassifierExtension } from './classifier';
 import { FingerprintCounter } from './fingerprint';
-import { EditMemo, REFRESH_EVERY, carriedEdit, insideUnits, mergeScoped, narrowChanges } from './incremental';
+import { EditMemo, REFRESH_EVERY, carriedEdit, heldUnit, insideUnits, mergeScoped, narrowChanges } from './incremental';
 import { DataFlow } from './flow';
 import { NEVER_CANCELLED, type Cancellation, type Host } from './host';
 import type { Carry, FactInput, FixInput, RelatedInput, ReportInput, RuleContext, RuleDefinition, RuleMatch } from './rule';
@@ -64,6 +64,25 @@ export interface EngineOptions {
    * after an edit inside a function re-analyses only that function (see incremental.ts).
    */
   incremental?: boolean;
+}
+
+/** Options of Engine.parse. */
+export interface ParseOptions {
+  /**
+   * Typing in the editor's document at this path (incremental engines): when the edit leaves the function that holds it
+   * with a syntax error it did not have (an open parenthesis or quote, a statement half typed), the file is not parsed
+   * again. Error recovery would re-read much of the file for a text that is about to change (a Python keystroke inside
+   * an open parenthesis costs 15-50 ms of parsing in 5,000 lines), and its tree can read the rest of the file
+   * differently until the function is whole again. parse() returns a copy of the edited old tree instead, which still
+   * describes the last text parsed (isHeld tells); analyzeTree gives that text's findings, moved to their places in the
+   * new one (EditMemo.held); the next parse starts from that tree. The editor parses without `defer` once typing
+   * pauses, so a function left broken gets the same findings as a scan.
+   *
+   * Whether the function has a syntax error is read by parsing it alone (its range of the text), so only for a
+   * function the grammar reads alone as it reads it in the file (not a JavaScript method), that the last parse found
+   * no error in, with no suppression comment in the file, right after an analysis of the last text parsed.
+   */
+  defer?: { path: string };
 }
 
 /** Filled in by analyzeTree when the rules ran past their time budget (their findings are then incomplete). */
@@ -659,10 +678,12 @@ export class Engine {
   }
 
   /** Parse a text (optionally incrementally against an edited old tree). The caller deletes the tree. */
-  async parse(language: LanguageInfo, text: string, oldTree?: Tree): Promise<Tree | undefined> {
+  async parse(language: LanguageInfo, text: string, oldTree?: Tree, options?: ParseOptions): Promise<Tree | undefined> {
     const unsupported = this.unsupportedReason(language, text);
     if (unsupported) throw new UnsupportedInputError(unsupported);
     const state = await this.grammar(language.grammar);
+    const held = oldTree && options?.defer ? this.hold(state, language, text, oldTree, options.defer.path) : undefined;
+    if (held) return held;
     const deadline = Date.now() + this.parseTimeoutMs;
     const tree = this.guard('parsing', () => {
       // Short chunks: web-tree-sitter copies up to 5,119 characters into wasm memory on every read, and an incremental
@@ -675,7 +696,71 @@ export class Engine {
     });
     // Where the syntax changed (incremental engines): a scoped analysis is valid only when it stays inside the unit.
     if (tree && oldTree && this.edits) this.changedRanges.set(tree, this.guard('comparing trees', () => narrowChanges(SYNTAXES[language.syntax], oldTree.rootNode, tree.rootNode, oldTree.getChangedRanges(tree).map((r) => [r.startIndex, r.endIndex] as const))));
+    if (tree && this.edits) this.parsedFrom.set(tree, text);
     return tree ?? undefined;
+  }
+
+  /** The text each tree describes, for incremental engines (a held tree: the last text parsed before it, see hold). */
+  private readonly parsedFrom = new WeakMap<Tree, string>();
+  /** Trees parse() returned without parsing (ParseOptions.defer). */
+  private readonly heldTrees = new WeakSet<Tree>();
+
+  /** Whether parse() returned this tree without parsing the text it was given (see ParseOptions.defer). */
+  isHeld(tree: Tree): boolean {
+    return this.heldTrees.has(tree);
+  }
+
+  /** The tree to return instead of parsing `text` (see ParseOptions.defer), or undefined to parse it. */
+  private hold(state: GrammarState, language: LanguageInfo, text: string, oldTree: Tree, path: string): Tree | undefined {
+    const edits = this.edits;
+    const base = this.parsedFrom.get(oldTree);
+    if (!edits || base === undefined || !edits.canHold(path, language.id, base) || text.includes('sealant-ignore')) return undefined;
+    const { prefix, suffix } = edits.changed(base, text);
+    const unit = this.guard('comparing trees', () => heldUnit(oldTree.rootNode, SYNTAXES[language.syntax], prefix, text.length - suffix));
+    if (!unit) return undefined;
+    // The function, as typed, read alone: whole (or too slow to tell), the text is parsed.
+    if (this.parsesAlone(state, text, unit.startIndex, unit.endIndex, unit.startPosition) !== false) return undefined;
+    // The grammar must read it alone as it reads it in the file, one node of the same type (a JavaScript method alone is
+    // not one): so it did before the edit. Asked once while the function stays broken (the last text parsed stays).
+    const start = unit.startIndex;
+    const end = unit.endIndex - (text.length - base.length);
+    const known = this.wholeAlone;
+    const whole = known && known.text === base && known.start === start && known.end === end ? known.whole : this.parsesAlone(state, base, start, end, unit.startPosition, unit.type);
+    this.wholeAlone = { text: base, start, end, whole };
+    if (whole !== true) return undefined;
+    const copy = oldTree.copy();
+    this.parsedFrom.set(copy, base);
+    this.heldTrees.add(copy);
+    return copy;
+  }
+
+  /** The last answer of parsesAlone for the last text parsed before a hold (see hold). */
+  private wholeAlone: { text: string; start: number; end: number; whole: boolean | undefined } | undefined;
+
+  /**
+   * Whether the grammar reads [start, end) of a text alone without a syntax error, and given `type`, as one node of that
+   * type (undefined: it took too long).
+   */
+  private parsesAlone(state: GrammarState, text: string, start: number, end: number, at: { row: number; column: number }, type?: string): boolean | undefined {
+    let { row, column } = at;
+    for (let i = start; i < end; i++) {
+      if (text.charCodeAt(i) === 10) {
+        row++;
+        column = 0;
+      } else column++;
+    }
+    const deadline = Date.now() + this.parseTimeoutMs;
+    return this.guard('parsing', () => {
+      const t = state.parser.parse((index: number) => text.slice(index, index + PARSE_CHUNK), null, {
+        includedRanges: [{ startIndex: start, endIndex: end, startPosition: at, endPosition: { row, column } }],
+        progressCallback: () => Date.now() > deadline,
+      });
+      state.parser.reset();
+      const root = t?.rootNode;
+      const answer = root ? !root.hasError && (!type || (root.namedChildCount === 1 && root.namedChild(0)?.type === type)) : undefined;
+      t?.delete();
+      return answer;
+    });
   }
 
   /** For a tree parsed against an edited old tree: the ranges whose syntax changed (Tree.getChangedRanges). */
@@ -844,6 +929,19 @@ export class Engine {
    * recorded by the rules are appended to `facts` when it is given.
    */
   async analyzeTree(file: SourceFile, language: LanguageInfo, tree: Tree, cancellation: Cancellation = NEVER_CANCELLED, facts?: InventoryFact[], budget?: AnalysisBudget): Promise<Finding[]> {
+    if (this.heldTrees.has(tree)) {
+      const base = this.parsedFrom.get(tree) ?? '';
+      const held = facts ? undefined : this.edits?.held(file.path, language.id, file.text, base);
+      if (held) return held;
+      // The document was analysed again since the tree was held: its text is parsed after all.
+      const exact = await this.parse(language, file.text, tree);
+      if (!exact) throw new Error(`parsing ${file.path} took longer than ${this.parseTimeoutMs} ms`);
+      try {
+        return await this.analyzeTree(file, language, exact, cancellation, facts, budget);
+      } finally {
+        exact.delete();
+      }
+    }
     const state = await this.grammar(language.grammar);
     // Past the deadline the query stops early and no further rule runs; the caller learns it through `budget`.
     const deadline = Date.now() + this.analysisTimeoutMs;

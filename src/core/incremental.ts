@@ -31,7 +31,7 @@ import type { Node } from 'web-tree-sitter';
 import { ancestorsOf } from './flow';
 import type { Carry } from './rule';
 import type { Syntax } from './syntax';
-import type { LineIndex } from './text';
+import { LineIndex } from './text';
 import type { Finding, Range } from './types';
 
 /** A finding with what its fingerprint is computed from. */
@@ -187,6 +187,43 @@ export class EditMemo {
   }
 
   private lastChange: { old: string; text: string; prefix: number; suffix: number } | undefined;
+
+  /**
+   * Whether the document's last analysis was of `base` (see Engine.parse's `defer`): its findings can stand for a text
+   * edited from it. Not with suppression comments (their findings are made after the remembered ones).
+   */
+  canHold(path: string, languageId: string, base: string): boolean {
+    const memo = this.docs.get(path);
+    return !!memo && memo.languageId === languageId && memo.text === base && !base.includes('sealant-ignore');
+  }
+
+  /**
+   * The findings of the document's last analysis, of `base`, moved to their places in `text` (Engine.parse held the tree
+   * of `base`, see ParseOptions.defer): what lies before the edited region stays, what follows it moves with it, and a
+   * range that reaches into it ends (or starts) at its edge; a fix that would change text in or at the edited region is
+   * left out. Copies; the memo is left as it was. Undefined when the last analysis was of another text.
+   */
+  held(path: string, languageId: string, text: string, base: string): Finding[] | undefined {
+    const memo = this.docs.get(path);
+    if (!memo || !this.canHold(path, languageId, base)) return undefined;
+    const { prefix, suffix } = this.changed(base, text);
+    const oldEnd = base.length - suffix;
+    const newEnd = text.length - suffix;
+    const delta = text.length - base.length;
+    const lines = memo.pending.length > 0 ? new LineIndex(text) : undefined;
+    const move = (r: Range): Range => {
+      const start = r.startOffset >= oldEnd ? r.startOffset + delta : Math.min(r.startOffset, prefix);
+      const end = r.endOffset <= prefix ? r.endOffset : r.endOffset >= oldEnd ? r.endOffset + delta : newEnd;
+      return start === r.startOffset && end === r.endOffset ? { ...r } : lines!.range(start, end);
+    };
+    const touches = (r: Range) => r.startOffset <= oldEnd && r.endOffset >= prefix;
+    return memo.pending.map(({ finding: f }) => ({
+      ...f,
+      range: move(f.range),
+      related: f.related.map((r) => ({ ...r, range: move(r.range) })),
+      fixes: f.fixes.filter((x) => !x.edits.some((e) => touches(e.range))).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: move(e.range) })) })),
+    }));
+  }
 
   forget(path: string): void {
     this.docs.delete(path);
@@ -350,6 +387,15 @@ function editScope(root: Node, syntax: Syntax, start: number, end: number, edit:
   }
   if (first.startIndex > last.startIndex) return undefined;
   return { startIndex: first.startIndex, endIndex: last.endIndex, startPosition: first.startPosition, endPosition: last.endPosition };
+}
+
+/**
+ * While typing (Engine.parse's `defer`): the unit of the edited old tree that holds all of [from, to) (a top-level
+ * function or statement holding one, or a member of a class), when the previous parse found no syntax error in it.
+ */
+export function heldUnit(root: Node, syntax: Syntax, from: number, to: number): Node | undefined {
+  const unit = unitAt(root, syntax, from, to);
+  return unit && !unit.hasError && unit.startIndex <= from && unit.endIndex >= to ? unit : undefined;
 }
 
 /**

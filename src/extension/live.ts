@@ -22,7 +22,8 @@ import type { Settings } from './settings-schema';
 import type { FindingsStore } from './store';
 import { TreeCache } from './tree-cache';
 
-export type Trigger = 'open' | 'change' | 'save' | 'command' | 'settings';
+/** `idle`: typing paused after a run that kept the last whole text's findings (see AnalysisEvent.held). */
+export type Trigger = 'open' | 'change' | 'save' | 'command' | 'settings' | 'idle';
 
 export interface AnalysisEvent {
   uri: vscode.Uri;
@@ -36,6 +37,12 @@ export interface AnalysisEvent {
   incremental: boolean;
   /** Why the document was not analysed (too large, minified, parse timeout, unsupported input, engine crash), if so. */
   skipped?: string;
+  /**
+   * The edit left the function it is in with a syntax error (an open parenthesis or quote, a statement half typed): the
+   * file was not parsed again and the findings are those of the last whole text, moved to their places (see the
+   * engine's ParseOptions.defer). An `idle` run parses the text once typing pauses for HELD_SETTLE_MS.
+   */
+  held?: boolean;
 }
 
 /** The engine a document runs with, and the team config it came from (for the policy). */
@@ -54,6 +61,8 @@ interface Pending {
 
 /** Runs that take longer than this are reported in the output channel. */
 const SLOW_MS = 200;
+/** After a held run (AnalysisEvent.held), the text is parsed when no edit came for this long. */
+export const HELD_SETTLE_MS = 1000;
 
 export class LiveAnalyzer implements vscode.Disposable {
   private readonly trees = new TreeCache(8);
@@ -191,13 +200,19 @@ export class LiveAnalyzer implements vscode.Disposable {
       entry.timer = undefined;
       const run = this.queue.then(() => this.run(doc, cts.token, trigger));
       this.queue = run.catch(() => undefined);
-      run.then(resolve, (err) => {
+      let held = false;
+      run.then((event) => {
+        held = !!event?.held;
+        resolve(event);
+      }, (err) => {
         this.log.error(`analysis of ${doc.uri.fsPath || doc.uri.toString()} failed`, err);
         resolve(undefined);
       }).finally(() => {
         if (this.pending.get(key) === entry) {
           this.pending.delete(key);
           cts.dispose();
+          // The findings are the last whole text's: parse this text if typing pauses (an edit reschedules first).
+          if (held && !this.disposed && !doc.isClosed) void this.schedule(doc, HELD_SETTLE_MS, 'idle');
         }
       });
     }, delayMs);
@@ -270,8 +285,10 @@ export class LiveAnalyzer implements vscode.Disposable {
     if (cached && !old) this.trees.delete(key);
     let tree = old?.tree;
     if (!old || old.edited) {
-      tree = await engine.parse(language, text, old?.tree);
+      // While typing, a keystroke that leaves its function broken is not parsed (see AnalysisEvent.held).
+      tree = await engine.parse(language, text, old?.tree, trigger === 'change' ? { defer: { path } } : undefined);
     }
+    const held = !!tree && engine.isHeld(tree);
     const parseMs = performance.now() - started;
     if (!tree) {
       this.trees.delete(key);
@@ -281,15 +298,16 @@ export class LiveAnalyzer implements vscode.Disposable {
       if (tree !== old?.tree) tree.delete();
       return undefined;
     }
-    if (tree !== old?.tree) this.trees.set(key, tree, version);
+    // A held tree describes an older text: the next run parses against it, edits or not.
+    if (tree !== old?.tree) this.trees.set(key, tree, version, held);
     const findings = await engine.analyzeTree({ path, text, languageId: language.id }, language, tree, token);
     if (token.isCancellationRequested || doc.isClosed || doc.version !== version) return undefined;
-    return this.publish(doc, version, findings, trigger, started, parseMs, !!old?.edited, undefined, config);
+    return this.publish(doc, version, findings, trigger, started, parseMs, !!old?.edited, undefined, config, false, held);
   }
 
   private publish(
     doc: vscode.TextDocument, version: number, findings: readonly Finding[], trigger: Trigger, started: number, parseMs: number, incremental: boolean,
-    skipped: string | undefined, config: LoadedConfig | undefined, tell = false,
+    skipped: string | undefined, config: LoadedConfig | undefined, tell = false, held = false,
   ): AnalysisEvent {
     const ms = performance.now() - started;
     findings = this.policy(doc.uri, findings, config);
@@ -303,12 +321,13 @@ export class LiveAnalyzer implements vscode.Disposable {
       }
     } else {
       this.reportedSkips.delete(doc.uri.toString()); // a later skip is reported again
-      const line = `analysed ${name} v${version} (${trigger}${incremental ? ', incremental' : ''}): ${findings.length} finding(s) in ${ms.toFixed(1)} ms, parse ${parseMs.toFixed(1)} ms`;
+      const how = held ? ', held: the function has a syntax error' : incremental ? ', incremental' : '';
+      const line = `analysed ${name} v${version} (${trigger}${how}): ${findings.length} finding(s) in ${ms.toFixed(1)} ms, parse ${parseMs.toFixed(1)} ms`;
       if (ms > SLOW_MS) this.log.warn(`${line}: slower than ${SLOW_MS} ms`);
       else if (trigger === 'change') this.log.debug(line);
       else this.log.info(line);
     }
-    const event: AnalysisEvent = { uri: doc.uri, version, findings, trigger, ms, parseMs, incremental, skipped };
+    const event: AnalysisEvent = { uri: doc.uri, version, findings, trigger, ms, parseMs, incremental, skipped, ...(held ? { held } : {}) };
     this.analyzed.fire(event);
     return event;
   }

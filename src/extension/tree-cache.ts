@@ -10,7 +10,7 @@ export interface CachedTree {
   tree: Tree;
   /** Document version the tree (with the edits applied since) describes. */
   version: number;
-  /** Edits applied since the tree was parsed: the tree must be re-parsed against the new text before use. */
+  /** Edits applied since the tree was parsed, or the tree was held (see set): it must be re-parsed before use. */
   edited: boolean;
 }
 
@@ -45,12 +45,15 @@ export class TreeCache {
     return entry;
   }
 
-  /** Stores a freshly parsed tree, freeing the tree it replaces and the least recently used beyond capacity. */
-  set(key: string, tree: Tree, version: number): void {
+  /**
+   * Stores a freshly parsed tree, freeing the tree it replaces and the least recently used beyond capacity. `stale`:
+   * the tree describes an older text (the engine held it while a function was broken), so the next use parses.
+   */
+  set(key: string, tree: Tree, version: number, stale = false): void {
     const old = this.entries.get(key);
     this.entries.delete(key);
     if (old && old.tree !== tree) old.tree.delete();
-    this.entries.set(key, { tree, version, edited: false });
+    this.entries.set(key, { tree, version, edited: stale });
     while (this.entries.size > this.capacity) {
       const [lru, entry] = this.entries.entries().next().value as [string, CachedTree];
       this.entries.delete(lru);

@@ -64,6 +64,41 @@ describe('edits', () => {
     assert.equal(await api.hasSyntaxErrors(doc), false);
   });
 
+  it('keeps the findings while an edit leaves its function broken, and parses the text once typing pauses', async () => {
+    const api = await sealant();
+    await setSetting('sealant.debounceMs', 0);
+    const doc = await open(api, tempCopy('py/app.py'));
+    const before = sealantDiagnostics(doc.uri).map((d) => `${codeOf(d)}@${d.range.start.line}`).sort();
+    assert.ok(before.length >= 2, `findings in app.py: ${before.join(', ')}`);
+    const line = lineOf(doc, 'ssn = request.form');
+    const rec = record(api, doc.uri);
+    try {
+      // An open parenthesis: the file is not parsed again, the findings stay where they were.
+      const open = new vscode.WorkspaceEdit();
+      open.insert(doc.uri, doc.lineAt(line).range.end, '; x = f(');
+      assert.ok(await vscode.workspace.applyEdit(open));
+      const broken = doc.version;
+      const held = await waitForEvent(api.onDidAnalyze, (e) => e.uri.toString() === doc.uri.toString() && e.version === broken && e.trigger === 'change', 'the keystroke analysis');
+      assert.equal(held.held, true, 'the broken function was parsed');
+      assert.deepEqual(held.findings.map((f) => `${f.ruleId}@${f.range.start.line}`).sort(), before);
+      // Typing pauses: the text is parsed as it is.
+      const idle = await waitForEvent(api.onDidAnalyze, (e) => e.uri.toString() === doc.uri.toString() && e.version === broken && e.trigger === 'idle', 'the analysis after the pause');
+      assert.equal(idle.held, undefined);
+      assert.equal(idle.incremental, true);
+      // The parenthesis closed: parsed again as usual, the same findings.
+      const close = new vscode.WorkspaceEdit();
+      close.insert(doc.uri, doc.lineAt(line).range.end, ')');
+      assert.ok(await vscode.workspace.applyEdit(close));
+      const whole = doc.version;
+      const fixed = await waitForEvent(api.onDidAnalyze, (e) => e.uri.toString() === doc.uri.toString() && e.version === whole, 'the analysis of the whole text');
+      assert.equal(fixed.held, undefined);
+      assert.deepEqual(fixed.findings.map((f) => `${f.ruleId}@${f.range.start.line}`).sort(), before);
+      assert.deepEqual(rec.events.map((e) => `${e.trigger}${e.held ? ' held' : ''}`), ['change held', 'idle', 'change']);
+    } finally {
+      rec.dispose();
+    }
+  });
+
   it('analyses a burst of edits once, at the final version (stale versions are never published)', async () => {
     const api = await sealant();
     await setSetting('sealant.debounceMs', 300);

@@ -1,0 +1,171 @@
+/**
+ * Typing with Engine.parse's `defer` (the editor's keystrokes): while the edited function has a syntax error it did not
+ * have, the file is not parsed again and the last whole text's findings stand, moved to their places.
+ */
+import assert from 'node:assert/strict';
+import type { Tree } from 'web-tree-sitter';
+import { nodeHost } from '../../src/cli/node-host';
+import { Engine } from '../../src/core/engine';
+import type { Finding } from '../../src/core/types';
+import { languageById, type LanguageInfo } from '../../src/languages/registry';
+import { BUILTIN_RULES } from '../../src/rules';
+import { REPO_ROOT } from './helpers/paths';
+
+const PY = `import hashlib
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+def register(user, password):
+    digest = hashlib.md5(password.encode()).hexdigest()
+    user.password_hash = digest
+    logger.info("new user %s", user.ssn)
+    return user
+
+
+def notify(user):
+    count = 1
+    return count
+
+
+def export(user):
+    logger.warning("card %s", user.card_number)
+    return None
+`;
+
+function pointAt(text: string, index: number): { row: number; column: number } {
+  const before = text.slice(0, index).split('\n');
+  return { row: before.length - 1, column: before[before.length - 1].length };
+}
+
+interface Step {
+  text: string;
+  held: boolean;
+  findings: Finding[];
+}
+
+/** What the editor shows of a finding: the rule, the text it covers, its line, fingerprint and fixes. */
+function shown(f: Finding, text: string): unknown {
+  return { rule: f.ruleId, covers: text.slice(f.range.startOffset, f.range.endOffset), line: f.range.start.line, fingerprint: f.fingerprint, fixes: f.fixes.length };
+}
+
+describe('typing with deferred parses', function () {
+  this.timeout(60_000);
+  const engines: Engine[] = [];
+  const make = (incremental: boolean) => {
+    const e = new Engine(nodeHost({ root: REPO_ROOT }), { rules: BUILTIN_RULES, incremental });
+    engines.push(e);
+    return e;
+  };
+  after(async () => {
+    for (const e of engines) await e.dispose();
+  });
+
+  /** Types `typed` one character at a time at `at` (after `after` in the source), parsing with `defer` as the editor does. */
+  async function type(language: LanguageInfo, path: string, source: string, at: number, typed: string, engine = make(true)): Promise<{ first: Finding[]; steps: Step[] }> {
+    let text = source;
+    let tree: Tree = (await engine.parse(language, text))!;
+    const first = await engine.analyzeTree({ path, text }, language, tree);
+    const steps: Step[] = [];
+    for (const ch of typed) {
+      const next = text.slice(0, at) + ch + text.slice(at);
+      tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pointAt(text, at), oldEndPosition: pointAt(text, at), newEndPosition: pointAt(next, at + 1) });
+      text = next;
+      const fresh = (await engine.parse(language, text, tree, { defer: { path } }))!;
+      tree.delete();
+      tree = fresh;
+      steps.push({ text, held: engine.isHeld(tree), findings: await engine.analyzeTree({ path, text }, language, tree) });
+      at++;
+    }
+    tree.delete();
+    return { first, steps };
+  }
+
+  const python = languageById('python')!;
+  const plain = () => make(false);
+
+  it('holds exactly the keystrokes that leave the function broken, and moves the last findings over them', async () => {
+    const at = PY.indexOf('count = 1') + 'count = 1'.length;
+    const typed = '; x = f("ab", 1)';
+    const { first, steps } = await type(python, 'app.py', PY, at, typed);
+    assert.equal(first.length, 3, 'md5 of a password, and two logs of personal data');
+    // Broken while the statement is half typed, the quote or the parenthesis open.
+    const expected = [...typed].map((_, i) => /^; x = ?$|\([^)]*$/.test(typed.slice(0, i + 1)));
+    assert.deepEqual(steps.map((s) => `${s.text.slice(at, at + s.text.length - PY.length)}:${s.held}`), expected.map((h, i) => `${typed.slice(0, i + 1)}:${h}`));
+    const reference = plain();
+    let last: Step = { text: PY, held: false, findings: first };
+    for (const step of steps) {
+      if (!step.held) {
+        assert.deepEqual(JSON.parse(JSON.stringify(step.findings)), JSON.parse(JSON.stringify((await reference.analyze({ path: 'app.py', text: step.text })).findings)), `after "${step.text.slice(at - 9, at + 20)}"`);
+        last = step;
+        continue;
+      }
+      // The same findings as after the last whole text, covering the same text (the log after the edit moved along).
+      assert.deepEqual(step.findings.map((f) => shown(f, step.text)), last.findings.map((f) => shown(f, last.text)));
+      for (const f of step.findings) {
+        const { row, column } = pointAt(step.text, f.range.startOffset);
+        assert.deepEqual(f.range.start, { line: row, column });
+      }
+    }
+  });
+
+  it('stretches a finding the edit is inside and drops a fix that reaches the edit, keeping the rest as it was', async () => {
+    const log = 'logger.info("new user %s", user.ssn';
+    const at = PY.indexOf(log) + log.length;
+    const { first, steps } = await type(python, 'app.py', PY, at, '[0');
+    assert.deepEqual(steps.map((s) => s.held), [true, true], 'the bracket is left open');
+    const step = steps[1];
+    const logged = step.findings.find((f) => f.ruleId === 'storage/sensitive-data-in-log' && f.range.start.line === 9)!;
+    assert.equal(step.text.slice(logged.range.startOffset, logged.range.endOffset), 'logger.info("new user %s", user.ssn[0)');
+    // The fix rewrites `user.ssn`, which the edit continues: it would rewrite half of what is being typed.
+    assert.equal(first.find((f) => f.range.start.line === 9)!.fixes.length, 1);
+    assert.equal(logged.fixes.length, 0);
+    const hash = step.findings.find((f) => f.ruleId === 'storage/weak-password-hash')!;
+    assert.deepEqual(hash, first.find((f) => f.ruleId === 'storage/weak-password-hash'), 'before the edit: as it was, fix included');
+    const after = step.findings.find((f) => f.range.start.line === 19)!;
+    assert.equal(step.text.slice(after.range.startOffset, after.range.endOffset), 'logger.warning("card %s", user.card_number)');
+    assert.equal(after.fixes[0].edits[0].range.startOffset, first.find((f) => f.range.start.line === 19)!.fixes[0].edits[0].range.startOffset + 2);
+  });
+
+  it('parses as usual where the function alone would not tell: a JavaScript method, a function already broken, suppressions', async () => {
+    const js = languageById('javascript')!;
+    const JS = 'class A {\n  save(user) {\n    const n = 1;\n    console.log(user.ssn);\n  }\n}\n';
+    const inMethod = await type(js, 'a.js', JS, JS.indexOf('const n = 1;') + 'const n = 1;'.length, ' f(');
+    assert.deepEqual(inMethod.steps.map((s) => s.held), [false, false, false], 'a method alone is no program');
+    const broken = PY.replace('    return count\n', '    return count +\n');
+    const inBroken = await type(python, 'app.py', broken, broken.indexOf('count = 1') + 'count = 1'.length, ' f(');
+    assert.deepEqual(inBroken.steps.map((s) => s.held), [false, false, false]);
+    const suppressed = PY.replace('logger.info("new user %s", user.ssn)', 'logger.info("new user %s", user.ssn)  # sealant-ignore');
+    const inSuppressed = await type(python, 'app.py', suppressed, suppressed.indexOf('count = 1') + 'count = 1'.length, ' f(');
+    assert.deepEqual(inSuppressed.steps.map((s) => s.held), [false, false, false]);
+    // A function at the top of a Python file, or a Python method: both are held.
+    const method = 'class Store:\n    def save(self, user):\n        n = 1\n        return n\n';
+    const inPyMethod = await type(python, 'store.py', method, method.indexOf('n = 1') + 'n = 1'.length, ' f(');
+    assert.deepEqual(inPyMethod.steps.map((s) => s.held), [false, true, true], '`n = 1 f` is broken too');
+  });
+
+  it('parses a held tree after all when the document was analysed again in between', async () => {
+    const engine = make(true);
+    const at = PY.indexOf('count = 1') + 'count = 1'.length;
+    const { steps } = await type(python, 'app.py', PY, at, ' f(', engine);
+    assert.ok(steps[2].held);
+    // Another analysis of the same document (a different text), then the held tree's text: parsed, not moved.
+    const text = steps[2].text;
+    let tree = (await engine.parse(python, PY))!;
+    await engine.analyzeTree({ path: 'app.py', text: PY }, python, tree);
+    const next = text;
+    tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 3, startPosition: pointAt(PY, at), oldEndPosition: pointAt(PY, at), newEndPosition: pointAt(next, at + 3) });
+    const held = (await engine.parse(python, next, tree, { defer: { path: 'app.py' } }))!;
+    assert.ok(engine.isHeld(held));
+    tree.delete();
+    tree = held;
+    // Meanwhile a command analyses the document's text from scratch (its memo is now of `next`).
+    const fromScratch = (await engine.parse(python, next))!;
+    await engine.analyzeTree({ path: 'app.py', text: next }, python, fromScratch);
+    fromScratch.delete();
+    const findings = await engine.analyzeTree({ path: 'app.py', text: next }, python, tree);
+    assert.deepEqual(JSON.parse(JSON.stringify(findings)), JSON.parse(JSON.stringify((await plain().analyze({ path: 'app.py', text: next })).findings)));
+    tree.delete();
+  });
+});
