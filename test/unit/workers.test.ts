@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IDLE_WORKER_MS, runScan, stopIdleWorkers, workerPoolStats, type ScanOutput, type ScanRequest } from '../../src/cli/scan';
+import { BYTES_PER_WORKER, IDLE_WORKER_MS, runScan, stopIdleWorkers, workerPoolStats, workersFor, type ScanOutput, type ScanRequest } from '../../src/cli/scan';
 import { REPO_ROOT } from './helpers/paths';
 
 const WORKER = join(REPO_ROOT, 'dist', 'worker.js');
@@ -34,7 +34,7 @@ async function scan(req: Omit<ScanRequest, 'workerScript'>, hooks: { crashOn?: s
   if (hooks.crashOn) process.env.SEALANT_TEST_CRASH_ON = hooks.crashOn.join(',');
   if (hooks.hangOn) process.env.SEALANT_TEST_HANG_ON = hooks.hangOn.join(',');
   try {
-    return await runScan({ jobs: 2, ...req, workerScript: WORKER });
+    return await runScan({ jobs: 2, bytesPerWorker: 0, ...req, workerScript: WORKER });
   } finally {
     for (const [name, value] of [['SEALANT_TEST_CRASH_ON', saved.crash], ['SEALANT_TEST_HANG_ON', saved.hang]] as const) {
       if (value === undefined) delete process.env[name];
@@ -157,10 +157,10 @@ describe('worker pool between scans', function () {
   });
 
   it('serves the next scan with the idle workers of the last one, with the same results', async () => {
-    const first = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    const first = await runScan({ root: dir, files, jobs: 2, bytesPerWorker: 0, workerScript: WORKER });
     const afterFirst = workerPoolStats();
     assert.equal(afterFirst.idle, 2);
-    const second = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    const second = await runScan({ root: dir, files, jobs: 2, bytesPerWorker: 0, workerScript: WORKER });
     assert.equal(workerPoolStats().created, afterFirst.created, 'the second scan started new workers');
     assert.equal(workerPoolStats().idle, 2);
     assert.equal(first.files.length, files.length);
@@ -169,9 +169,9 @@ describe('worker pool between scans', function () {
 
   it('applies a changed config in a reused worker', async () => {
     const created = workerPoolStats().created;
-    const on = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
-    const off = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER, config: { rules: { 'storage/sensitive-data-in-log': { severity: 'off' } } } });
-    const again = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    const on = await runScan({ root: dir, files, jobs: 2, bytesPerWorker: 0, workerScript: WORKER });
+    const off = await runScan({ root: dir, files, jobs: 2, bytesPerWorker: 0, workerScript: WORKER, config: { rules: { 'storage/sensitive-data-in-log': { severity: 'off' } } } });
+    const again = await runScan({ root: dir, files, jobs: 2, bytesPerWorker: 0, workerScript: WORKER });
     assert.equal(workerPoolStats().created, created, 'a scan started new workers');
     for (const f of on.files) assert.ok(f.findings.some((x) => x.ruleId === 'storage/sensitive-data-in-log'), f.path);
     for (const f of off.files) assert.ok(!f.findings.some((x) => x.ruleId === 'storage/sensitive-data-in-log'), f.path);
@@ -182,7 +182,7 @@ describe('worker pool between scans', function () {
     const created = workerPoolStats().created;
     process.env.SEALANT_TEST_CRASH_ON = 'g2.js';
     try {
-      const out = await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+      const out = await runScan({ root: dir, files, jobs: 2, bytesPerWorker: 0, workerScript: WORKER });
       assert.deepEqual(out.failed.map((f) => f.path), ['g2.js']);
     } finally {
       delete process.env.SEALANT_TEST_CRASH_ON;
@@ -193,12 +193,12 @@ describe('worker pool between scans', function () {
   it('stops idle workers after their idle time, and on stopIdleWorkers', async function () {
     await stopIdleWorkers();
     const before = threads();
-    await runScan({ root: dir, files, jobs: 2, workerScript: WORKER, idleWorkerMs: 300 });
+    await runScan({ root: dir, files, jobs: 2, bytesPerWorker: 0, workerScript: WORKER, idleWorkerMs: 300 });
     assert.equal(workerPoolStats().idle, 2);
     const started = Date.now();
     while (workerPoolStats().idle > 0 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
     assert.equal(workerPoolStats().idle, 0, 'idle workers outlived their idle time');
-    await runScan({ root: dir, files, jobs: 2, workerScript: WORKER });
+    await runScan({ root: dir, files, jobs: 2, bytesPerWorker: 0, workerScript: WORKER });
     assert.equal(workerPoolStats().idle, 2);
     await stopIdleWorkers();
     assert.equal(workerPoolStats().idle, 0);
@@ -218,5 +218,51 @@ describe('worker pool between scans', function () {
     assert.equal(child.status, 0, child.stderr);
     assert.equal(child.stdout.trim(), String(files.length));
     assert.ok(took < IDLE_WORKER_MS / 2, `the process took ${took} ms to end`);
+  });
+});
+
+describe('worker count by the bytes to scan', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sealant-bytes-'));
+    await stopIdleWorkers();
+  });
+  after(async () => {
+    await stopIdleWorkers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** `n` files of `kb` KiB each (JavaScript that logs a password). */
+  function write(prefix: string, n: number, kb: number): string[] {
+    const line = 'console.log("pw", user.password);\n';
+    const text = line.repeat(Math.ceil((kb * 1024) / line.length)).slice(0, kb * 1024);
+    return Array.from({ length: n }, (_, i) => {
+      const f = join(dir, `${prefix}${i}.js`);
+      writeFileSync(f, text);
+      return f;
+    });
+  }
+
+  it('counts workers from the files\' sizes: one more per BYTES_PER_WORKER, up to jobs', () => {
+    const small = write('s', 8, 16);
+    assert.equal(workersFor(small, 2, BYTES_PER_WORKER), 1, '128 KiB');
+    assert.equal(workersFor(small, 2, 64 * 1024), 2);
+    assert.equal(workersFor(small, 8, 48 * 1024), 3, '128 KiB at 48 KiB per worker: 1 + 2');
+    assert.equal(workersFor(small, 2, 0), 2, '0: always jobs');
+    assert.equal(workersFor(small, 1, 1), 1);
+    assert.equal(workersFor([join(dir, 'gone.js'), ...small.slice(0, 2)], 4, 32 * 1024), 2, 'a missing file counts nothing');
+  });
+
+  it('scans a small tree with one worker and a larger one with two, with the same findings as in-process', async () => {
+    const small = write('a', 6, 4);
+    const created = workerPoolStats().created;
+    const one = await runScan({ root: dir, files: small, jobs: 2, workerScript: WORKER, idleWorkerMs: 0 });
+    assert.equal(workerPoolStats().created, created + 1, 'not one worker for 24 KiB');
+    const large = write('b', 6, 200);
+    const two = await runScan({ root: dir, files: large, jobs: 2, workerScript: WORKER, idleWorkerMs: 0 });
+    assert.equal(workerPoolStats().created, created + 3, 'not two workers for 1.2 MiB');
+    const inProcess = await runScan({ root: dir, files: [...small, ...large], jobs: 1 });
+    assert.deepEqual(withoutTimes({ ...one, files: [...one.files, ...two.files] }), withoutTimes(inProcess));
   });
 });
