@@ -12,6 +12,7 @@ import type { Node } from 'web-tree-sitter';
 import type { DataFlow, TaintItem } from '../../core/flow';
 import type { RuleContext, RuleMatch } from '../../core/rule';
 import { walk } from '../../core/syntax';
+import { importsAny, memo as memoFor } from '../common';
 import { goAssignSink, goCallSink } from './sinks-go';
 import { phpCallSink } from './sinks-php';
 import { rubyAssignSink, rubyCallSink } from './sinks-ruby';
@@ -743,15 +744,17 @@ function mergeParts(a: { values: Node[]; named: NamedValue[] }, b: { values: Nod
 }
 
 /** True when the file imports an ORM whose models have `Model.create(field=...)` (peewee, Tortoise, MongoEngine, Django). */
+const PYTHON_ORM = /^(peewee|tortoise|mongoengine|pony|ormar|piccolo|django|sqlmodel|beanie|odmantic)/;
+const DJANGO_MODULE = /^django/;
+const PYTHON_MODEL_CLASS = /\(\s*(\w+\.)?(Model|Document|SQLModel)\s*\)\s*:/;
+
 function usesPythonOrm(ctx: RuleContext): boolean {
-  for (const mod of ctx.flow.imports.values()) if (/^(peewee|tortoise|mongoengine|pony|ormar|piccolo|django|sqlmodel|beanie|odmantic)/.test(mod)) return true;
-  return /\(\s*(\w+\.)?(Model|Document|SQLModel)\s*\)\s*:/.test(ctx.file.text);
+  return importsAny(ctx, PYTHON_ORM) || memoFor(ctx, 'pythonModelClass', 0, () => PYTHON_MODEL_CLASS.test(ctx.file.text));
 }
 
 /** True when the file uses Django (its ORM does not hash passwords assigned to fields). */
 export function isDjango(ctx: RuleContext): boolean {
-  for (const mod of ctx.flow.imports.values()) if (mod.startsWith('django')) return true;
-  return false;
+  return importsAny(ctx, DJANGO_MODULE);
 }
 
 // ── Java ─────────────────────────────────────────────────────────────────────────────────────────────────
