@@ -212,7 +212,7 @@ export class LiveAnalyzer implements vscode.Disposable {
           this.pending.delete(key);
           cts.dispose();
           // The findings are the last whole text's: parse this text if typing pauses (an edit reschedules first).
-          if (held && !this.disposed && !doc.isClosed) void this.schedule(doc, HELD_SETTLE_MS, 'idle');
+          if (held && !this.disposed && !doc.isClosed && this.settings(doc).run !== 'off') void this.schedule(doc, HELD_SETTLE_MS, 'idle');
         }
       });
     }, delayMs);
