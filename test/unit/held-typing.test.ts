@@ -3,9 +3,11 @@
  * have, the file is not parsed again and the last whole text's findings stand, moved to their places.
  */
 import assert from 'node:assert/strict';
-import type { Tree } from 'web-tree-sitter';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
 import { nodeHost } from '../../src/cli/node-host';
-import { Engine } from '../../src/core/engine';
+import { Engine, SYNTAXES } from '../../src/core/engine';
 import type { Finding } from '../../src/core/types';
 import { languageById, type LanguageInfo } from '../../src/languages/registry';
 import { BUILTIN_RULES } from '../../src/rules';
@@ -143,6 +145,45 @@ describe('typing with deferred parses', function () {
     const method = 'class Store:\n    def save(self, user):\n        n = 1\n        return n\n';
     const inPyMethod = await type(python, 'store.py', method, method.indexOf('n = 1') + 'n = 1'.length, ' f(');
     assert.deepEqual(inPyMethod.steps.map((s) => s.held), [false, true, true], '`n = 1 f` is broken too');
+  });
+
+  it('in every language: a held keystroke keeps the last findings, a parsed one gets a full analysis\'s', async () => {
+    const statement: Record<string, string> = { python: '; x = f("ab", 1)', js: '; x = f("ab", 1);', go: '; x := f("ab", 1)', ruby: '; x = f("ab", 1)', php: ' $x = f("ab", 1);', java: ' int x = f("ab", 1);', csharp: ' int x = f("ab", 1);' };
+    const heldIn: Record<string, number> = {};
+    const reference = plain();
+    for (const dir of ['python', 'javascript', 'typescript', 'go', 'ruby', 'php', 'java', 'csharp']) {
+      for (const name of readdirSync(join(REPO_ROOT, 'test/fixtures', dir, 'storage')).filter((n) => /^(sensitive-data-in-log|hardcoded-secret)\.\w+$/.test(n))) {
+        const source = readFileSync(join(REPO_ROOT, 'test/fixtures', dir, 'storage', name), 'utf8');
+        const engine = make(true);
+        const language = engine.languageOf({ path: name })!;
+        const syntax = SYNTAXES[language.syntax];
+        // The end of the first one-line statement inside a function.
+        const tree = (await engine.parse(language, source))!;
+        let at = -1;
+        const visit = (n: Node, inFunction: boolean): void => {
+          if (at < 0 && inFunction && /statement|declaration|assignment/.test(n.type) && !n.text.includes('\n') && source[n.endIndex] === '\n') at = n.endIndex;
+          for (const c of n.namedChildren) if (c) visit(c, inFunction || syntax.isFunction(n));
+        };
+        visit(tree.rootNode, false);
+        tree.delete();
+        assert.ok(at > 0, `no statement in a function of ${name}`);
+        const { first, steps } = await type(language, name, source, at, statement[language.syntax], engine);
+        assert.ok(first.length > 0, `${name} has findings`);
+        let last: Step = { text: source, held: false, findings: first };
+        for (const step of steps) {
+          if (step.held) {
+            heldIn[dir] = (heldIn[dir] ?? 0) + 1;
+            assert.deepEqual(step.findings.map((f) => `${f.ruleId}:${f.fingerprint}`), last.findings.map((f) => `${f.ruleId}:${f.fingerprint}`), `${name}: held`);
+            continue;
+          }
+          const full = (await reference.analyze({ path: name, text: step.text })).findings;
+          assert.deepEqual(JSON.parse(JSON.stringify(step.findings)), JSON.parse(JSON.stringify(full)), `${name} after "${step.text.slice(at - 10, at + step.text.length - source.length)}"`);
+          last = step;
+        }
+      }
+    }
+    // PHP code alone is HTML text to its grammar (no `<?php`): never held there.
+    assert.deepEqual(Object.keys(heldIn).sort(), ['csharp', 'go', 'java', 'javascript', 'python', 'ruby', 'typescript']);
   });
 
   it('parses a held tree after all when the document was analysed again in between', async () => {
