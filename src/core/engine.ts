@@ -718,6 +718,8 @@ export class Engine {
     const { prefix, suffix } = edits.changed(base, text);
     const unit = this.guard('comparing trees', () => heldUnit(oldTree.rootNode, SYNTAXES[language.syntax], prefix, text.length - suffix));
     if (!unit) return undefined;
+    const not = this.notAlone;
+    if (not && not.path === path && not.start === unit.startIndex && not.type === unit.type) return undefined;
     // The function, as typed, read alone: whole (or too slow to tell), the text is parsed.
     if (this.parsesAlone(state, text, unit.startIndex, unit.endIndex, unit.startPosition) !== false) return undefined;
     // The grammar must read it alone as it reads it in the file, one node of the same type (a JavaScript method alone is
@@ -727,6 +729,7 @@ export class Engine {
     const known = this.wholeAlone;
     const whole = known && known.text === base && known.start === start && known.end === end ? known.whole : this.parsesAlone(state, base, start, end, unit.startPosition, unit.type);
     this.wholeAlone = { text: base, start, end, whole };
+    if (whole === false) this.notAlone = { path, start, type: unit.type };
     if (whole !== true) return undefined;
     const copy = oldTree.copy();
     this.parsedFrom.set(copy, base);
@@ -734,6 +737,8 @@ export class Engine {
     return copy;
   }
 
+  /** The last unit the grammar did not read alone as in the file (a JavaScript method): not tried again while typing in it. */
+  private notAlone: { path: string; start: number; type: string } | undefined;
   /** The last answer of parsesAlone for the last text parsed before a hold (see hold). */
   private wholeAlone: { text: string; start: number; end: number; whole: boolean | undefined } | undefined;
 

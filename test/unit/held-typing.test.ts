@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node, Tree } from 'web-tree-sitter';
+import { Parser, type Node, type Tree } from 'web-tree-sitter';
 import { nodeHost } from '../../src/cli/node-host';
 import { Engine, SYNTAXES } from '../../src/core/engine';
 import type { Finding } from '../../src/core/types';
@@ -133,8 +133,21 @@ describe('typing with deferred parses', function () {
   it('parses as usual where the function alone would not tell: a JavaScript method, a function already broken, suppressions', async () => {
     const js = languageById('javascript')!;
     const JS = 'class A {\n  save(user) {\n    const n = 1;\n    console.log(user.ssn);\n  }\n}\n';
-    const inMethod = await type(js, 'a.js', JS, JS.indexOf('const n = 1;') + 'const n = 1;'.length, ' f(');
+    // Parsed alone on the first keystroke (as typed, and as before the edit), then no more while typing in that method.
+    let alone = 0;
+    const parse = Parser.prototype.parse;
+    Parser.prototype.parse = function (this: Parser, ...args: Parameters<Parser['parse']>) {
+      if (args[2]?.includedRanges) alone++;
+      return parse.apply(this, args);
+    };
+    let inMethod;
+    try {
+      inMethod = await type(js, 'a.js', JS, JS.indexOf('const n = 1;') + 'const n = 1;'.length, ' f(');
+    } finally {
+      Parser.prototype.parse = parse;
+    }
     assert.deepEqual(inMethod.steps.map((s) => s.held), [false, false, false], 'a method alone is no program');
+    assert.equal(alone, 2);
     const broken = PY.replace('    return count\n', '    return count +\n');
     const inBroken = await type(python, 'app.py', broken, broken.indexOf('count = 1') + 'count = 1'.length, ' f(');
     assert.deepEqual(inBroken.steps.map((s) => s.held), [false, false, false]);
