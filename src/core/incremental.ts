@@ -32,7 +32,7 @@ import { ancestorsOf } from './flow';
 import type { Carry } from './rule';
 import type { Syntax } from './syntax';
 import { LineIndex } from './text';
-import type { Finding, Range } from './types';
+import type { Finding, Fix, Range } from './types';
 
 /** A finding with what its fingerprint is computed from. */
 export interface PendingFinding {
@@ -204,8 +204,8 @@ export class EditMemo {
    * left out. Copies; the memo is left as it was. Undefined when the last analysis was of another text.
    */
   held(path: string, languageId: string, text: string, base: string): Finding[] | undefined {
-    const memo = this.docs.get(path);
-    if (!memo || !this.canHold(path, languageId, base)) return undefined;
+    if (!this.canHold(path, languageId, base)) return undefined;
+    const memo = this.docs.get(path)!;
     const { prefix, suffix } = this.changed(base, text);
     const oldEnd = base.length - suffix;
     const newEnd = text.length - suffix;
@@ -217,12 +217,7 @@ export class EditMemo {
       return start === r.startOffset && end === r.endOffset ? { ...r } : lines!.range(start, end);
     };
     const touches = (r: Range) => r.startOffset <= oldEnd && r.endOffset >= prefix;
-    return memo.pending.map(({ finding: f }) => ({
-      ...f,
-      range: move(f.range),
-      related: f.related.map((r) => ({ ...r, range: move(r.range) })),
-      fixes: f.fixes.filter((x) => !x.edits.some((e) => touches(e.range))).map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: move(e.range) })) })),
-    }));
+    return memo.pending.map(({ finding: f }) => withRanges(f, move, f.fixes.filter((x) => !x.edits.some((e) => touches(e.range)))));
   }
 
   forget(path: string): void {
@@ -562,11 +557,15 @@ function moveFinding(f: Finding, units: readonly (readonly [number, number])[], 
   // Outside every unit, so wholly before the edit or after it.
   const after = (r: Range) => r.startOffset > edit || (r.startOffset === edit && r.endOffset > edit);
   if (!after(f.range) && !others.some(after)) return { ...f };
-  const move = (r: Range): Range => (after(r) ? lines.range(r.startOffset + delta, r.endOffset + delta) : r);
+  return withRanges(f, (r) => (after(r) ? lines.range(r.startOffset + delta, r.endOffset + delta) : r));
+}
+
+/** A finding with its range, its related locations' and its fixes' edits' ranges moved (`fixes`: the fixes to keep). */
+function withRanges(f: Finding, move: (r: Range) => Range, fixes: readonly Fix[] = f.fixes): Finding {
   return {
     ...f,
     range: move(f.range),
     related: f.related.map((r) => ({ ...r, range: move(r.range) })),
-    fixes: f.fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: move(e.range) })) })),
+    fixes: fixes.map((x) => ({ ...x, edits: x.edits.map((e) => ({ ...e, range: move(e.range) })) })),
   };
 }

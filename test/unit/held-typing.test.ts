@@ -12,6 +12,7 @@ import type { Finding } from '../../src/core/types';
 import { languageById, type LanguageInfo } from '../../src/languages/registry';
 import { BUILTIN_RULES } from '../../src/rules';
 import { REPO_ROOT } from './helpers/paths';
+import { pointAt } from './helpers/points';
 
 const PY = `import hashlib
 import logging
@@ -35,11 +36,6 @@ def export(user):
     logger.warning("card %s", user.card_number)
     return None
 `;
-
-function pointAt(text: string, index: number): { row: number; column: number } {
-  const before = text.slice(0, index).split('\n');
-  return { row: before.length - 1, column: before[before.length - 1].length };
-}
 
 interface Step {
   text: string;

@@ -12,6 +12,7 @@ import { pythonSyntax } from '../../src/languages/python';
 import { languageById } from '../../src/languages/registry';
 import { BUILTIN_RULES } from '../../src/rules';
 import { REPO_ROOT } from './helpers/paths';
+import { pointAt } from './helpers/points';
 import { leakCallRule } from './helpers/test-rule';
 
 /** Counts the matches it is shown, and reports every `leak(...)` call. */
@@ -49,11 +50,6 @@ function three(d) {
 `;
 
 const language = languageById('javascript')!;
-
-function pointAt(text: string, index: number): { row: number; column: number } {
-  const before = text.slice(0, index).split('\n');
-  return { row: before.length - 1, column: before[before.length - 1].length };
-}
 
 /** Replaces `from` by `to` (first occurrence after `after`) in the text and the tree, as an editor would. */
 function edit(text: string, tree: Tree, from: string, to: string, after = ''): string {
